@@ -1,0 +1,15 @@
+DROP TABLE dataset_meta;
+DROP TABLE dataset_record;
+DROP TABLE source;
+DROP TABLE region_allocation;
+DROP TABLE funding;
+DROP TABLE budget_line;
+DROP TABLE funding_scheme;
+DROP TABLE participation;
+DROP TABLE programme_region;
+DROP TABLE programme_target_group;
+DROP TABLE programme;
+DROP TABLE organisation_region;
+DROP TABLE organisation;
+DROP TABLE region_link;
+DROP TABLE region;

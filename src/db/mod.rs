@@ -1,0 +1,254 @@
+//! Database access: one connection type for SQLite and PostgreSQL, the r2d2 pool, migrations, and the
+//! one way async code reaches the database ([`Database::run`]).
+
+pub mod models;
+pub mod schema;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use diesel::connection::{Instrumentation, InstrumentationEvent, SimpleConnection};
+use diesel::prelude::*;
+use diesel::{PgConnection, SqliteConnection};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+use crate::error::AppError;
+
+/// Migrations for each backend; both folders describe the same tables and columns.
+pub const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+/// See [`PG_MIGRATIONS`].
+pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+
+/// A connection to either backend. Queries written once against this type run on both.
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    /// PostgreSQL, chosen by a `postgres://` or `postgresql://` URL.
+    Pg(PgConnection),
+    /// SQLite, chosen by a `sqlite://PATH` URL (the embedded default).
+    Sqlite(SqliteConnection),
+}
+
+/// The backend type shared by both connection variants, for boxed queries.
+pub type Db = <DbConn as Connection>::Backend;
+
+/// Which database a URL names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DbTarget {
+    /// A PostgreSQL URL, passed to libpq unchanged.
+    Postgres(String),
+    /// The path of an SQLite file (`:memory:` is refused: the pool would give each connection its own).
+    Sqlite(String),
+}
+
+impl DbTarget {
+    /// Reads `postgres://…`, `postgresql://…` or `sqlite://PATH` (also `sqlite:PATH`).
+    ///
+    /// # Errors
+    /// A message naming the URL's scheme when it is neither of these.
+    pub fn parse(url: &str) -> Result<Self, String> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(Self::Postgres(url.to_owned()));
+        }
+        let path = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .ok_or_else(|| {
+                format!("DATABASE_URL must start with sqlite:// or postgres:// (got {:?})", scheme_of(url))
+            })?;
+        if path.is_empty() || path.contains(":memory:") {
+            return Err("DATABASE_URL: an SQLite URL needs a file path, e.g. sqlite://techniekpact.db".into());
+        }
+        Ok(Self::Sqlite(path.to_owned()))
+    }
+
+    /// True for PostgreSQL.
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, Self::Postgres(_))
+    }
+}
+
+fn scheme_of(url: &str) -> &str {
+    url.split_once(':').map_or("", |(scheme, _)| scheme)
+}
+
+/// Counts SQL statements sent by every pooled connection (for tests and `/metrics`-style logs).
+#[derive(Clone, Default, Debug)]
+pub struct QueryCounter(Arc<AtomicU64>);
+
+impl QueryCounter {
+    /// Statements started since the pool was built.
+    pub fn get(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+struct CountingInstrumentation(QueryCounter);
+
+impl Instrumentation for CountingInstrumentation {
+    fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
+        if let InstrumentationEvent::StartQuery { query, .. } = event {
+            self.0 .0.fetch_add(1, Ordering::Relaxed);
+            tracing::trace!(db.statement = %query, "sql statement");
+        }
+    }
+}
+
+/// Opens connections for the pool, picking the backend from the URL itself (the derived
+/// `establish` would try each backend in turn and hide the real error).
+pub struct ConnectionManager {
+    target: DbTarget,
+    counter: QueryCounter,
+}
+
+impl r2d2::ManageConnection for ConnectionManager {
+    type Connection = DbConn;
+    type Error = diesel::ConnectionError;
+
+    fn connect(&self) -> Result<DbConn, Self::Error> {
+        let mut conn = match &self.target {
+            DbTarget::Postgres(url) => DbConn::Pg(PgConnection::establish(url)?),
+            DbTarget::Sqlite(path) => {
+                let mut conn = SqliteConnection::establish(path)?;
+                conn.batch_execute(
+                    "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
+                     PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
+                )
+                .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+                DbConn::Sqlite(conn)
+            }
+        };
+        conn.set_instrumentation(CountingInstrumentation(self.counter.clone()));
+        Ok(conn)
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), Self::Error> {
+        conn.batch_execute("SELECT 1").map_err(diesel::ConnectionError::CouldntSetupConfiguration)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConn) -> bool {
+        false
+    }
+}
+
+/// The connection pool and what is known about it. Cheap to clone.
+#[derive(Clone)]
+pub struct Database {
+    pool: r2d2::Pool<ConnectionManager>,
+    target: DbTarget,
+    counter: QueryCounter,
+}
+
+impl Database {
+    /// Opens a pool of at most `max_connections` to the database `url` names.
+    ///
+    /// # Errors
+    /// The URL is not understood, or the first connection fails (the driver's own message).
+    pub fn connect(url: &str, max_connections: u32) -> anyhow::Result<Self> {
+        let target = DbTarget::parse(url).map_err(anyhow::Error::msg)?;
+        let counter = QueryCounter::default();
+        let manager = ConnectionManager { target: target.clone(), counter: counter.clone() };
+        // SQLite allows one writer at a time; more connections only help readers.
+        let pool = r2d2::Pool::builder()
+            .max_size(max_connections.max(1))
+            .connection_timeout(Duration::from_secs(10))
+            .build(manager)
+            .map_err(|e| anyhow::anyhow!("cannot open the database: {e}"))?;
+        Ok(Self { pool, target, counter })
+    }
+
+    /// Which backend this pool talks to.
+    pub fn target(&self) -> &DbTarget {
+        &self.target
+    }
+
+    /// The statement counter shared by all pooled connections.
+    pub fn query_counter(&self) -> QueryCounter {
+        self.counter.clone()
+    }
+
+    /// Takes a connection from the pool, blocking (for the CLI and for code already off the executor).
+    ///
+    /// # Errors
+    /// [`AppError::Internal`] when no connection can be had.
+    pub fn get(&self) -> Result<r2d2::PooledConnection<ConnectionManager>, AppError> {
+        self.pool.get().map_err(|e| AppError::internal(format!("database pool: {e}")))
+    }
+
+    /// Runs `f` with a pooled connection on the blocking thread pool, keeping the current tracing
+    /// span, so the async executor never waits on the database.
+    ///
+    /// # Errors
+    /// Whatever `f` returns, or [`AppError::Internal`] when the pool or the blocking task fails.
+    pub async fn run<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
+    {
+        let db = self.clone();
+        let span = tracing::Span::current();
+        tokio::task::spawn_blocking(move || {
+            let _entered = span.enter();
+            let mut conn = db.get()?;
+            f(&mut conn)
+        })
+        .await
+        .map_err(|e| AppError::internal(format!("blocking task failed: {e}")))?
+    }
+
+    /// Brings the schema up to date.
+    ///
+    /// # Errors
+    /// A migration fails (the message names it).
+    pub fn migrate(&self) -> anyhow::Result<Vec<String>> {
+        let mut conn = self.get()?;
+        let migrations = match &*conn {
+            DbConn::Pg(_) => PG_MIGRATIONS,
+            DbConn::Sqlite(_) => SQLITE_MIGRATIONS,
+        };
+        let applied = conn
+            .run_pending_migrations(migrations)
+            .map_err(|e| anyhow::anyhow!("migration failed: {e}"))?;
+        Ok(applied.iter().map(ToString::to_string).collect())
+    }
+}
+
+/// Runs `f` in one write transaction. On SQLite this is `BEGIN IMMEDIATE`, so a transaction that
+/// reads and then writes takes the write lock up front and never fails with "database is locked";
+/// on PostgreSQL it is an ordinary transaction. `f` must not open transactions of its own.
+///
+/// # Errors
+/// Whatever `f` returns (the transaction is rolled back), or a database error.
+pub fn write_transaction<T, F>(conn: &mut DbConn, f: F) -> Result<T, AppError>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, AppError>,
+{
+    if matches!(conn, DbConn::Pg(_)) {
+        return conn.transaction(f);
+    }
+    // The derived connection's `transaction()` would start a deferred transaction on SQLite.
+    conn.batch_execute("BEGIN IMMEDIATE")?;
+    match f(conn) {
+        Ok(value) => {
+            if let Err(e) = conn.batch_execute("COMMIT") {
+                let _ = conn.batch_execute("ROLLBACK");
+                return Err(e.into());
+            }
+            Ok(value)
+        }
+        Err(e) => {
+            if let Err(rollback) = conn.batch_execute("ROLLBACK") {
+                tracing::error!(error = %rollback, "rollback failed");
+            }
+            Err(e)
+        }
+    }
+}
+
+/// The current time in UTC, truncated to whole microseconds so both backends store and compare it
+/// identically.
+pub fn now() -> chrono::NaiveDateTime {
+    let t = chrono::Utc::now().naive_utc();
+    let micros = t.and_utc().timestamp_micros();
+    chrono::DateTime::from_timestamp_micros(micros).map_or(t, |d| d.naive_utc())
+}

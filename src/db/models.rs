@@ -1,0 +1,187 @@
+//! Row structs, one per table, as diesel reads and writes them. GraphQL output types wrap these
+//! (see `graphql::types`); nothing here is sent to clients directly.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::schema::*;
+
+/// A row of `region`.
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = region)]
+pub struct RegionRow {
+    pub id: i64,
+    pub scheme: String,
+    pub code: String,
+    pub name: String,
+    pub aliases: String,
+    pub identifiers: String,
+    pub parent_id: Option<i64>,
+    pub note: Option<String>,
+    pub sort_key: String,
+    pub search_text: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i32,
+}
+
+/// A row of `region_link`: an association or same-name link between two regions.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = region_link)]
+pub struct RegionLinkRow {
+    pub id: i64,
+    pub region_id: i64,
+    pub linked_region_id: i64,
+    pub kind: String,
+}
+
+/// A row of `organisation`.
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = organisation)]
+pub struct OrganisationRow {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub short_name: Option<String>,
+    pub kind: String,
+    pub school_level: Option<String>,
+    pub identifiers: String,
+    pub website: Option<String>,
+    pub aliases: String,
+    pub sort_key: String,
+    pub search_text: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i32,
+}
+
+/// A row of `programme`.
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = programme)]
+pub struct ProgrammeRow {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub kind: String,
+    pub theme: Option<String>,
+    pub start_date: Option<NaiveDate>,
+    pub start_precision: Option<String>,
+    pub end_date: Option<NaiveDate>,
+    pub end_precision: Option<String>,
+    pub website: Option<String>,
+    pub status: Option<String>,
+    pub status_year: Option<i32>,
+    pub owner_id: Option<i64>,
+    pub aliases: String,
+    pub sort_key: String,
+    pub search_text: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i32,
+}
+
+/// A row of `participation`: an organisation's role in a programme.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = participation)]
+pub struct ParticipationRow {
+    pub id: i64,
+    pub programme_id: i64,
+    pub organisation_id: i64,
+    pub role: String,
+}
+
+/// A row of `funding_scheme`.
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = funding_scheme)]
+pub struct FundingSchemeRow {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub display_name: String,
+    pub funder_id: Option<i64>,
+    pub administrator_id: Option<i64>,
+    pub legal_basis: Option<String>,
+    pub url: Option<String>,
+    pub start_date: Option<NaiveDate>,
+    pub start_precision: Option<String>,
+    pub end_date: Option<NaiveDate>,
+    pub end_precision: Option<String>,
+    pub aliases: String,
+    pub sort_key: String,
+    pub search_text: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i32,
+}
+
+/// A row of `budget_line`: a scheme-level amount for a year or period.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = budget_line)]
+pub struct BudgetLineRow {
+    pub id: i64,
+    pub scheme_id: i64,
+    pub start_date: Option<NaiveDate>,
+    pub start_precision: Option<String>,
+    pub end_date: Option<NaiveDate>,
+    pub end_precision: Option<String>,
+    pub amount_cents: i64,
+    pub qualifier: String,
+    pub basis: String,
+    pub note: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i32,
+}
+
+/// A row of `funding`.
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = funding)]
+pub struct FundingRow {
+    pub id: i64,
+    pub key: String,
+    pub scheme_id: Option<i64>,
+    pub funder_id: Option<i64>,
+    pub programme_id: Option<i64>,
+    pub recipient_id: Option<i64>,
+    pub start_date: Option<NaiveDate>,
+    pub start_precision: Option<String>,
+    pub end_date: Option<NaiveDate>,
+    pub end_precision: Option<String>,
+    pub award_date: Option<NaiveDate>,
+    pub amount_cents: i64,
+    pub co_financing_cents: Option<i64>,
+    pub qualifier: String,
+    pub basis: String,
+    pub status: Option<String>,
+    pub note: Option<String>,
+    pub sort_key: String,
+    pub search_text: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i32,
+}
+
+/// A row of `region_allocation`: part of a funding attributed to a region.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = region_allocation)]
+pub struct AllocationRow {
+    pub id: i64,
+    pub funding_id: i64,
+    pub region_id: i64,
+    pub share_basis_points: Option<i32>,
+}
+
+/// A row of `source`: where a record comes from.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = source)]
+pub struct SourceRow {
+    pub id: i64,
+    pub entity_type: String,
+    pub entity_id: i64,
+    pub document: Option<String>,
+    pub line_start: Option<i32>,
+    pub line_end: Option<i32>,
+    pub organisation_id: Option<i64>,
+    pub audit_event_id: Option<i64>,
+}

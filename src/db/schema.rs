@@ -1,0 +1,265 @@
+//! Table definitions for diesel, written by hand to match both migration folders
+//! (`migrations/postgres` and `migrations/sqlite`), which share one column layout.
+
+diesel::table! {
+    region (id) {
+        id -> BigInt,
+        scheme -> Text,
+        code -> Text,
+        name -> Text,
+        aliases -> Text,
+        identifiers -> Text,
+        parent_id -> Nullable<BigInt>,
+        note -> Nullable<Text>,
+        sort_key -> Text,
+        search_text -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    region_link (id) {
+        id -> BigInt,
+        region_id -> BigInt,
+        linked_region_id -> BigInt,
+        kind -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    organisation (id) {
+        id -> BigInt,
+        slug -> Text,
+        name -> Text,
+        short_name -> Nullable<Text>,
+        kind -> Text,
+        school_level -> Nullable<Text>,
+        identifiers -> Text,
+        website -> Nullable<Text>,
+        aliases -> Text,
+        sort_key -> Text,
+        search_text -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    organisation_region (id) {
+        id -> BigInt,
+        organisation_id -> BigInt,
+        region_id -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    programme (id) {
+        id -> BigInt,
+        slug -> Text,
+        name -> Text,
+        description -> Nullable<Text>,
+        kind -> Text,
+        theme -> Nullable<Text>,
+        start_date -> Nullable<Date>,
+        start_precision -> Nullable<Text>,
+        end_date -> Nullable<Date>,
+        end_precision -> Nullable<Text>,
+        website -> Nullable<Text>,
+        status -> Nullable<Text>,
+        status_year -> Nullable<Integer>,
+        owner_id -> Nullable<BigInt>,
+        aliases -> Text,
+        sort_key -> Text,
+        search_text -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    programme_target_group (id) {
+        id -> BigInt,
+        programme_id -> BigInt,
+        target_group -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    programme_region (id) {
+        id -> BigInt,
+        programme_id -> BigInt,
+        region_id -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    participation (id) {
+        id -> BigInt,
+        programme_id -> BigInt,
+        organisation_id -> BigInt,
+        role -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    funding_scheme (id) {
+        id -> BigInt,
+        code -> Text,
+        name -> Text,
+        display_name -> Text,
+        funder_id -> Nullable<BigInt>,
+        administrator_id -> Nullable<BigInt>,
+        legal_basis -> Nullable<Text>,
+        url -> Nullable<Text>,
+        start_date -> Nullable<Date>,
+        start_precision -> Nullable<Text>,
+        end_date -> Nullable<Date>,
+        end_precision -> Nullable<Text>,
+        aliases -> Text,
+        sort_key -> Text,
+        search_text -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    budget_line (id) {
+        id -> BigInt,
+        scheme_id -> BigInt,
+        start_date -> Nullable<Date>,
+        start_precision -> Nullable<Text>,
+        end_date -> Nullable<Date>,
+        end_precision -> Nullable<Text>,
+        amount_cents -> BigInt,
+        qualifier -> Text,
+        basis -> Text,
+        note -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    funding (id) {
+        id -> BigInt,
+        key -> Text,
+        scheme_id -> Nullable<BigInt>,
+        funder_id -> Nullable<BigInt>,
+        programme_id -> Nullable<BigInt>,
+        recipient_id -> Nullable<BigInt>,
+        start_date -> Nullable<Date>,
+        start_precision -> Nullable<Text>,
+        end_date -> Nullable<Date>,
+        end_precision -> Nullable<Text>,
+        award_date -> Nullable<Date>,
+        amount_cents -> BigInt,
+        co_financing_cents -> Nullable<BigInt>,
+        qualifier -> Text,
+        basis -> Text,
+        status -> Nullable<Text>,
+        note -> Nullable<Text>,
+        sort_key -> Text,
+        search_text -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    region_allocation (id) {
+        id -> BigInt,
+        funding_id -> BigInt,
+        region_id -> BigInt,
+        share_basis_points -> Nullable<Integer>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    source (id) {
+        id -> BigInt,
+        entity_type -> Text,
+        entity_id -> BigInt,
+        document -> Nullable<Text>,
+        line_start -> Nullable<Integer>,
+        line_end -> Nullable<Integer>,
+        organisation_id -> Nullable<BigInt>,
+        audit_event_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    dataset_record (id) {
+        id -> BigInt,
+        entity_type -> Text,
+        natural_key -> Text,
+        entity_id -> BigInt,
+        content_hash -> Text,
+        row_version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    dataset_meta (id) {
+        id -> BigInt,
+        name -> Text,
+        value -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::joinable!(region_allocation -> funding (funding_id));
+diesel::joinable!(participation -> programme (programme_id));
+diesel::joinable!(programme_region -> programme (programme_id));
+diesel::joinable!(programme_target_group -> programme (programme_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    region,
+    region_link,
+    organisation,
+    organisation_region,
+    programme,
+    programme_target_group,
+    programme_region,
+    participation,
+    funding_scheme,
+    budget_line,
+    funding,
+    region_allocation,
+    source,
+    dataset_record,
+    dataset_meta,
+);

@@ -1,0 +1,59 @@
+//! The GraphQL API: schema construction, limits, and the error contract (`extensions.code` on every
+//! error).
+
+pub mod context;
+pub mod filters;
+pub mod loaders;
+pub mod pagination;
+pub mod query;
+pub mod report;
+pub mod types;
+
+use async_graphql::{EmptyMutation, EmptySubscription, Schema};
+
+use crate::db::Database;
+
+/// The schema type.
+pub type ApiSchema = Schema<query::QueryRoot, EmptyMutation, EmptySubscription>;
+
+/// How deep a query may nest.
+pub const MAX_DEPTH: usize = 12;
+/// How much a query may cost: every field costs 1, a connection costs its page size times its node.
+pub const MAX_COMPLEXITY: usize = 25_000;
+
+/// Builds the schema over `db`. Data loaders are per request (see `routes`), never on the schema.
+pub fn build_schema(db: Database) -> ApiSchema {
+    Schema::build(query::QueryRoot, EmptyMutation, EmptySubscription)
+        .data(db)
+        .limit_depth(MAX_DEPTH)
+        .limit_complexity(MAX_COMPLEXITY)
+        .finish()
+}
+
+/// The schema without a database, for printing the SDL.
+pub fn sdl() -> String {
+    Schema::build(query::QueryRoot, EmptyMutation, EmptySubscription).finish().sdl()
+}
+
+/// Gives every error in a response an `extensions.code`: errors raised by our resolvers carry one
+/// already; those raised by the GraphQL engine get `GRAPHQL_PARSE_FAILED`,
+/// `GRAPHQL_VALIDATION_FAILED` or `QUERY_TOO_COMPLEX`; anything else is `INTERNAL`.
+pub fn ensure_error_codes(response: &mut async_graphql::Response) {
+    for error in &mut response.errors {
+        let has_code = error.extensions.as_ref().is_some_and(|e| e.get("code").is_some());
+        if has_code {
+            continue;
+        }
+        let m = error.message.as_str();
+        let code = if m.contains("nested too deep") || m.contains("too complex") {
+            "QUERY_TOO_COMPLEX"
+        } else if m.starts_with("Failed to parse") || m.contains("syntax error") || m.contains("Unexpected") || m.contains("expected") && error.path.is_empty() && error.locations.is_empty() {
+            "GRAPHQL_PARSE_FAILED"
+        } else if error.path.is_empty() {
+            "GRAPHQL_VALIDATION_FAILED"
+        } else {
+            "INTERNAL"
+        };
+        error.extensions.get_or_insert_with(Default::default).set("code", code);
+    }
+}

@@ -1,0 +1,267 @@
+//! The query root: root connections, `node`/`nodes`, look-ups by natural key, `vocabulary`.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, Object, ResultExt, SimpleObject, ID};
+use diesel::prelude::*;
+
+use super::context::{db, load_one};
+use super::filters::*;
+use super::loaders::*;
+use super::pagination::{from_fetched, ConnectionOf, OrderBy, Page, TotalCount};
+use super::report::{funding_by_region, FundingByRegion};
+use super::types::{BudgetLine, Funding, FundingScheme, Node, Organisation, Participation, Programme, Region};
+use crate::db::models::*;
+use crate::db::schema::*;
+use crate::error::AppError;
+use crate::ids::{decode_id, NodeType};
+use crate::keyset;
+use crate::vocab::{all_terms, RegionScheme};
+
+/// Runs a root connection: the filtered, keyset-paged rows now, the count only if asked for.
+macro_rules! root_connection {
+    ($ctx:expr, $filter:expr, $table:ident, $row:ty, $node:path, $first:expr, $after:expr, $last:expr, $before:expr, $order:expr) => {{
+        let page = Page::parse($first, $after, $last, $before, $order).extend()?;
+        let database = db($ctx)?.clone();
+        let filter = $filter.unwrap_or_default();
+        let (fetch_filter, fetch_page) = (filter.clone(), page.clone());
+        let rows: Vec<$row> = database
+            .run(move |c| {
+                let q = fetch_filter.query(c)?;
+                Ok(keyset!(q, $table, &fetch_page).load::<$row>(c)?)
+            })
+            .await
+            .extend()?;
+        let count = TotalCount::Deferred(
+            database,
+            Arc::new(move |c| Ok(filter.query(c)?.count().get_result::<i64>(c)?)),
+        );
+        Ok(from_fetched(rows, &page, count, $node))
+    }};
+}
+
+/// A labelled enum value, for showing terms instead of codes.
+#[derive(SimpleObject)]
+pub struct VocabularyTerm {
+    /// The GraphQL enum (or `FundingScheme` for scheme codes), e.g. `RegionScheme`.
+    pub r#enum: String,
+    /// The value as the API returns it, e.g. `LANDSDEEL` or `MKB_IDEE`.
+    pub value: String,
+    /// The Dutch label, e.g. `Landsdeel`, `MKB!dee`.
+    pub label_nl: String,
+    /// The English label.
+    pub label_en: String,
+}
+
+/// Read access to the partner graph. All reads are public.
+pub struct QueryRoot;
+
+#[Object]
+impl QueryRoot {
+    /// Any record by its global ID; null when no such record exists.
+    ///
+    /// Errors: `BAD_USER_INPUT` when `id` is not a valid ID.
+    async fn node(&self, ctx: &Context<'_>, #[graphql(desc = "A global ID.")] id: ID) -> async_graphql::Result<Option<Node>> {
+        let (node_type, row) = decode_id(&id, "id").extend()?;
+        fetch_node(ctx, node_type, row).await
+    }
+
+    /// Records by global ID, in the order asked; null for IDs with no record. At most 100 IDs.
+    async fn nodes(&self, ctx: &Context<'_>, #[graphql(desc = "Global IDs (at most 100).")] ids: Vec<ID>) -> async_graphql::Result<Vec<Option<Node>>> {
+        if ids.len() > 100 {
+            return Err(AppError::bad_input("argument `ids`: at most 100 IDs").into_gql());
+        }
+        let decoded = ids.iter().map(|id| decode_id(id, "ids")).collect::<Result<Vec<_>, _>>().extend()?;
+        let mut out = Vec::with_capacity(decoded.len());
+        for (t, row) in decoded {
+            out.push(fetch_node(ctx, t, row).await?);
+        }
+        Ok(out)
+    }
+
+    /// Stakeholders, filtered and paged (default order: name).
+    #[graphql(complexity = "connection_cost(first, last, child_complexity)")]
+    async fn organisations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which organisations.")] filter: Option<OrganisationFilter>,
+        #[graphql(desc = "Page size, 1–100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+        #[graphql(desc = "Ordering (default by name); the ID breaks ties.")] order_by: Option<OrderBy>,
+    ) -> async_graphql::Result<ConnectionOf<Organisation>> {
+        root_connection!(ctx, filter, organisation, OrganisationRow, Organisation, first, after, last, before, order_by)
+    }
+
+    /// Programmes (initiatives, networks, partnerships, pact actions), filtered and paged.
+    #[graphql(complexity = "connection_cost(first, last, child_complexity)")]
+    async fn programmes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which programmes.")] filter: Option<ProgrammeFilter>,
+        #[graphql(desc = "Page size, 1–100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+        #[graphql(desc = "Ordering (default by name); the ID breaks ties.")] order_by: Option<OrderBy>,
+    ) -> async_graphql::Result<ConnectionOf<Programme>> {
+        root_connection!(ctx, filter, programme, ProgrammeRow, Programme, first, after, last, before, order_by)
+    }
+
+    /// Regions in every scheme, filtered and paged.
+    #[graphql(complexity = "connection_cost(first, last, child_complexity)")]
+    async fn regions(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which regions.")] filter: Option<RegionFilter>,
+        #[graphql(desc = "Page size, 1–100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+        #[graphql(desc = "Ordering (default by name); the ID breaks ties.")] order_by: Option<OrderBy>,
+    ) -> async_graphql::Result<ConnectionOf<Region>> {
+        root_connection!(ctx, filter, region, RegionRow, Region, first, after, last, before, order_by)
+    }
+
+    /// Funding schemes, filtered and paged.
+    #[graphql(complexity = "connection_cost(first, last, child_complexity)")]
+    async fn funding_schemes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which schemes.")] filter: Option<FundingSchemeFilter>,
+        #[graphql(desc = "Page size, 1–100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+        #[graphql(desc = "Ordering (default by name); the ID breaks ties.")] order_by: Option<OrderBy>,
+    ) -> async_graphql::Result<ConnectionOf<FundingScheme>> {
+        root_connection!(ctx, filter, funding_scheme, FundingSchemeRow, FundingScheme, first, after, last, before, order_by)
+    }
+
+    /// Fundings, filtered and paged (default order: key).
+    #[graphql(complexity = "connection_cost(first, last, child_complexity)")]
+    async fn fundings(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which fundings.")] filter: Option<FundingFilter>,
+        #[graphql(desc = "Page size, 1–100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+        #[graphql(desc = "Ordering (default by key); the ID breaks ties.")] order_by: Option<OrderBy>,
+    ) -> async_graphql::Result<ConnectionOf<Funding>> {
+        root_connection!(ctx, filter, funding, FundingRow, Funding, first, after, last, before, order_by)
+    }
+
+    /// An organisation by its slug, e.g. `sbb`; null when there is none.
+    async fn organisation(&self, ctx: &Context<'_>, #[graphql(desc = "The slug.")] slug: String) -> async_graphql::Result<Option<Organisation>> {
+        let row = db(ctx)?
+            .run(move |c| Ok(organisation::table.filter(organisation::slug.eq(slug)).select(OrganisationRow::as_select()).first(c).optional()?))
+            .await
+            .extend()?;
+        Ok(row.map(Organisation))
+    }
+
+    /// A programme by its slug; null when there is none.
+    async fn programme(&self, ctx: &Context<'_>, #[graphql(desc = "The slug.")] slug: String) -> async_graphql::Result<Option<Programme>> {
+        let row = db(ctx)?
+            .run(move |c| Ok(programme::table.filter(programme::slug.eq(slug)).select(ProgrammeRow::as_select()).first(c).optional()?))
+            .await
+            .extend()?;
+        Ok(row.map(Programme))
+    }
+
+    /// A region by scheme and code, e.g. `(scheme: PROVINCE, code: "NL-ZE")`; null when there is none.
+    async fn region(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The scheme.")] scheme: RegionScheme,
+        #[graphql(desc = "The code within the scheme.")] code: String,
+    ) -> async_graphql::Result<Option<Region>> {
+        let row = db(ctx)?
+            .run(move |c| {
+                Ok(region::table
+                    .filter(region::scheme.eq(scheme.as_str()))
+                    .filter(region::code.eq(code))
+                    .select(RegionRow::as_select())
+                    .first(c)
+                    .optional()?)
+            })
+            .await
+            .extend()?;
+        Ok(row.map(Region))
+    }
+
+    /// A funding scheme by code, e.g. `RIF` or `MKB_IDEE`; null when there is none.
+    async fn funding_scheme(&self, ctx: &Context<'_>, #[graphql(desc = "The code.")] code: String) -> async_graphql::Result<Option<FundingScheme>> {
+        let row = db(ctx)?
+            .run(move |c| {
+                Ok(funding_scheme::table.filter(funding_scheme::code.eq(code)).select(FundingSchemeRow::as_select()).first(c).optional()?)
+            })
+            .await
+            .extend()?;
+        Ok(row.map(FundingScheme))
+    }
+
+    /// Every enum value with its Dutch and English label, plus the funding schemes' codes with the
+    /// names to show (`MKB_IDEE` → `MKB!dee`).
+    async fn vocabulary(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<VocabularyTerm>> {
+        let mut terms: Vec<VocabularyTerm> = all_terms()
+            .into_iter()
+            .map(|(e, v, nl, en)| VocabularyTerm { r#enum: e.into(), value: v.into(), label_nl: nl.into(), label_en: en.into() })
+            .collect();
+        let schemes: Vec<(String, String, String)> = db(ctx)?
+            .run(|c| {
+                Ok(funding_scheme::table
+                    .order(funding_scheme::code.asc())
+                    .select((funding_scheme::code, funding_scheme::display_name, funding_scheme::name))
+                    .load(c)?)
+            })
+            .await
+            .extend()?;
+        terms.extend(schemes.into_iter().map(|(code, display, name)| VocabularyTerm {
+            r#enum: "FundingScheme".into(),
+            value: code,
+            label_nl: display,
+            label_en: name,
+        }));
+        Ok(terms)
+    }
+
+    /// Funding per region at one level of a scheme: each region's total includes its formal
+    /// descendants; only allocations with shares count (split to the cent by largest remainder);
+    /// everything else is reported under `unallocated`. Nothing is counted twice.
+    async fn funding_by_region(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The region scheme to total per (LANDSDEEL, PROVINCE or SUBREGION).")] level: RegionScheme,
+        #[graphql(desc = "Which fundings to count.")] filter: Option<FundingFilter>,
+    ) -> async_graphql::Result<FundingByRegion> {
+        funding_by_region(ctx, level, filter.unwrap_or_default()).await
+    }
+}
+
+use super::types::connection_cost;
+
+async fn fetch_node(ctx: &Context<'_>, node_type: NodeType, row: i64) -> async_graphql::Result<Option<Node>> {
+    Ok(match node_type {
+        NodeType::Organisation => load_one(ctx, OrganisationById(row)).await?.map(|r| Node::Organisation(Organisation(r))),
+        NodeType::Programme => load_one(ctx, ProgrammeById(row)).await?.map(|r| Node::Programme(Programme(r))),
+        NodeType::Region => load_one(ctx, RegionById(row)).await?.map(|r| Node::Region(Region(r))),
+        NodeType::FundingScheme => load_one(ctx, SchemeById(row)).await?.map(|r| Node::FundingScheme(FundingScheme(r))),
+        NodeType::Funding => load_one(ctx, FundingById(row)).await?.map(|r| Node::Funding(Funding(r))),
+        NodeType::BudgetLine => load_one(ctx, BudgetLineById(row)).await?.map(|r| Node::BudgetLine(BudgetLine(r))),
+        NodeType::Participation => load_one(ctx, ParticipationById(row)).await?.map(|r| Node::Participation(Participation(r))),
+    })
+}
+
+trait IntoGql {
+    fn into_gql(self) -> async_graphql::Error;
+}
+
+impl IntoGql for AppError {
+    fn into_gql(self) -> async_graphql::Error {
+        async_graphql::ErrorExtensions::extend(&self)
+    }
+}

@@ -1,0 +1,130 @@
+//! `Organisation`: a stakeholder of the pact.
+
+use async_graphql::{Context, Object, ID};
+use chrono::{DateTime, Utc};
+
+use super::common::{json_strings, Source};
+use super::{connection_cost, funding_page, Funding, FundingScheme, Participation, Region};
+use crate::db::models::OrganisationRow;
+use crate::graphql::context::load_list;
+use crate::graphql::loaders::*;
+use crate::graphql::pagination::{ConnectionOf, OrderBy};
+use crate::ids::{encode_id, NodeType};
+use crate::vocab::{OrganisationKind, SchoolLevel};
+
+/// A stakeholder: a ministry, agency, province, municipality, school, branch or employers'
+/// organisation, union, regional platform, foundation or company.
+#[derive(Clone)]
+pub struct Organisation(pub OrganisationRow);
+
+#[Object]
+impl Organisation {
+    /// The opaque global ID.
+    pub async fn id(&self) -> ID {
+        encode_id(NodeType::Organisation, self.0.id)
+    }
+
+    /// A stable, readable key (lowercase ASCII with `-`), e.g. `sbb`; use with `organisation(slug:)`.
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+
+    /// The full name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// The usual abbreviation, e.g. `SBB`, where there is one.
+    async fn short_name(&self) -> Option<&str> {
+        self.0.short_name.as_deref()
+    }
+
+    /// What kind of stakeholder this is.
+    async fn kind(&self) -> Option<OrganisationKind> {
+        OrganisationKind::parse(&self.0.kind)
+    }
+
+    /// For schools: the level of education.
+    async fn school_level(&self) -> Option<SchoolLevel> {
+        self.0.school_level.as_deref().and_then(SchoolLevel::parse)
+    }
+
+    /// External identifiers in `SCHEME-ID` form, e.g. `NL-KVK-12345678`, where known.
+    async fn identifiers(&self) -> Vec<String> {
+        json_strings(&self.0.identifiers)
+    }
+
+    /// The website, where a source gives one.
+    async fn website(&self) -> Option<&str> {
+        self.0.website.as_deref()
+    }
+
+    /// Other names and spellings found in the sources (search finds these too).
+    async fn aliases(&self) -> Vec<String> {
+        json_strings(&self.0.aliases)
+    }
+
+    /// The regions the organisation is based in or works for.
+    async fn home_regions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Region>> {
+        Ok(load_list(ctx, HomeRegionsOfOrganisation(self.0.id)).await?.into_iter().map(Region).collect())
+    }
+
+    /// The organisation's roles in programmes.
+    async fn participations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Participation>> {
+        Ok(load_list(ctx, ParticipationsOfOrganisation(self.0.id)).await?.into_iter().map(Participation).collect())
+    }
+
+    /// Fundings this organisation received, as recipient.
+    #[graphql(complexity = "connection_cost(first, last, child_complexity)")]
+    async fn fundings_received(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, 1–100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+        #[graphql(desc = "Ordering (default by key).")] order_by: Option<OrderBy>,
+    ) -> async_graphql::Result<ConnectionOf<Funding>> {
+        funding_page(&load_list(ctx, FundingsOfRecipient(self.0.id)).await?, first, after, last, before, order_by)
+    }
+
+    /// Fundings this organisation gave as a named funder (outside or beside a scheme).
+    #[graphql(complexity = "connection_cost(first, last, child_complexity)")]
+    async fn fundings_given(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, 1–100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+        #[graphql(desc = "Ordering (default by key).")] order_by: Option<OrderBy>,
+    ) -> async_graphql::Result<ConnectionOf<Funding>> {
+        funding_page(&load_list(ctx, FundingsOfFunder(self.0.id)).await?, first, after, last, before, order_by)
+    }
+
+    /// Funding schemes this organisation funds or administers.
+    async fn funding_schemes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<FundingScheme>> {
+        Ok(load_list(ctx, SchemesOfOrganisation(self.0.id)).await?.into_iter().map(FundingScheme).collect())
+    }
+
+    /// Where this record comes from.
+    async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
+        Ok(load_list(ctx, SourcesOf("organisation", self.0.id)).await?.into_iter().map(Source).collect())
+    }
+
+    /// When the record was created (UTC).
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at.and_utc()
+    }
+
+    /// When the record last changed (UTC).
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at.and_utc()
+    }
+
+    /// The record's version, raised by every change (for optimistic concurrency).
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+}
+

@@ -1,0 +1,170 @@
+//! `Programme` (an initiative, network, partnership or pact action) and `Participation`.
+
+use async_graphql::{Context, Object, SimpleObject, ID};
+use chrono::{DateTime, Utc};
+
+use super::common::{json_strings, Period, Source};
+use super::{connection_cost, funding_page, Funding, Organisation, Region};
+use crate::db::models::{ParticipationRow, ProgrammeRow};
+use crate::graphql::context::{load_list, load_one};
+use crate::graphql::loaders::*;
+use crate::graphql::pagination::{ConnectionOf, OrderBy};
+use crate::ids::{encode_id, NodeType};
+use crate::vocab::{ParticipationRole, ProgrammeKind, ProgrammeStatus, TargetGroup};
+
+/// An initiative, project, network, public-private partnership or action of the pact.
+#[derive(Clone)]
+pub struct Programme(pub ProgrammeRow);
+
+/// The progress a report gives for a programme, and the year of that report.
+#[derive(SimpleObject)]
+pub struct StatusReport {
+    /// The reported status.
+    pub status: ProgrammeStatus,
+    /// The year of the report that gives it.
+    pub report_year: Option<i32>,
+}
+
+#[Object]
+impl Programme {
+    /// The opaque global ID.
+    pub async fn id(&self) -> ID {
+        encode_id(NodeType::Programme, self.0.id)
+    }
+
+    /// A stable, readable key, e.g. `jet-net-technet`.
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+
+    /// The name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// A short summary in Dutch (our own words, not quoted from the source).
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+
+    /// What kind of undertaking this is.
+    async fn kind(&self) -> Option<ProgrammeKind> {
+        ProgrammeKind::parse(&self.0.kind)
+    }
+
+    /// Who the programme is for.
+    async fn target_groups(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<TargetGroup>> {
+        let groups = load_list(ctx, TargetGroupsOfProgramme(self.0.id)).await?;
+        Ok(groups.iter().filter_map(|g| TargetGroup::parse(g)).collect())
+    }
+
+    /// The theme it serves (free text, e.g. a theme of the 2019 report).
+    async fn theme(&self) -> Option<&str> {
+        self.0.theme.as_deref()
+    }
+
+    /// When it runs; null when no source says.
+    async fn period(&self) -> Option<Period> {
+        let r = &self.0;
+        Period::from_db(r.start_date, r.start_precision.as_deref(), r.end_date, r.end_precision.as_deref())
+    }
+
+    /// The website, where a source gives one.
+    async fn website(&self) -> Option<&str> {
+        self.0.website.as_deref()
+    }
+
+    /// The progress a report gives; null when no source reports one.
+    async fn status(&self) -> Option<StatusReport> {
+        let status = self.0.status.as_deref().and_then(ProgrammeStatus::parse)?;
+        Some(StatusReport { status, report_year: self.0.status_year })
+    }
+
+    /// The organisation that may change this programme: the one a source names as lead or
+    /// initiator. Null when no source names one (then only the pact secretariat may change it).
+    async fn owner(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organisation>> {
+        let Some(owner) = self.0.owner_id else { return Ok(None) };
+        Ok(load_one(ctx, OrganisationById(owner)).await?.map(Organisation))
+    }
+
+    /// The organisations taking part, with their roles.
+    async fn participants(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Participation>> {
+        Ok(load_list(ctx, ParticipationsOfProgramme(self.0.id)).await?.into_iter().map(Participation).collect())
+    }
+
+    /// The regions the programme names.
+    async fn regions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Region>> {
+        Ok(load_list(ctx, RegionsOfProgramme(self.0.id)).await?.into_iter().map(Region).collect())
+    }
+
+    /// Fundings to this programme.
+    #[graphql(complexity = "connection_cost(first, last, child_complexity)")]
+    async fn fundings(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, 1–100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+        #[graphql(desc = "Ordering (default by key).")] order_by: Option<OrderBy>,
+    ) -> async_graphql::Result<ConnectionOf<Funding>> {
+        funding_page(&load_list(ctx, FundingsOfProgramme(self.0.id)).await?, first, after, last, before, order_by)
+    }
+
+    /// Other names found in the sources.
+    async fn aliases(&self) -> Vec<String> {
+        json_strings(&self.0.aliases)
+    }
+
+    /// Where this record comes from (including the source of its status).
+    async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
+        Ok(load_list(ctx, SourcesOf("programme", self.0.id)).await?.into_iter().map(Source).collect())
+    }
+
+    /// When the record was created (UTC).
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at.and_utc()
+    }
+
+    /// When the record last changed (UTC).
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at.and_utc()
+    }
+
+    /// The record's version, raised by every change.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+}
+
+/// An organisation's role in a programme.
+#[derive(Clone)]
+pub struct Participation(pub ParticipationRow);
+
+#[Object]
+impl Participation {
+    /// The opaque global ID.
+    pub async fn id(&self) -> ID {
+        encode_id(NodeType::Participation, self.0.id)
+    }
+
+    /// The role; `PARTICIPANT` when the source does not say which.
+    async fn role(&self) -> Option<ParticipationRole> {
+        ParticipationRole::parse(&self.0.role)
+    }
+
+    /// The organisation.
+    async fn organisation(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organisation>> {
+        Ok(load_one(ctx, OrganisationById(self.0.organisation_id)).await?.map(Organisation))
+    }
+
+    /// The programme.
+    async fn programme(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Programme>> {
+        Ok(load_one(ctx, ProgrammeById(self.0.programme_id)).await?.map(Programme))
+    }
+
+    /// Where this participation is stated.
+    async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
+        Ok(load_list(ctx, SourcesOf("participation", self.0.id)).await?.into_iter().map(Source).collect())
+    }
+}

@@ -1,0 +1,150 @@
+//! `Region`: a landsdeel, province, subregion or labour-market region.
+
+use async_graphql::{Context, Object, ID};
+use chrono::{DateTime, Utc};
+
+use super::common::{json_strings, Source};
+use super::{connection_cost, funding_page, Funding, Programme};
+use crate::db::models::RegionRow;
+use crate::graphql::context::{load_list, load_one};
+use crate::graphql::loaders::*;
+use crate::graphql::pagination::{from_list, ConnectionOf, OrderBy, Page};
+use crate::ids::{encode_id, NodeType};
+use crate::vocab::RegionScheme;
+use async_graphql::ErrorExtensions;
+
+/// A region in one of the schemes the pact uses. Each region has at most one formal parent (used for
+/// roll-up: a region includes its formal descendants); associations are shown, never counted.
+#[derive(Clone)]
+pub struct Region(pub RegionRow);
+
+#[Object]
+impl Region {
+    /// The opaque global ID.
+    pub async fn id(&self) -> ID {
+        encode_id(NodeType::Region, self.0.id)
+    }
+
+    /// The scheme this region belongs to.
+    async fn scheme(&self) -> Option<RegionScheme> {
+        RegionScheme::parse(&self.0.scheme)
+    }
+
+    /// The code, unique within the scheme: ISO 3166-2:NL for provinces (`NL-ZE`), our own
+    /// documented codes for landsdelen (`ZUIDWEST`) and subregions (`ROTTERDAM-RIJNMOND`).
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+
+    /// The name as the pact's documents use it.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// Other names and spellings (search finds these too).
+    async fn aliases(&self) -> Vec<String> {
+        json_strings(&self.0.aliases)
+    }
+
+    /// Other identifiers, e.g. the CBS province code `CBS:PV29`.
+    async fn identifiers(&self) -> Vec<String> {
+        json_strings(&self.0.identifiers)
+    }
+
+    /// A remark on what the sources do and do not say about this region.
+    async fn note(&self) -> Option<&str> {
+        self.0.note.as_deref()
+    }
+
+    /// The formal parent, e.g. a subregion's landsdeel.
+    async fn parent(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Region>> {
+        let Some(parent) = self.0.parent_id else { return Ok(None) };
+        Ok(load_one(ctx, RegionById(parent)).await?.map(Region))
+    }
+
+    /// Every formal ancestor, nearest first.
+    async fn parents(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Region>> {
+        let mut out = Vec::new();
+        let mut next = self.0.parent_id;
+        while let Some(id) = next {
+            if out.len() > 16 {
+                break; // a cycle would be a data error; never loop forever
+            }
+            let Some(row) = load_one(ctx, RegionById(id)).await? else { break };
+            next = row.parent_id;
+            out.push(Region(row));
+        }
+        Ok(out)
+    }
+
+    /// The direct formal children.
+    async fn children(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Region>> {
+        Ok(load_list(ctx, ChildrenOfRegion(self.0.id)).await?.into_iter().map(Region).collect())
+    }
+
+    /// Regions this one works with without formally belonging to them (shown, never counted).
+    async fn associated_regions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Region>> {
+        self.links(ctx, "ASSOCIATED").await
+    }
+
+    /// Records of the same name in other schemes (Zeeland the province and Zeeland the subregion).
+    async fn same_as(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Region>> {
+        self.links(ctx, "SAME_AS").await
+    }
+
+    /// Programmes naming this region or one of its formal descendants.
+    #[graphql(complexity = "connection_cost(first, last, child_complexity)")]
+    async fn programmes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, 1–100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+        #[graphql(desc = "Ordering (default by name).")] order_by: Option<OrderBy>,
+    ) -> async_graphql::Result<ConnectionOf<Programme>> {
+        let page = Page::parse(first, after, last, before, order_by).map_err(|e| e.extend())?;
+        Ok(from_list(&load_list(ctx, ProgrammesOfRegion(self.0.id)).await?, &page, Programme))
+    }
+
+    /// Fundings with an allocation to this region or one of its formal descendants.
+    #[graphql(complexity = "connection_cost(first, last, child_complexity)")]
+    async fn fundings(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, 1–100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+        #[graphql(desc = "Ordering (default by key).")] order_by: Option<OrderBy>,
+    ) -> async_graphql::Result<ConnectionOf<Funding>> {
+        funding_page(&load_list(ctx, FundingsOfRegion(self.0.id)).await?, first, after, last, before, order_by)
+    }
+
+    /// Where this record comes from.
+    async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
+        Ok(load_list(ctx, SourcesOf("region", self.0.id)).await?.into_iter().map(Source).collect())
+    }
+
+    /// When the record was created (UTC).
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at.and_utc()
+    }
+
+    /// When the record last changed (UTC).
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at.and_utc()
+    }
+
+    /// The record's version, raised by every change.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+}
+
+impl Region {
+    async fn links(&self, ctx: &Context<'_>, kind: &str) -> async_graphql::Result<Vec<Region>> {
+        let links = load_list(ctx, LinksOfRegion(self.0.id)).await?;
+        Ok(links.into_iter().filter(|(k, _)| k == kind).map(|(_, r)| Region(r)).collect())
+    }
+}

@@ -1,0 +1,156 @@
+//! `FundingScheme` and its `BudgetLine`s.
+
+use async_graphql::{Context, Object, ID};
+use chrono::{DateTime, Utc};
+
+use super::common::{json_strings, Money, Period, Source};
+use super::{connection_cost, funding_page, Funding, Organisation};
+use crate::db::models::{BudgetLineRow, FundingSchemeRow};
+use crate::graphql::context::{load_list, load_one};
+use crate::graphql::loaders::*;
+use crate::graphql::pagination::{ConnectionOf, OrderBy};
+use crate::ids::{encode_id, NodeType};
+use crate::vocab::{AmountBasis, AmountQualifier};
+
+/// A funding scheme such as the Regionaal Investeringsfonds mbo (`RIF`) or `MKB!dee`.
+#[derive(Clone)]
+pub struct FundingScheme(pub FundingSchemeRow);
+
+#[Object]
+impl FundingScheme {
+    /// The opaque global ID.
+    pub async fn id(&self) -> ID {
+        encode_id(NodeType::FundingScheme, self.0.id)
+    }
+
+    /// The stable code: capitals and `_`, e.g. `RIF`, `MKB_IDEE`; use with `fundingScheme(code:)`.
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+
+    /// The full name, e.g. `Regionaal Investeringsfonds mbo`.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// The name to show, as the pact writes it, e.g. `MKB!dee`.
+    async fn display_name(&self) -> &str {
+        &self.0.display_name
+    }
+
+    /// The organisation whose money it is (e.g. a ministry), where a source says.
+    async fn funder(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organisation>> {
+        let Some(id) = self.0.funder_id else { return Ok(None) };
+        Ok(load_one(ctx, OrganisationById(id)).await?.map(Organisation))
+    }
+
+    /// The organisation that runs it (e.g. an agency), where a source says.
+    async fn administrator(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organisation>> {
+        let Some(id) = self.0.administrator_id else { return Ok(None) };
+        Ok(load_one(ctx, OrganisationById(id)).await?.map(Organisation))
+    }
+
+    /// The legal basis (regulation), where known.
+    async fn legal_basis(&self) -> Option<&str> {
+        self.0.legal_basis.as_deref()
+    }
+
+    /// A web page on the scheme, where a source gives one.
+    async fn url(&self) -> Option<&str> {
+        self.0.url.as_deref()
+    }
+
+    /// When the scheme runs; null when no source says.
+    async fn period(&self) -> Option<Period> {
+        let r = &self.0;
+        Period::from_db(r.start_date, r.start_precision.as_deref(), r.end_date, r.end_precision.as_deref())
+    }
+
+    /// Other names found in the sources.
+    async fn aliases(&self) -> Vec<String> {
+        json_strings(&self.0.aliases)
+    }
+
+    /// Scheme-level amounts (budgets) per year or period, as the sources give them. These are not
+    /// grants and are never counted as fundings.
+    async fn budget_lines(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<BudgetLine>> {
+        Ok(load_list(ctx, BudgetLinesOfScheme(self.0.id)).await?.into_iter().map(BudgetLine).collect())
+    }
+
+    /// Fundings awarded under this scheme.
+    #[graphql(complexity = "connection_cost(first, last, child_complexity)")]
+    async fn fundings(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, 1–100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+        #[graphql(desc = "Ordering (default by key).")] order_by: Option<OrderBy>,
+    ) -> async_graphql::Result<ConnectionOf<Funding>> {
+        funding_page(&load_list(ctx, FundingsOfScheme(self.0.id)).await?, first, after, last, before, order_by)
+    }
+
+    /// Where this record comes from.
+    async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
+        Ok(load_list(ctx, SourcesOf("funding_scheme", self.0.id)).await?.into_iter().map(Source).collect())
+    }
+
+    /// When the record was created (UTC).
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at.and_utc()
+    }
+
+    /// When the record last changed (UTC).
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at.and_utc()
+    }
+
+    /// The record's version, raised by every change.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+}
+
+/// A scheme-level amount for a year or period (a budget, not a grant).
+#[derive(Clone)]
+pub struct BudgetLine(pub BudgetLineRow);
+
+#[Object]
+impl BudgetLine {
+    /// The opaque global ID.
+    pub async fn id(&self) -> ID {
+        encode_id(NodeType::BudgetLine, self.0.id)
+    }
+
+    /// The year or period the amount is for; null when the source does not say.
+    async fn period(&self) -> Option<Period> {
+        let r = &self.0;
+        Period::from_db(r.start_date, r.start_precision.as_deref(), r.end_date, r.end_precision.as_deref())
+    }
+
+    /// The amount, exact, in euros.
+    async fn amount(&self) -> Money {
+        Money::eur(self.0.amount_cents)
+    }
+
+    /// How exact the source's figure is ("circa" is `APPROXIMATE`).
+    async fn qualifier(&self) -> Option<AmountQualifier> {
+        AmountQualifier::parse(&self.0.qualifier)
+    }
+
+    /// What the amount counts: a total, per year, or per item.
+    async fn basis(&self) -> Option<AmountBasis> {
+        AmountBasis::parse(&self.0.basis)
+    }
+
+    /// A remark, e.g. where the source's wording is ambiguous.
+    async fn note(&self) -> Option<&str> {
+        self.0.note.as_deref()
+    }
+
+    /// Where the figure comes from.
+    async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
+        Ok(load_list(ctx, SourcesOf("budget_line", self.0.id)).await?.into_iter().map(Source).collect())
+    }
+}

@@ -1,0 +1,16 @@
+//! The Techniekpact partner graph: a GraphQL API over the stakeholders, programmes, regions and
+//! funding schemes of the Dutch Nationaal Techniekpact. See README.md.
+
+pub mod config;
+pub mod data;
+pub mod db;
+pub mod error;
+pub mod graphql;
+pub mod ids;
+pub mod money;
+pub mod period;
+pub mod routes;
+pub mod startup;
+pub mod telemetry;
+pub mod text;
+pub mod vocab;

@@ -1,0 +1,113 @@
+//! Building and running the application: database, migrations, data, HTTP server.
+
+use std::net::TcpListener;
+
+use actix_cors::Cors;
+use actix_web::dev::Server;
+use actix_web::{web, App, HttpServer};
+use tracing_actix_web::TracingLogger;
+
+use crate::config::Settings;
+use crate::data;
+use crate::db::Database;
+use crate::graphql::build_schema;
+use crate::routes;
+
+/// A built, not yet running, application.
+pub struct Application {
+    port: u16,
+    server: Server,
+    db: Database,
+}
+
+impl Application {
+    /// Connects to the database, runs migrations, loads the bundled data set when the database does
+    /// not hold it yet (and `load_data` is on), and binds the listener.
+    ///
+    /// # Errors
+    /// The database cannot be reached or migrated, the data set is invalid, or the port is taken.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let db = Database::connect(&settings.database_url, settings.db_pool_size)?;
+        let setup = db.clone();
+        let load = settings.load_data;
+        tokio::task::spawn_blocking(move || prepare(&setup, load)).await??;
+        let listener = TcpListener::bind((settings.host.as_str(), settings.port))
+            .map_err(|e| anyhow::anyhow!("cannot listen on {}:{}: {e}", settings.host, settings.port))?;
+        let port = listener.local_addr()?.port();
+        let schema = web::Data::new(build_schema(db.clone()));
+        let db_data = web::Data::new(db.clone());
+        let origins = settings.cors_origins();
+        let server = HttpServer::new(move || {
+            App::new()
+                .wrap(cors(&origins))
+                .wrap(TracingLogger::default())
+                .app_data(schema.clone())
+                .app_data(db_data.clone())
+                .route("/graphql", web::post().to(routes::graphql))
+                .route("/graphql", web::get().to(routes::graphiql))
+                .route("/health", web::get().to(routes::health))
+        })
+        .listen(listener)?
+        .run();
+        tracing::info!(server.port = port, db.backend = if db.target().is_postgres() { "postgres" } else { "sqlite" }, "listening");
+        Ok(Self { port, server, db })
+    }
+
+    /// The bound port (useful with port 0).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The database pool (tests read its statement counter).
+    pub fn database(&self) -> Database {
+        self.db.clone()
+    }
+
+    /// Serves until the process is stopped.
+    ///
+    /// # Errors
+    /// The server fails.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Migrates and, if asked, loads the bundled data set (blocking).
+///
+/// # Errors
+/// Migration or loading fails.
+pub fn prepare(db: &Database, load_data: bool) -> anyhow::Result<()> {
+    for m in db.migrate()? {
+        tracing::info!(migration = %m, "applied migration");
+    }
+    if load_data {
+        let set = data::parse(data::BUNDLED_DATA)?;
+        let mut conn = db.get()?;
+        let report = data::load(&mut conn, &set, false).map_err(|e| anyhow::anyhow!("loading the bundled data set: {e:?}"))?;
+        if !report.up_to_date {
+            tracing::info!(
+                data.version = report.data_version,
+                data.inserted = report.inserted,
+                data.updated = report.updated,
+                data.kept = report.kept_api_changes.len(),
+                "loaded the bundled data set"
+            );
+        }
+        for kept in &report.kept_api_changes {
+            tracing::warn!(record = %kept, "data set record not applied");
+        }
+    }
+    Ok(())
+}
+
+fn cors(origins: &[String]) -> Cors {
+    let mut cors = Cors::default().allowed_methods(["GET", "POST"]).allowed_headers(["content-type", "authorization"]).max_age(3600);
+    if origins.iter().any(|o| o == "*") {
+        cors = cors.allow_any_origin();
+    } else {
+        for o in origins {
+            cors = cors.allowed_origin(o);
+        }
+    }
+    cors
+}

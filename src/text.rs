@@ -1,0 +1,62 @@
+//! The normalised search key: one function used for stored keys and for queries, so search and
+//! ordering behave the same on SQLite and PostgreSQL.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Lower-cases, removes accents (Unicode decomposition, combining marks dropped) and folds runs of
+/// whitespace and punctuation other than `!&-` into single spaces: `"Fryslân"` → `"fryslan"`.
+pub fn search_key(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut pending_space = false;
+    for c in s.nfkd().filter(|c| !unicode_normalization::char::is_combining_mark(*c)) {
+        if c.is_alphanumeric() || matches!(c, '!' | '&' | '-' | '\'') {
+            if pending_space && !out.is_empty() {
+                out.push(' ');
+            }
+            pending_space = false;
+            out.extend(c.to_lowercase());
+        } else {
+            pending_space = true;
+        }
+    }
+    out
+}
+
+/// The stored search text of a record: its name and aliases as search keys, separated by `|` so
+/// a match never spans two names.
+pub fn search_text<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
+    let keys: Vec<String> = names.into_iter().map(search_key).filter(|k| !k.is_empty()).collect();
+    format!("|{}|", keys.join("|"))
+}
+
+/// A `LIKE` pattern matching `query`'s search key anywhere, with `\` as the escape character.
+pub fn like_pattern(query: &str) -> String {
+    let mut pattern = String::from("%");
+    for c in search_key(query).chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accents_and_case_are_folded() {
+        assert_eq!(search_key("Fryslân"), "fryslan");
+        assert_eq!(search_key("  Jet-Net &  TechNet "), "jet-net & technet");
+        assert_eq!(search_key("MKB!dee"), "mkb!dee");
+    }
+
+    #[test]
+    fn like_wildcards_are_escaped() {
+        // `%` and `_` fold to spaces in the key, so a query can never inject a wildcard.
+        assert_eq!(like_pattern("50%_x"), "%50 x%");
+        assert_eq!(search_text(["Fryslân", "Friesland"]), "|fryslan|friesland|");
+    }
+}

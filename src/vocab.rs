@@ -1,0 +1,187 @@
+//! Every enumerated term of the model, with its stored text and its Dutch and English labels.
+//! One macro defines each enum so the GraphQL enum, the database text and the `vocabulary` query
+//! can never disagree.
+
+/// Defines an enum whose GraphQL name equals its stored text, with labels.
+macro_rules! vocab_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $db:literal, $nl:literal, $en:literal;)+ }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, async_graphql::Enum)]
+        pub enum $name {
+            $(
+                #[doc = $en]
+                #[graphql(name = $db)]
+                $variant,
+            )+
+        }
+
+        impl $name {
+            /// Every value with its stored text, Dutch label and English label.
+            pub const ALL: &'static [(Self, &'static str, &'static str, &'static str)] =
+                &[$((Self::$variant, $db, $nl, $en)),+];
+
+            /// The stored text (also the GraphQL name).
+            pub fn as_str(self) -> &'static str {
+                match self { $(Self::$variant => $db),+ }
+            }
+
+            /// Reads stored or input text; `None` for unknown text.
+            pub fn parse(text: &str) -> Option<Self> {
+                match text { $($db => Some(Self::$variant),)+ _ => None }
+            }
+        }
+    };
+}
+
+vocab_enum! {
+    /// A way of dividing the Netherlands into regions.
+    RegionScheme {
+        Landsdeel => "LANDSDEEL", "Landsdeel", "Landsdeel (one of the pact's five parts of the country)";
+        Province => "PROVINCE", "Provincie", "Province";
+        Subregion => "SUBREGION", "Subregio", "Subregion of a landsdeel";
+        Arbeidsmarktregio => "ARBEIDSMARKTREGIO", "Arbeidsmarktregio", "Labour-market region (reserved)";
+    }
+}
+
+vocab_enum! {
+    /// What kind of stakeholder an organisation is.
+    OrganisationKind {
+        Ministry => "MINISTRY", "Ministerie", "Ministry";
+        Agency => "AGENCY", "Uitvoeringsorganisatie", "Executive agency";
+        Province => "PROVINCE", "Provincie", "Province";
+        Municipality => "MUNICIPALITY", "Gemeente", "Municipality";
+        School => "SCHOOL", "Onderwijsinstelling", "School or educational institution";
+        EmployerOrganisation => "EMPLOYER_ORGANISATION", "Branche- of werkgeversorganisatie", "Branch or employers' organisation";
+        TradeUnion => "TRADE_UNION", "Vakbond", "Trade union";
+        Company => "COMPANY", "Bedrijf", "Company";
+        RegionalPlatform => "REGIONAL_PLATFORM", "Regionaal platform", "Regional platform";
+        Foundation => "FOUNDATION", "Stichting", "Foundation";
+        Other => "OTHER", "Overig", "Other";
+    }
+}
+
+vocab_enum! {
+    /// The level of education a school offers.
+    SchoolLevel {
+        Po => "PO", "Primair onderwijs", "Primary education";
+        Vo => "VO", "Voortgezet onderwijs", "Secondary education";
+        Mbo => "MBO", "Middelbaar beroepsonderwijs", "Secondary vocational education";
+        Hbo => "HBO", "Hoger beroepsonderwijs", "Higher professional education";
+        Wo => "WO", "Wetenschappelijk onderwijs", "University education";
+    }
+}
+
+vocab_enum! {
+    /// What kind of undertaking a programme is.
+    ProgrammeKind {
+        Initiative => "INITIATIVE", "Initiatief", "Initiative";
+        Pps => "PPS", "Publiek-private samenwerking", "Public-private partnership";
+        Network => "NETWORK", "Netwerk", "Network";
+        PactAction => "PACT_ACTION", "Techniekpact-actie", "Action of the Techniekpact";
+        Project => "PROJECT", "Project", "Project";
+    }
+}
+
+vocab_enum! {
+    /// Who a programme is for.
+    TargetGroup {
+        Po => "PO", "Primair onderwijs", "Primary education pupils";
+        Vo => "VO", "Voortgezet onderwijs", "Secondary education pupils";
+        Vmbo => "VMBO", "Vmbo", "Pre-vocational secondary pupils";
+        Mbo => "MBO", "Mbo", "Vocational (mbo) students";
+        Hbo => "HBO", "Hbo", "Higher professional (hbo) students";
+        Wo => "WO", "Wo", "University students";
+        Workers => "WORKERS", "Werkenden", "People in work";
+        JobSeekers => "JOB_SEEKERS", "Werkzoekenden", "Job seekers";
+        Teachers => "TEACHERS", "Docenten", "Teachers";
+    }
+}
+
+vocab_enum! {
+    /// The progress a report gives for a programme or pact action.
+    ProgrammeStatus {
+        Completed => "COMPLETED", "Afgerond", "Completed";
+        OnSchedule => "ON_SCHEDULE", "Op schema", "On schedule (not yet completed)";
+        Delayed => "DELAYED", "Vertraagd", "Delayed";
+    }
+}
+
+vocab_enum! {
+    /// An organisation's role in a programme.
+    ParticipationRole {
+        Lead => "LEAD", "Trekker", "Lead or initiator";
+        Partner => "PARTNER", "Partner", "Partner";
+        Funder => "FUNDER", "Financier", "Funder";
+        Implementer => "IMPLEMENTER", "Uitvoerder", "Implementer";
+        Participant => "PARTICIPANT", "Deelnemer", "Participant (the source does not say which role)";
+    }
+}
+
+vocab_enum! {
+    /// Where a funding stands.
+    FundingStatus {
+        Planned => "PLANNED", "Gepland", "Planned or reserved";
+        Awarded => "AWARDED", "Toegekend", "Awarded";
+        Paid => "PAID", "Uitbetaald", "Paid out";
+    }
+}
+
+vocab_enum! {
+    /// How exact a money figure is in its source.
+    AmountQualifier {
+        Exact => "EXACT", "Exact", "Exact";
+        Approximate => "APPROXIMATE", "Circa", "Approximately (\"circa\", \"ongeveer\")";
+        AtLeast => "AT_LEAST", "Ruim", "At least (\"ruim\", \"meer dan\")";
+        AtMost => "AT_MOST", "Bijna", "At most (\"bijna\", \"maximaal\")";
+    }
+}
+
+vocab_enum! {
+    /// What a money figure counts.
+    AmountBasis {
+        Total => "TOTAL", "Totaal", "Total for the period";
+        PerYear => "PER_YEAR", "Per jaar", "Per year";
+        PerItem => "PER_ITEM", "Per stuk", "Per item (e.g. per centre)";
+    }
+}
+
+vocab_enum! {
+    /// How exact a date is.
+    DatePrecision {
+        Year => "YEAR", "Jaar", "Only the year is known";
+        Month => "MONTH", "Maand", "Year and month are known";
+        Day => "DAY", "Dag", "The exact day is known";
+    }
+}
+
+vocab_enum! {
+    /// An ISO 4217 currency code. All amounts in this API are in euros.
+    CurrencyCode {
+        Eur => "EUR", "Euro", "Euro";
+    }
+}
+
+/// One labelled value for the `vocabulary` query: (enum name, value, Dutch label, English label).
+pub type VocabularyRow = (&'static str, &'static str, &'static str, &'static str);
+
+/// Every enum value of the model, in schema order.
+pub fn all_terms() -> Vec<VocabularyRow> {
+    fn rows<T>(name: &'static str, all: &'static [(T, &'static str, &'static str, &'static str)]) -> Vec<VocabularyRow> {
+        all.iter().map(|(_, v, nl, en)| (name, *v, *nl, *en)).collect()
+    }
+    [
+        rows("RegionScheme", RegionScheme::ALL),
+        rows("OrganisationKind", OrganisationKind::ALL),
+        rows("SchoolLevel", SchoolLevel::ALL),
+        rows("ProgrammeKind", ProgrammeKind::ALL),
+        rows("TargetGroup", TargetGroup::ALL),
+        rows("ProgrammeStatus", ProgrammeStatus::ALL),
+        rows("ParticipationRole", ParticipationRole::ALL),
+        rows("FundingStatus", FundingStatus::ALL),
+        rows("AmountQualifier", AmountQualifier::ALL),
+        rows("AmountBasis", AmountBasis::ALL),
+        rows("DatePrecision", DatePrecision::ALL),
+        rows("CurrencyCode", CurrencyCode::ALL),
+    ]
+    .concat()
+}
