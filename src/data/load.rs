@@ -82,6 +82,9 @@ fn meta(conn: &mut DbConn, name: &str) -> Result<Option<String>, AppError> {
 }
 
 fn set_meta(conn: &mut DbConn, name: &str, value: &str) -> Result<(), AppError> {
+    if meta(conn, name)?.as_deref() == Some(value) {
+        return Ok(());
+    }
     let t = now();
     let n = diesel::update(dataset_meta::table.filter(dataset_meta::name.eq(name)))
         .set((dataset_meta::value.eq(value), dataset_meta::updated_at.eq(t), dataset_meta::version.eq(dataset_meta::version + 1)))

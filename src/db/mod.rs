@@ -126,8 +126,12 @@ impl r2d2::ManageConnection for ConnectionManager {
         conn.batch_execute("SELECT 1").map_err(diesel::ConnectionError::CouldntSetupConfiguration)
     }
 
-    fn has_broken(&self, _conn: &mut DbConn) -> bool {
-        false
+    fn has_broken(&self, conn: &mut DbConn) -> bool {
+        // A connection left inside a transaction (e.g. after a panic) must not be reused.
+        match conn {
+            DbConn::Pg(c) => <diesel::connection::AnsiTransactionManager as diesel::connection::TransactionManager<PgConnection>>::is_broken_transaction_manager(c),
+            DbConn::Sqlite(c) => <diesel::connection::AnsiTransactionManager as diesel::connection::TransactionManager<SqliteConnection>>::is_broken_transaction_manager(c),
+        }
     }
 }
 
@@ -152,6 +156,8 @@ impl Database {
         let pool = r2d2::Pool::builder()
             .max_size(max_connections.max(1))
             .connection_timeout(Duration::from_secs(10))
+            // No `SELECT 1` before every checkout: a dead connection fails its query and is replaced.
+            .test_on_check_out(false)
             .build(manager)
             .map_err(|e| anyhow::anyhow!("cannot open the database: {e}"))?;
         Ok(Self { pool, target, counter })

@@ -212,10 +212,14 @@ list_loader!(
             .collect();
         let wanted: HashSet<i64> = ids.iter().copied().collect();
         let mut out = Vec::new();
+        let mut seen = HashSet::new();
         for l in links {
             for (me, other) in [(l.region_id, l.linked_region_id), (l.linked_region_id, l.region_id)] {
+                // A link recorded in both directions is shown once.
                 if let (true, Some(r)) = (wanted.contains(&me), regions.get(&other)) {
-                    out.push((me, (l.kind.clone(), r.clone())));
+                    if seen.insert((me, other, l.kind.clone())) {
+                        out.push((me, (l.kind.clone(), r.clone())));
+                    }
                 }
             }
         }

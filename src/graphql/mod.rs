@@ -47,7 +47,8 @@ pub fn ensure_error_codes(response: &mut async_graphql::Response) {
         let m = error.message.as_str();
         let code = if m.contains("nested too deep") || m.contains("too complex") {
             "QUERY_TOO_COMPLEX"
-        } else if m.starts_with("Failed to parse") || m.contains("syntax error") || m.contains("Unexpected") || m.contains("expected") && error.path.is_empty() && error.locations.is_empty() {
+        } else if m.trim_start().starts_with("-->") || m.starts_with("Failed to parse") {
+            // The parser's messages start with the position: ` --> 1:13`.
             "GRAPHQL_PARSE_FAILED"
         } else if error.path.is_empty() {
             "GRAPHQL_VALIDATION_FAILED"

@@ -6,8 +6,7 @@
 
 use std::sync::Arc;
 
-use async_graphql::connection::{Connection, Edge};
-use async_graphql::{Context, Enum, InputObject, Object, OutputType, ResultExt};
+use async_graphql::{Enum, InputObject, Object, ResultExt, SimpleObject};
 use chrono::NaiveDateTime;
 
 use crate::db::{Database, DbConn};
@@ -190,18 +189,12 @@ pub enum TotalCount {
     Deferred(Database, Arc<dyn Fn(&mut DbConn) -> Result<i64, AppError> + Send + Sync>),
 }
 
-/// Fields every connection has besides `edges`, `nodes` and `pageInfo`.
-pub struct ConnectionFields {
-    total: TotalCount,
-}
-
-#[Object]
-impl ConnectionFields {
-    /// The number of items matching the filter, across all pages.
-    async fn total_count(&self, _ctx: &Context<'_>) -> async_graphql::Result<i64> {
-        match &self.total {
-            TotalCount::Known(n) => Ok(*n),
-            TotalCount::Deferred(db, count) => {
+impl TotalCount {
+    /// The count, running the query if it is deferred.
+    pub async fn resolve(&self) -> async_graphql::Result<i64> {
+        match self {
+            Self::Known(n) => Ok(*n),
+            Self::Deferred(db, count) => {
                 let count = count.clone();
                 db.run(move |conn| count(conn)).await.extend()
             }
@@ -209,35 +202,115 @@ impl ConnectionFields {
     }
 }
 
-/// A page of `N` with `totalCount`.
-pub type ConnectionOf<N> = Connection<String, N, ConnectionFields>;
+/// Relay page information.
+#[derive(SimpleObject, Clone)]
+pub struct PageInfo {
+    /// True when there are items before this page (for `first`/`after` paging: when `after` was given).
+    pub has_previous_page: bool,
+    /// True when there are items after this page (for `last`/`before` paging: when `before` was given).
+    pub has_next_page: bool,
+    /// The cursor of the first edge, to page backwards with `before`.
+    pub start_cursor: Option<String>,
+    /// The cursor of the last edge, to page forwards with `after`.
+    pub end_cursor: Option<String>,
+}
 
-/// Builds the connection from rows fetched by [`keyset!`] (at most `limit + 1`, in fetch order).
-pub fn from_fetched<R: Keyed, N: OutputType>(mut rows: Vec<R>, page: &Page, total: TotalCount, node: impl Fn(R) -> N) -> ConnectionOf<N> {
+/// One page of nodes with their cursors; wrapped by the typed connection objects below.
+pub struct ConnectionData<N> {
+    /// `(cursor, node)` in list order.
+    pub edges: Vec<(String, N)>,
+    /// Page information.
+    pub page_info: PageInfo,
+    /// The total across pages.
+    pub total: TotalCount,
+}
+
+fn connection_data<N>(edges: Vec<(String, N)>, has_previous_page: bool, has_next_page: bool, total: TotalCount) -> ConnectionData<N> {
+    let page_info = PageInfo {
+        has_previous_page,
+        has_next_page,
+        start_cursor: edges.first().map(|e| e.0.clone()),
+        end_cursor: edges.last().map(|e| e.0.clone()),
+    };
+    ConnectionData { edges, page_info, total }
+}
+
+/// Defines a Relay connection type and its edge type for one node type.
+macro_rules! connection {
+    ($conn:ident, $edge:ident, $node:ty, $what:literal) => {
+        #[doc = concat!("A page of ", $what, ", with the total across all pages.")]
+        pub struct $conn(pub ConnectionData<$node>);
+
+        #[doc = concat!("A page of ", $what, ", with the total across all pages.")]
+        #[Object]
+        impl $conn {
+            /// The items of this page with their cursors.
+            async fn edges(&self) -> Vec<$edge> {
+                self.0.edges.iter().map(|(cursor, node)| $edge { cursor: cursor.clone(), node: node.clone() }).collect()
+            }
+
+            /// The items of this page (the same as `edges { node }`).
+            async fn nodes(&self) -> Vec<$node> {
+                self.0.edges.iter().map(|(_, node)| node.clone()).collect()
+            }
+
+            /// Where this page stands in the whole list.
+            async fn page_info(&self) -> &PageInfo {
+                &self.0.page_info
+            }
+
+            /// The number of items matching the filter, across all pages.
+            async fn total_count(&self) -> async_graphql::Result<i64> {
+                self.0.total.resolve().await
+            }
+        }
+
+        impl From<ConnectionData<$node>> for $conn {
+            fn from(data: ConnectionData<$node>) -> Self {
+                Self(data)
+            }
+        }
+
+        #[doc = concat!("One of ", $what, " in a page, with its cursor.")]
+        #[derive(SimpleObject)]
+        pub struct $edge {
+            /// An opaque position: pass it as `after` or `before`.
+            pub cursor: String,
+            /// The item.
+            pub node: $node,
+        }
+    };
+}
+
+use super::types::{Funding, FundingScheme, Organisation, Programme, Region};
+
+connection!(OrganisationConnection, OrganisationEdge, Organisation, "organisations");
+connection!(ProgrammeConnection, ProgrammeEdge, Programme, "programmes");
+connection!(RegionConnection, RegionEdge, Region, "regions");
+connection!(FundingSchemeConnection, FundingSchemeEdge, FundingScheme, "funding schemes");
+connection!(FundingConnection, FundingEdge, Funding, "fundings");
+
+/// Builds a page from rows fetched by [`keyset!`] (at most `limit + 1`, in fetch order).
+pub fn from_fetched<R: Keyed, N>(mut rows: Vec<R>, page: &Page, total: TotalCount, node: impl Fn(R) -> N) -> ConnectionData<N> {
     let more = rows.len() as i64 > page.limit;
     rows.truncate(usize::try_from(page.limit).unwrap_or(0));
     if page.backward {
         rows.reverse();
     }
-    let (has_previous, has_next) = if page.backward {
-        (more, page.before.is_some())
-    } else {
-        (page.after.is_some(), more)
-    };
-    let mut connection = Connection::with_additional_fields(has_previous, has_next, ConnectionFields { total });
-    connection.edges.extend(rows.into_iter().map(|r| Edge::new(page.cursor_for(&r), node(r))));
-    connection
+    let (has_previous, has_next) = if page.backward { (more, page.before.is_some()) } else { (page.after.is_some(), more) };
+    let edges = rows.into_iter().map(|r| (page.cursor_for(&r), node(r))).collect();
+    connection_data(edges, has_previous, has_next, total)
 }
 
 /// Pages an in-memory list (a batched relation) with the same ordering and cursor rules.
-pub fn from_list<R: Keyed + Clone, N: OutputType>(rows: &[R], page: &Page, node: impl Fn(R) -> N) -> ConnectionOf<N> {
+pub fn from_list<R: Keyed + Clone, N>(rows: &[R], page: &Page, node: impl Fn(R) -> N) -> ConnectionData<N> {
     let field = page.order.field;
+    let desc = page.order.direction == OrderDirection::Desc;
     let mut sorted: Vec<&R> = rows.iter().collect();
     sorted.sort_by(|a, b| a.sort_value(field).cmp(&b.sort_value(field)).then(a.row_id().cmp(&b.row_id())));
-    if page.order.direction == OrderDirection::Desc {
+    if desc {
         sorted.reverse();
     }
-    let desc = page.order.direction == OrderDirection::Desc;
     let position = |r: &R, c: &Cursor| {
         let ord = r.sort_value(field).cmp(&c.value).then(r.row_id().cmp(&c.id));
         if desc { ord.reverse() } else { ord }
@@ -254,8 +327,6 @@ pub fn from_list<R: Keyed + Clone, N: OutputType>(rows: &[R], page: &Page, node:
     } else {
         (&window[..n.min(window.len())], page.after.is_some(), window.len() > n)
     };
-    let total = TotalCount::Known(rows.len() as i64);
-    let mut connection = Connection::with_additional_fields(has_previous, has_next, ConnectionFields { total });
-    connection.edges.extend(slice.iter().map(|r| Edge::new(page.cursor_for(*r), node((*r).clone()))));
-    connection
+    let edges = slice.iter().map(|r| (page.cursor_for(*r), node((*r).clone()))).collect();
+    connection_data(edges, has_previous, has_next, TotalCount::Known(rows.len() as i64))
 }

@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use super::context::{db, load_one};
 use super::filters::*;
 use super::loaders::*;
-use super::pagination::{from_fetched, ConnectionOf, OrderBy, Page, TotalCount};
+use super::pagination::{from_fetched, FundingConnection, FundingSchemeConnection, OrderBy, OrganisationConnection, Page, ProgrammeConnection, RegionConnection, TotalCount};
 use super::report::{funding_by_region, FundingByRegion};
 use super::types::{BudgetLine, Funding, FundingScheme, Node, Organisation, Participation, Programme, Region};
 use crate::db::models::*;
@@ -36,7 +36,7 @@ macro_rules! root_connection {
             database,
             Arc::new(move |c| Ok(filter.query(c)?.count().get_result::<i64>(c)?)),
         );
-        Ok(from_fetched(rows, &page, count, $node))
+        Ok(from_fetched(rows, &page, count, $node).into())
     }};
 }
 
@@ -56,6 +56,7 @@ pub struct VocabularyTerm {
 /// Read access to the partner graph. All reads are public.
 pub struct QueryRoot;
 
+/// Read access to the partner graph. All reads are public.
 #[Object]
 impl QueryRoot {
     /// Any record by its global ID; null when no such record exists.
@@ -90,7 +91,7 @@ impl QueryRoot {
         #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
         #[graphql(desc = "Cursor to end before.")] before: Option<String>,
         #[graphql(desc = "Ordering (default by name); the ID breaks ties.")] order_by: Option<OrderBy>,
-    ) -> async_graphql::Result<ConnectionOf<Organisation>> {
+    ) -> async_graphql::Result<OrganisationConnection> {
         root_connection!(ctx, filter, organisation, OrganisationRow, Organisation, first, after, last, before, order_by)
     }
 
@@ -105,7 +106,7 @@ impl QueryRoot {
         #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
         #[graphql(desc = "Cursor to end before.")] before: Option<String>,
         #[graphql(desc = "Ordering (default by name); the ID breaks ties.")] order_by: Option<OrderBy>,
-    ) -> async_graphql::Result<ConnectionOf<Programme>> {
+    ) -> async_graphql::Result<ProgrammeConnection> {
         root_connection!(ctx, filter, programme, ProgrammeRow, Programme, first, after, last, before, order_by)
     }
 
@@ -120,7 +121,7 @@ impl QueryRoot {
         #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
         #[graphql(desc = "Cursor to end before.")] before: Option<String>,
         #[graphql(desc = "Ordering (default by name); the ID breaks ties.")] order_by: Option<OrderBy>,
-    ) -> async_graphql::Result<ConnectionOf<Region>> {
+    ) -> async_graphql::Result<RegionConnection> {
         root_connection!(ctx, filter, region, RegionRow, Region, first, after, last, before, order_by)
     }
 
@@ -135,7 +136,7 @@ impl QueryRoot {
         #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
         #[graphql(desc = "Cursor to end before.")] before: Option<String>,
         #[graphql(desc = "Ordering (default by name); the ID breaks ties.")] order_by: Option<OrderBy>,
-    ) -> async_graphql::Result<ConnectionOf<FundingScheme>> {
+    ) -> async_graphql::Result<FundingSchemeConnection> {
         root_connection!(ctx, filter, funding_scheme, FundingSchemeRow, FundingScheme, first, after, last, before, order_by)
     }
 
@@ -150,7 +151,7 @@ impl QueryRoot {
         #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
         #[graphql(desc = "Cursor to end before.")] before: Option<String>,
         #[graphql(desc = "Ordering (default by key); the ID breaks ties.")] order_by: Option<OrderBy>,
-    ) -> async_graphql::Result<ConnectionOf<Funding>> {
+    ) -> async_graphql::Result<FundingConnection> {
         root_connection!(ctx, filter, funding, FundingRow, Funding, first, after, last, before, order_by)
     }
 

@@ -57,6 +57,7 @@ pub struct SchemeTotal {
     count: i32,
 }
 
+/// A total within one scheme (or without one).
 #[Object]
 impl SchemeTotal {
     /// The scheme; null for fundings given outside a scheme by a named funder.

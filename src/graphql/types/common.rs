@@ -12,6 +12,8 @@ use crate::vocab::CurrencyCode;
 /// 32-bit and `Float` is inexact, so money travels as text.
 pub struct Decimal(pub String);
 
+/// An exact decimal number as a string, e.g. `"25000000.00"`. Never a float: GraphQL's `Int` is
+/// 32-bit and `Float` is inexact, so money travels as text.
 #[Scalar(name = "Decimal")]
 impl ScalarType for Decimal {
     fn parse(value: Value) -> async_graphql::InputValueResult<Self> {
@@ -50,6 +52,7 @@ pub struct PartialDate {
     pub precision: DatePrecision,
 }
 
+/// A date known to a precision: `"2014"` (the year 2014), `"2014-09"` or `"2014-09-01"`.
 #[Object]
 impl PartialDate {
     /// The date as the source gives it: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, per `precision`.
@@ -108,6 +111,8 @@ impl Period {
 /// submission through the API.
 pub struct Source(pub SourceRow);
 
+/// Where a record comes from: a line range in one of the pact's source documents, or a partner's
+/// submission through the API.
 #[Object]
 impl Source {
     /// The source document's file name (in the project's `shared/seeds/` folder), or null for a

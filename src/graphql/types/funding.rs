@@ -16,6 +16,7 @@ use crate::vocab::{AmountBasis, AmountQualifier, FundingStatus};
 #[derive(Clone)]
 pub struct Funding(pub FundingRow);
 
+/// An amount from a scheme (or a named funder) to a programme and/or a recipient organisation.
 #[Object]
 impl Funding {
     /// The opaque global ID.
@@ -133,6 +134,7 @@ pub struct RegionAllocation {
     amount_cents: Option<i64>,
 }
 
+/// Part of a funding attributed to a region.
 #[Object]
 impl RegionAllocation {
     /// The region.

@@ -49,10 +49,10 @@ pub(crate) fn funding_page(
     last: Option<i32>,
     before: Option<String>,
     order_by: Option<super::pagination::OrderBy>,
-) -> async_graphql::Result<super::pagination::ConnectionOf<Funding>> {
+) -> async_graphql::Result<super::pagination::FundingConnection> {
     use async_graphql::ErrorExtensions;
     let page = super::pagination::Page::parse(first, after, last, before, order_by).map_err(|e| e.extend())?;
-    Ok(super::pagination::from_list(rows, &page, Funding))
+    Ok(super::pagination::from_list(rows, &page, Funding).into())
 }
 
 /// The complexity of a connection field: the page size times the cost of one node.

@@ -4,11 +4,11 @@ use async_graphql::{Context, Object, ID};
 use chrono::{DateTime, Utc};
 
 use super::common::{json_strings, Source};
-use super::{connection_cost, funding_page, Funding, FundingScheme, Participation, Region};
+use super::{connection_cost, funding_page, FundingScheme, Participation, Region};
 use crate::db::models::OrganisationRow;
 use crate::graphql::context::load_list;
 use crate::graphql::loaders::*;
-use crate::graphql::pagination::{ConnectionOf, OrderBy};
+use crate::graphql::pagination::{FundingConnection, OrderBy};
 use crate::ids::{encode_id, NodeType};
 use crate::vocab::{OrganisationKind, SchoolLevel};
 
@@ -17,6 +17,8 @@ use crate::vocab::{OrganisationKind, SchoolLevel};
 #[derive(Clone)]
 pub struct Organisation(pub OrganisationRow);
 
+/// A stakeholder: a ministry, agency, province, municipality, school, branch or employers'
+/// organisation, union, regional platform, foundation or company.
 #[Object]
 impl Organisation {
     /// The opaque global ID.
@@ -84,7 +86,7 @@ impl Organisation {
         #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
         #[graphql(desc = "Cursor to end before.")] before: Option<String>,
         #[graphql(desc = "Ordering (default by key).")] order_by: Option<OrderBy>,
-    ) -> async_graphql::Result<ConnectionOf<Funding>> {
+    ) -> async_graphql::Result<FundingConnection> {
         funding_page(&load_list(ctx, FundingsOfRecipient(self.0.id)).await?, first, after, last, before, order_by)
     }
 
@@ -98,7 +100,7 @@ impl Organisation {
         #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
         #[graphql(desc = "Cursor to end before.")] before: Option<String>,
         #[graphql(desc = "Ordering (default by key).")] order_by: Option<OrderBy>,
-    ) -> async_graphql::Result<ConnectionOf<Funding>> {
+    ) -> async_graphql::Result<FundingConnection> {
         funding_page(&load_list(ctx, FundingsOfFunder(self.0.id)).await?, first, after, last, before, order_by)
     }
 

@@ -4,11 +4,11 @@ use async_graphql::{Context, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 
 use super::common::{json_strings, Period, Source};
-use super::{connection_cost, funding_page, Funding, Organisation, Region};
+use super::{connection_cost, funding_page, Organisation, Region};
 use crate::db::models::{ParticipationRow, ProgrammeRow};
 use crate::graphql::context::{load_list, load_one};
 use crate::graphql::loaders::*;
-use crate::graphql::pagination::{ConnectionOf, OrderBy};
+use crate::graphql::pagination::{FundingConnection, OrderBy};
 use crate::ids::{encode_id, NodeType};
 use crate::vocab::{ParticipationRole, ProgrammeKind, ProgrammeStatus, TargetGroup};
 
@@ -25,6 +25,7 @@ pub struct StatusReport {
     pub report_year: Option<i32>,
 }
 
+/// An initiative, project, network, public-private partnership or action of the pact.
 #[Object]
 impl Programme {
     /// The opaque global ID.
@@ -107,7 +108,7 @@ impl Programme {
         #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
         #[graphql(desc = "Cursor to end before.")] before: Option<String>,
         #[graphql(desc = "Ordering (default by key).")] order_by: Option<OrderBy>,
-    ) -> async_graphql::Result<ConnectionOf<Funding>> {
+    ) -> async_graphql::Result<FundingConnection> {
         funding_page(&load_list(ctx, FundingsOfProgramme(self.0.id)).await?, first, after, last, before, order_by)
     }
 
@@ -141,6 +142,7 @@ impl Programme {
 #[derive(Clone)]
 pub struct Participation(pub ParticipationRow);
 
+/// An organisation's role in a programme.
 #[Object]
 impl Participation {
     /// The opaque global ID.

@@ -4,11 +4,11 @@ use async_graphql::{Context, Object, ID};
 use chrono::{DateTime, Utc};
 
 use super::common::{json_strings, Source};
-use super::{connection_cost, funding_page, Funding, Programme};
+use super::{connection_cost, funding_page, Programme};
 use crate::db::models::RegionRow;
 use crate::graphql::context::{load_list, load_one};
 use crate::graphql::loaders::*;
-use crate::graphql::pagination::{from_list, ConnectionOf, OrderBy, Page};
+use crate::graphql::pagination::{from_list, FundingConnection, OrderBy, Page, ProgrammeConnection};
 use crate::ids::{encode_id, NodeType};
 use crate::vocab::RegionScheme;
 use async_graphql::ErrorExtensions;
@@ -18,6 +18,8 @@ use async_graphql::ErrorExtensions;
 #[derive(Clone)]
 pub struct Region(pub RegionRow);
 
+/// A region in one of the schemes the pact uses. Each region has at most one formal parent (used for
+/// roll-up: a region includes its formal descendants); associations are shown, never counted.
 #[Object]
 impl Region {
     /// The opaque global ID.
@@ -102,9 +104,9 @@ impl Region {
         #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
         #[graphql(desc = "Cursor to end before.")] before: Option<String>,
         #[graphql(desc = "Ordering (default by name).")] order_by: Option<OrderBy>,
-    ) -> async_graphql::Result<ConnectionOf<Programme>> {
+    ) -> async_graphql::Result<ProgrammeConnection> {
         let page = Page::parse(first, after, last, before, order_by).map_err(|e| e.extend())?;
-        Ok(from_list(&load_list(ctx, ProgrammesOfRegion(self.0.id)).await?, &page, Programme))
+        Ok(from_list(&load_list(ctx, ProgrammesOfRegion(self.0.id)).await?, &page, Programme).into())
     }
 
     /// Fundings with an allocation to this region or one of its formal descendants.
@@ -117,7 +119,7 @@ impl Region {
         #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
         #[graphql(desc = "Cursor to end before.")] before: Option<String>,
         #[graphql(desc = "Ordering (default by key).")] order_by: Option<OrderBy>,
-    ) -> async_graphql::Result<ConnectionOf<Funding>> {
+    ) -> async_graphql::Result<FundingConnection> {
         funding_page(&load_list(ctx, FundingsOfRegion(self.0.id)).await?, first, after, last, before, order_by)
     }
 

@@ -4,11 +4,11 @@ use async_graphql::{Context, Object, ID};
 use chrono::{DateTime, Utc};
 
 use super::common::{json_strings, Money, Period, Source};
-use super::{connection_cost, funding_page, Funding, Organisation};
+use super::{connection_cost, funding_page, Organisation};
 use crate::db::models::{BudgetLineRow, FundingSchemeRow};
 use crate::graphql::context::{load_list, load_one};
 use crate::graphql::loaders::*;
-use crate::graphql::pagination::{ConnectionOf, OrderBy};
+use crate::graphql::pagination::{FundingConnection, OrderBy};
 use crate::ids::{encode_id, NodeType};
 use crate::vocab::{AmountBasis, AmountQualifier};
 
@@ -16,6 +16,7 @@ use crate::vocab::{AmountBasis, AmountQualifier};
 #[derive(Clone)]
 pub struct FundingScheme(pub FundingSchemeRow);
 
+/// A funding scheme such as the Regionaal Investeringsfonds mbo (`RIF`) or `MKB!dee`.
 #[Object]
 impl FundingScheme {
     /// The opaque global ID.
@@ -87,7 +88,7 @@ impl FundingScheme {
         #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
         #[graphql(desc = "Cursor to end before.")] before: Option<String>,
         #[graphql(desc = "Ordering (default by key).")] order_by: Option<OrderBy>,
-    ) -> async_graphql::Result<ConnectionOf<Funding>> {
+    ) -> async_graphql::Result<FundingConnection> {
         funding_page(&load_list(ctx, FundingsOfScheme(self.0.id)).await?, first, after, last, before, order_by)
     }
 
@@ -116,6 +117,7 @@ impl FundingScheme {
 #[derive(Clone)]
 pub struct BudgetLine(pub BudgetLineRow);
 
+/// A scheme-level amount for a year or period (a budget, not a grant).
 #[Object]
 impl BudgetLine {
     /// The opaque global ID.

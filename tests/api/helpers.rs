@@ -1,0 +1,165 @@
+//! Test harness: start the real application on a fresh database (SQLite file or a new PostgreSQL
+//! database), talk to it over HTTP, and drop the database afterwards.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use diesel::connection::SimpleConnection;
+use diesel::{Connection, PgConnection};
+use serde_json::{json, Value};
+use techniekpact_api::config::Settings;
+use techniekpact_api::db::Database;
+use techniekpact_api::startup::Application;
+
+/// Which database a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The backends to run on: SQLite always; PostgreSQL when `TEST_DATABASE_URL` is set. With
+/// `CI=true` a missing `TEST_DATABASE_URL` is a failure, so CI cannot silently skip the Postgres half.
+pub fn backends() -> Vec<Backend> {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => vec![Backend::Sqlite, Backend::Postgres],
+        _ => {
+            assert!(
+                std::env::var("CI").map(|v| v != "true").unwrap_or(true),
+                "CI=true but TEST_DATABASE_URL is not set: the PostgreSQL half of the suite must run in CI"
+            );
+            eprintln!("note: TEST_DATABASE_URL is not set; running on SQLite only");
+            vec![Backend::Sqlite]
+        }
+    }
+}
+
+/// A fresh, empty database that is removed when dropped.
+pub struct TestDb {
+    pub url: String,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    /// Held so the folder (and the SQLite file) is removed when the test ends.
+    File(#[allow(dead_code)] tempfile::TempDir),
+    Postgres { admin_url: String, name: String },
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+impl TestDb {
+    pub fn new(backend: Backend) -> Self {
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = format!("sqlite://{}", dir.path().join("test.db").display());
+                Self { url, cleanup: Cleanup::File(dir) }
+            }
+            Backend::Postgres => {
+                let admin_url = std::env::var("TEST_DATABASE_URL").expect("TEST_DATABASE_URL");
+                let name = format!(
+                    "tp_test_{}_{}_{}",
+                    std::process::id(),
+                    COUNTER.fetch_add(1, Ordering::SeqCst),
+                    chrono::Utc::now().timestamp_micros()
+                );
+                let mut admin = PgConnection::establish(&admin_url).expect("connect to TEST_DATABASE_URL");
+                admin.batch_execute(&format!("CREATE DATABASE {name}")).expect("create test database");
+                let url = match admin_url.rsplit_once('/') {
+                    Some((base, _)) => format!("{base}/{name}"),
+                    None => panic!("TEST_DATABASE_URL must end in /DBNAME"),
+                };
+                Self { url, cleanup: Cleanup::Postgres { admin_url, name } }
+            }
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Cleanup::Postgres { admin_url, name } = &self.cleanup {
+            if let Ok(mut admin) = PgConnection::establish(admin_url) {
+                let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+            }
+        }
+    }
+}
+
+/// A running application and its database.
+pub struct TestApp {
+    pub address: String,
+    pub db: Database,
+    pub backend: Backend,
+    client: awc::Client,
+    _db: TestDb,
+}
+
+/// Starts the app on a fresh database; with `load_data` the bundled data set is loaded.
+pub async fn spawn_app(backend: Backend, load_data: bool) -> TestApp {
+    if std::env::var("TEST_LOG").is_ok() {
+        techniekpact_api::telemetry::init();
+    }
+    let test_db = TestDb::new(backend);
+    let settings = Settings {
+        database_url: test_db.url.clone(),
+        host: "127.0.0.1".into(),
+        port: 0,
+        cors_allowed_origins: String::new(),
+        db_pool_size: 4,
+        load_data,
+    };
+    let app = Application::build(settings).await.expect("the application builds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let db = app.database();
+    actix_web::rt::spawn(app.run_until_stopped());
+    TestApp { address, db, backend, client: awc::Client::default(), _db: test_db }
+}
+
+impl TestApp {
+    /// POSTs a GraphQL query and returns the JSON response (whatever the status).
+    pub async fn query(&self, query: &str, variables: Value) -> Value {
+        let mut response = self
+            .client
+            .post(format!("{}/graphql", self.address))
+            .send_json(&json!({ "query": query, "variables": variables }))
+            .await
+            .expect("request sent");
+        response.json::<Value>().limit(64 * 1024 * 1024).await.expect("a JSON body")
+    }
+
+    /// Like [`query`](Self::query) but fails the test on any error; returns `data`.
+    pub async fn data(&self, query: &str, variables: Value) -> Value {
+        let body = self.query(query, variables).await;
+        assert!(body.get("errors").is_none(), "[{:?}] unexpected errors: {body:#}", self.backend);
+        body["data"].clone()
+    }
+
+    /// GETs a path; returns status and body text.
+    pub async fn get(&self, path: &str) -> (u16, String) {
+        let mut response = self.client.get(format!("{}{path}", self.address)).send().await.expect("request sent");
+        let body = response.body().await.expect("body");
+        (response.status().as_u16(), String::from_utf8_lossy(&body).into_owned())
+    }
+
+    /// Runs blocking database work off the async executor.
+    pub async fn with_conn<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut techniekpact_api::db::DbConn) -> T + Send + 'static,
+    ) -> T {
+        let db = self.db.clone();
+        actix_web::rt::task::spawn_blocking(move || {
+            let mut conn = db.get().expect("a pooled connection");
+            f(&mut conn)
+        })
+        .await
+        .expect("blocking task")
+    }
+}
+
+/// The `extensions.code` of every error in a response.
+pub fn error_codes(body: &Value) -> Vec<String> {
+    body["errors"]
+        .as_array()
+        .map(|errors| errors.iter().map(|e| e["extensions"]["code"].as_str().unwrap_or("<none>").to_owned()).collect())
+        .unwrap_or_default()
+}

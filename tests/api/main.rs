@@ -1,0 +1,13 @@
+//! Black-box tests through HTTP, each on a fresh database, on SQLite and (with TEST_DATABASE_URL)
+//! PostgreSQL.
+
+mod batching;
+mod data_load;
+mod errors;
+mod fixtures;
+mod helpers;
+mod pagination;
+mod reads;
+mod readme;
+mod reports;
+mod schema;
