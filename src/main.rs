@@ -44,7 +44,9 @@ enum Command {
 
 fn read_data(file: Option<&std::path::Path>) -> anyhow::Result<data::format::DataSet> {
     match file {
-        Some(path) => data::parse(&std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?),
+        Some(path) => {
+            data::parse(&std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?)
+        }
         None => data::parse(data::BUNDLED_DATA),
     }
 }

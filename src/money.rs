@@ -17,10 +17,7 @@ pub fn parse_euros(text: &str) -> Result<i64, String> {
         1 => i64::from(frac.as_bytes()[0] - b'0') * 10,
         _ => frac.parse().map_err(|_| format!("{text:?} is not an amount"))?,
     };
-    whole
-        .checked_mul(100)
-        .and_then(|c| c.checked_add(frac_cents))
-        .ok_or_else(|| format!("{text:?} is too large"))
+    whole.checked_mul(100).and_then(|c| c.checked_add(frac_cents)).ok_or_else(|| format!("{text:?} is too large"))
 }
 
 /// Formats cents as a decimal string with two decimals: `2500000000` → `"25000000.00"`.

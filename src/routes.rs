@@ -11,7 +11,11 @@ use crate::graphql::loaders::DbLoader;
 use crate::graphql::{ensure_error_codes, ApiSchema};
 
 /// Runs one GraphQL request with a fresh set of data loaders.
-pub async fn graphql(schema: web::Data<ApiSchema>, db: web::Data<Database>, request: GraphQLRequest) -> GraphQLResponse {
+pub async fn graphql(
+    schema: web::Data<ApiSchema>,
+    db: web::Data<Database>,
+    request: GraphQLRequest,
+) -> GraphQLResponse {
     let loader = DataLoader::new(DbLoader::new(db.get_ref().clone()), tokio::spawn);
     let mut response = schema.execute(request.into_inner().data(loader)).await;
     ensure_error_codes(&mut response);

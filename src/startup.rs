@@ -49,7 +49,11 @@ impl Application {
         })
         .listen(listener)?
         .run();
-        tracing::info!(server.port = port, db.backend = if db.target().is_postgres() { "postgres" } else { "sqlite" }, "listening");
+        tracing::info!(
+            server.port = port,
+            db.backend = if db.target().is_postgres() { "postgres" } else { "sqlite" },
+            "listening"
+        );
         Ok(Self { port, server, db })
     }
 
@@ -83,7 +87,8 @@ pub fn prepare(db: &Database, load_data: bool) -> anyhow::Result<()> {
     if load_data {
         let set = data::parse(data::BUNDLED_DATA)?;
         let mut conn = db.get()?;
-        let report = data::load(&mut conn, &set, false).map_err(|e| anyhow::anyhow!("loading the bundled data set: {e:?}"))?;
+        let report =
+            data::load(&mut conn, &set, false).map_err(|e| anyhow::anyhow!("loading the bundled data set: {e:?}"))?;
         if !report.up_to_date {
             tracing::info!(
                 data.version = report.data_version,
@@ -101,7 +106,10 @@ pub fn prepare(db: &Database, load_data: bool) -> anyhow::Result<()> {
 }
 
 fn cors(origins: &[String]) -> Cors {
-    let mut cors = Cors::default().allowed_methods(["GET", "POST"]).allowed_headers(["content-type", "authorization"]).max_age(3600);
+    let mut cors = Cors::default()
+        .allowed_methods(["GET", "POST"])
+        .allowed_headers(["content-type", "authorization"])
+        .max_age(3600);
     if origins.iter().any(|o| o == "*") {
         cors = cors.allow_any_origin();
     } else {

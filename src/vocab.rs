@@ -166,7 +166,10 @@ pub type VocabularyRow = (&'static str, &'static str, &'static str, &'static str
 
 /// Every enum value of the model, in schema order.
 pub fn all_terms() -> Vec<VocabularyRow> {
-    fn rows<T>(name: &'static str, all: &'static [(T, &'static str, &'static str, &'static str)]) -> Vec<VocabularyRow> {
+    fn rows<T>(
+        name: &'static str,
+        all: &'static [(T, &'static str, &'static str, &'static str)],
+    ) -> Vec<VocabularyRow> {
         all.iter().map(|(_, v, nl, en)| (name, *v, *nl, *en)).collect()
     }
     [

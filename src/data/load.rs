@@ -64,7 +64,11 @@ pub fn load(conn: &mut DbConn, data: &DataSet, force: bool) -> Result<LoadReport
                 data.data_version
             )));
         }
-        let mut loader = Loader { conn, report: LoadReport { data_version: data.data_version, ..LoadReport::default() }, ids: Ids::default() };
+        let mut loader = Loader {
+            conn,
+            report: LoadReport { data_version: data.data_version, ..LoadReport::default() },
+            ids: Ids::default(),
+        };
         loader.regions(&data.regions)?;
         loader.organisations(&data.organisations)?;
         loader.programmes(&data.programmes)?;
@@ -87,11 +91,20 @@ fn set_meta(conn: &mut DbConn, name: &str, value: &str) -> Result<(), AppError> 
     }
     let t = now();
     let n = diesel::update(dataset_meta::table.filter(dataset_meta::name.eq(name)))
-        .set((dataset_meta::value.eq(value), dataset_meta::updated_at.eq(t), dataset_meta::version.eq(dataset_meta::version + 1)))
+        .set((
+            dataset_meta::value.eq(value),
+            dataset_meta::updated_at.eq(t),
+            dataset_meta::version.eq(dataset_meta::version + 1),
+        ))
         .execute(conn)?;
     if n == 0 {
         diesel::insert_into(dataset_meta::table)
-            .values((dataset_meta::name.eq(name), dataset_meta::value.eq(value), dataset_meta::created_at.eq(t), dataset_meta::updated_at.eq(t)))
+            .values((
+                dataset_meta::name.eq(name),
+                dataset_meta::value.eq(value),
+                dataset_meta::created_at.eq(t),
+                dataset_meta::updated_at.eq(t),
+            ))
             .execute(conn)?;
     }
     Ok(())
@@ -129,7 +142,9 @@ type Dates = (Option<chrono::NaiveDate>, Option<String>, Option<chrono::NaiveDat
 
 fn dates(period: Option<&Period>) -> Dates {
     let part = |text: &Option<String>, bound| {
-        text.as_deref().and_then(|t| parse_partial_date(t, bound).ok()).map(|(d, p): (_, DatePrecision)| (d, p.as_str().to_owned()))
+        text.as_deref()
+            .and_then(|t| parse_partial_date(t, bound).ok())
+            .map(|(d, p): (_, DatePrecision)| (d, p.as_str().to_owned()))
     };
     let (start, end) = period.map_or((None, None), |p| (part(&p.start, Bound::Start), part(&p.end, Bound::End)));
     let (sd, sp) = start.unzip();
@@ -165,7 +180,9 @@ impl Loader<'_> {
         let plan = match (loaded, row) {
             (None, None) => Plan::Insert,
             (None, Some((id, _))) => {
-                self.report.kept_api_changes.push(format!("{kind} {key}: created through the API before the data set had it"));
+                self.report
+                    .kept_api_changes
+                    .push(format!("{kind} {key}: created through the API before the data set had it"));
                 Plan::Keep(id)
             }
             (Some(_), None) => Plan::Insert,
@@ -174,7 +191,9 @@ impl Loader<'_> {
                 Plan::Keep(id)
             }
             (Some((_, _, loaded_version)), Some((id, version))) if version != loaded_version => {
-                self.report.kept_api_changes.push(format!("{kind} {key}: changed through the API since it was loaded; not overwritten"));
+                self.report
+                    .kept_api_changes
+                    .push(format!("{kind} {key}: changed through the API since it was loaded; not overwritten"));
                 Plan::Keep(id)
             }
             (Some(_), Some((id, _))) => Plan::Update(id),
@@ -184,8 +203,12 @@ impl Loader<'_> {
 
     fn remember(&mut self, kind: &str, key: &str, id: i64, hash: &str, inserted: bool) -> Result<(), AppError> {
         let t = now();
-        diesel::delete(dataset_record::table.filter(dataset_record::entity_type.eq(kind)).filter(dataset_record::natural_key.eq(key)))
-            .execute(self.conn)?;
+        diesel::delete(
+            dataset_record::table
+                .filter(dataset_record::entity_type.eq(kind))
+                .filter(dataset_record::natural_key.eq(key)),
+        )
+        .execute(self.conn)?;
         diesel::insert_into(dataset_record::table)
             .values((
                 dataset_record::entity_type.eq(kind),
@@ -206,8 +229,10 @@ impl Loader<'_> {
     }
 
     fn sources(&mut self, entity_type: &str, entity_id: i64, sources: &[String]) -> Result<(), AppError> {
-        diesel::delete(source::table.filter(source::entity_type.eq(entity_type)).filter(source::entity_id.eq(entity_id)))
-            .execute(self.conn)?;
+        diesel::delete(
+            source::table.filter(source::entity_type.eq(entity_type)).filter(source::entity_id.eq(entity_id)),
+        )
+        .execute(self.conn)?;
         let t = now();
         for s in sources {
             let r = SourceRef::parse(s).map_err(AppError::bad_input)?;
@@ -239,7 +264,8 @@ impl Loader<'_> {
                     .optional()
             })?;
             let t = now();
-            let names: Vec<&str> = std::iter::once(r.name.as_str()).chain(r.aliases.iter().map(String::as_str)).collect();
+            let names: Vec<&str> =
+                std::iter::once(r.name.as_str()).chain(r.aliases.iter().map(String::as_str)).collect();
             let values = (
                 region::scheme.eq(&r.scheme),
                 region::code.eq(&r.code),
@@ -261,7 +287,9 @@ impl Loader<'_> {
                     .returning(region::id)
                     .get_result(self.conn)?,
                 Plan::Update(id) => {
-                    diesel::update(region::table.find(id)).set((values, region::version.eq(region::version + 1))).execute(self.conn)?;
+                    diesel::update(region::table.find(id))
+                        .set((values, region::version.eq(region::version + 1)))
+                        .execute(self.conn)?;
                     id
                 }
             };
@@ -296,10 +324,16 @@ impl Loader<'_> {
     fn organisations(&mut self, organisations: &[format::Organisation]) -> Result<(), AppError> {
         for o in organisations {
             let (plan, hash) = self.plan("organisation", &o.slug, o, |c| {
-                organisation::table.filter(organisation::slug.eq(&o.slug)).select((organisation::id, organisation::version)).first(c).optional()
+                organisation::table
+                    .filter(organisation::slug.eq(&o.slug))
+                    .select((organisation::id, organisation::version))
+                    .first(c)
+                    .optional()
             })?;
             let t = now();
-            let names = std::iter::once(o.name.as_str()).chain(o.short_name.as_deref()).chain(o.aliases.iter().map(String::as_str));
+            let names = std::iter::once(o.name.as_str())
+                .chain(o.short_name.as_deref())
+                .chain(o.aliases.iter().map(String::as_str));
             let values = (
                 organisation::slug.eq(&o.slug),
                 organisation::name.eq(&o.name),
@@ -330,7 +364,8 @@ impl Loader<'_> {
                 }
             };
             self.ids.organisations.insert(o.slug.clone(), id);
-            diesel::delete(organisation_region::table.filter(organisation_region::organisation_id.eq(id))).execute(self.conn)?;
+            diesel::delete(organisation_region::table.filter(organisation_region::organisation_id.eq(id)))
+                .execute(self.conn)?;
             for r in &o.home_regions {
                 let region_id = Ids::get(&self.ids.regions, r, "region")?;
                 diesel::insert_into(organisation_region::table)
@@ -351,7 +386,11 @@ impl Loader<'_> {
     fn programmes(&mut self, programmes: &[format::Programme]) -> Result<(), AppError> {
         for p in programmes {
             let (plan, hash) = self.plan("programme", &p.slug, p, |c| {
-                programme::table.filter(programme::slug.eq(&p.slug)).select((programme::id, programme::version)).first(c).optional()
+                programme::table
+                    .filter(programme::slug.eq(&p.slug))
+                    .select((programme::id, programme::version))
+                    .first(c)
+                    .optional()
             })?;
             let t = now();
             let (sd, sp, ed, ep) = dates(p.period.as_ref());
@@ -397,7 +436,8 @@ impl Loader<'_> {
                 }
             };
             self.ids.programmes.insert(p.slug.clone(), id);
-            diesel::delete(programme_target_group::table.filter(programme_target_group::programme_id.eq(id))).execute(self.conn)?;
+            diesel::delete(programme_target_group::table.filter(programme_target_group::programme_id.eq(id)))
+                .execute(self.conn)?;
             for g in &p.target_groups {
                 diesel::insert_into(programme_target_group::table)
                     .values((
@@ -420,9 +460,14 @@ impl Loader<'_> {
                     ))
                     .execute(self.conn)?;
             }
-            let old: Vec<i64> = participation::table.filter(participation::programme_id.eq(id)).select(participation::id).load(self.conn)?;
-            diesel::delete(source::table.filter(source::entity_type.eq("participation")).filter(source::entity_id.eq_any(&old)))
-                .execute(self.conn)?;
+            let old: Vec<i64> = participation::table
+                .filter(participation::programme_id.eq(id))
+                .select(participation::id)
+                .load(self.conn)?;
+            diesel::delete(
+                source::table.filter(source::entity_type.eq("participation")).filter(source::entity_id.eq_any(&old)),
+            )
+            .execute(self.conn)?;
             diesel::delete(participation::table.filter(participation::programme_id.eq(id))).execute(self.conn)?;
             for part in &p.participants {
                 let org = Ids::get(&self.ids.organisations, &part.organisation, "organisation")?;
@@ -452,14 +497,22 @@ impl Loader<'_> {
     fn schemes(&mut self, schemes: &[format::FundingScheme]) -> Result<(), AppError> {
         for s in schemes {
             let (plan, hash) = self.plan("funding_scheme", &s.code, s, |c| {
-                funding_scheme::table.filter(funding_scheme::code.eq(&s.code)).select((funding_scheme::id, funding_scheme::version)).first(c).optional()
+                funding_scheme::table
+                    .filter(funding_scheme::code.eq(&s.code))
+                    .select((funding_scheme::id, funding_scheme::version))
+                    .first(c)
+                    .optional()
             })?;
             let t = now();
             let (sd, sp, ed, ep) = dates(s.period.as_ref());
-            let funder = s.funder.as_deref().map(|o| Ids::get(&self.ids.organisations, o, "organisation")).transpose()?;
-            let admin = s.administrator.as_deref().map(|o| Ids::get(&self.ids.organisations, o, "organisation")).transpose()?;
+            let funder =
+                s.funder.as_deref().map(|o| Ids::get(&self.ids.organisations, o, "organisation")).transpose()?;
+            let admin =
+                s.administrator.as_deref().map(|o| Ids::get(&self.ids.organisations, o, "organisation")).transpose()?;
             let display = s.display_name.clone().unwrap_or_else(|| s.code.clone());
-            let names = [s.name.as_str(), display.as_str(), s.code.as_str()].into_iter().chain(s.aliases.iter().map(String::as_str));
+            let names = [s.name.as_str(), display.as_str(), s.code.as_str()]
+                .into_iter()
+                .chain(s.aliases.iter().map(String::as_str));
             let values = (
                 (
                     funding_scheme::code.eq(&s.code),
@@ -498,9 +551,12 @@ impl Loader<'_> {
                 }
             };
             self.ids.schemes.insert(s.code.clone(), id);
-            let old: Vec<i64> = budget_line::table.filter(budget_line::scheme_id.eq(id)).select(budget_line::id).load(self.conn)?;
-            diesel::delete(source::table.filter(source::entity_type.eq("budget_line")).filter(source::entity_id.eq_any(&old)))
-                .execute(self.conn)?;
+            let old: Vec<i64> =
+                budget_line::table.filter(budget_line::scheme_id.eq(id)).select(budget_line::id).load(self.conn)?;
+            diesel::delete(
+                source::table.filter(source::entity_type.eq("budget_line")).filter(source::entity_id.eq_any(&old)),
+            )
+            .execute(self.conn)?;
             diesel::delete(budget_line::table.filter(budget_line::scheme_id.eq(id))).execute(self.conn)?;
             for line in &s.budget_lines {
                 let (sd, sp, ed, ep) = dates(line.period.as_ref());
@@ -531,15 +587,22 @@ impl Loader<'_> {
     fn fundings(&mut self, fundings: &[format::Funding]) -> Result<(), AppError> {
         for f in fundings {
             let (plan, hash) = self.plan("funding", &f.key, f, |c| {
-                funding::table.filter(funding::key.eq(&f.key)).select((funding::id, funding::version)).first(c).optional()
+                funding::table
+                    .filter(funding::key.eq(&f.key))
+                    .select((funding::id, funding::version))
+                    .first(c)
+                    .optional()
             })?;
             let t = now();
             let (sd, sp, ed, ep) = dates(f.period.as_ref());
-            let org = |slug: &Option<String>, ids: &Ids| slug.as_deref().map(|o| Ids::get(&ids.organisations, o, "organisation")).transpose();
+            let org = |slug: &Option<String>, ids: &Ids| {
+                slug.as_deref().map(|o| Ids::get(&ids.organisations, o, "organisation")).transpose()
+            };
             let funder = org(&f.funder, &self.ids)?;
             let recipient = org(&f.recipient, &self.ids)?;
             let scheme = f.scheme.as_deref().map(|c| Ids::get(&self.ids.schemes, c, "scheme")).transpose()?;
-            let programme = f.programme.as_deref().map(|p| Ids::get(&self.ids.programmes, p, "programme")).transpose()?;
+            let programme =
+                f.programme.as_deref().map(|p| Ids::get(&self.ids.programmes, p, "programme")).transpose()?;
             let award = f.award_date.as_deref().and_then(|d| parse_partial_date(d, Bound::Start).ok()).map(|(d, _)| d);
             let co_financing = f.co_financing.as_deref().map(euros).transpose()?;
             let values = (
@@ -574,7 +637,9 @@ impl Loader<'_> {
                     .returning(funding::id)
                     .get_result(self.conn)?,
                 Plan::Update(id) => {
-                    diesel::update(funding::table.find(id)).set((values, funding::version.eq(funding::version + 1))).execute(self.conn)?;
+                    diesel::update(funding::table.find(id))
+                        .set((values, funding::version.eq(funding::version + 1)))
+                        .execute(self.conn)?;
                     id
                 }
             };

@@ -29,7 +29,12 @@ pub fn validate(data: &DataSet) -> Vec<String> {
         v.sources(&at, &r.sources);
         let refs = r.parent.iter().chain(&r.associated).chain(&r.same_as);
         for reference in refs {
-            v.check(regions.contains(reference), &at, "parent/associated/sameAs", &format!("unknown region {reference:?}"));
+            v.check(
+                regions.contains(reference),
+                &at,
+                "parent/associated/sameAs",
+                &format!("unknown region {reference:?}"),
+            );
         }
         if let Some(parent) = &r.parent {
             v.check(parent != &format!("{}:{}", r.scheme, r.code), &at, "parent", "a region cannot be its own parent");
@@ -83,7 +88,9 @@ pub fn validate(data: &DataSet) -> Vec<String> {
         let at = format!("fundingScheme {}", s.code);
         v.check(
             !s.code.is_empty() && s.code.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'),
-            &at, "code", "codes are capitals, digits and _",
+            &at,
+            "code",
+            "codes are capitals, digits and _",
         );
         v.nonempty(&at, "name", &s.name);
         for (field, org) in [("funder", &s.funder), ("administrator", &s.administrator)] {
@@ -134,8 +141,12 @@ pub fn validate(data: &DataSet) -> Vec<String> {
             let all = shares.iter().all(Option::is_some);
             let in_range = shares.iter().flatten().all(|s| (1..=10_000).contains(s));
             let sum: i64 = shares.iter().flatten().map(|s| i64::from(*s)).sum();
-            v.check(all && in_range && sum == 10_000, &at, "allocations.shareBasisPoints",
-                "either every allocation has a share of 1–10000 and they sum to 10000, or none has one");
+            v.check(
+                all && in_range && sum == 10_000,
+                &at,
+                "allocations.shareBasisPoints",
+                "either every allocation has a share of 1–10000 and they sum to 10000, or none has one",
+            );
         }
         v.sources(&at, &f.sources);
     }

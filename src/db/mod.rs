@@ -50,12 +50,9 @@ impl DbTarget {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             return Ok(Self::Postgres(url.to_owned()));
         }
-        let path = url
-            .strip_prefix("sqlite://")
-            .or_else(|| url.strip_prefix("sqlite:"))
-            .ok_or_else(|| {
-                format!("DATABASE_URL must start with sqlite:// or postgres:// (got {:?})", scheme_of(url))
-            })?;
+        let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).ok_or_else(|| {
+            format!("DATABASE_URL must start with sqlite:// or postgres:// (got {:?})", scheme_of(url))
+        })?;
         if path.is_empty() || path.contains(":memory:") {
             return Err("DATABASE_URL: an SQLite URL needs a file path, e.g. sqlite://techniekpact.db".into());
         }
@@ -129,8 +126,14 @@ impl r2d2::ManageConnection for ConnectionManager {
     fn has_broken(&self, conn: &mut DbConn) -> bool {
         // A connection left inside a transaction (e.g. after a panic) must not be reused.
         match conn {
-            DbConn::Pg(c) => <diesel::connection::AnsiTransactionManager as diesel::connection::TransactionManager<PgConnection>>::is_broken_transaction_manager(c),
-            DbConn::Sqlite(c) => <diesel::connection::AnsiTransactionManager as diesel::connection::TransactionManager<SqliteConnection>>::is_broken_transaction_manager(c),
+            DbConn::Pg(c) => <diesel::connection::AnsiTransactionManager as diesel::connection::TransactionManager<
+                PgConnection,
+            >>::is_broken_transaction_manager(c),
+            DbConn::Sqlite(c) => {
+                <diesel::connection::AnsiTransactionManager as diesel::connection::TransactionManager<
+                    SqliteConnection,
+                >>::is_broken_transaction_manager(c)
+            }
         }
     }
 }
@@ -212,9 +215,7 @@ impl Database {
             DbConn::Pg(_) => PG_MIGRATIONS,
             DbConn::Sqlite(_) => SQLITE_MIGRATIONS,
         };
-        let applied = conn
-            .run_pending_migrations(migrations)
-            .map_err(|e| anyhow::anyhow!("migration failed: {e}"))?;
+        let applied = conn.run_pending_migrations(migrations).map_err(|e| anyhow::anyhow!("migration failed: {e}"))?;
         Ok(applied.iter().map(ToString::to_string).collect())
     }
 }

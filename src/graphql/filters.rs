@@ -92,22 +92,34 @@ impl OrganisationFilter {
         }
         if let Some(region) = &self.region {
             let ids = region_ids(conn, region, "filter.region")?;
-            let members = organisation_region::table.filter(organisation_region::region_id.eq_any(ids)).select(organisation_region::organisation_id);
+            let members = organisation_region::table
+                .filter(organisation_region::region_id.eq_any(ids))
+                .select(organisation_region::organisation_id);
             q = q.filter(organisation::id.eq_any(members));
         }
-        let programme_id = self.programme.as_ref().map(|p| decode_typed_id(p, NodeType::Programme, "filter.programme")).transpose()?;
+        let programme_id =
+            self.programme.as_ref().map(|p| decode_typed_id(p, NodeType::Programme, "filter.programme")).transpose()?;
         let roles: Option<Vec<&'static str>> = self.role.as_ref().map(|r| r.iter().map(|r| r.as_str()).collect());
         let parts = participation::table;
         match (programme_id, roles) {
             (Some(p), Some(r)) => {
-                let ids = parts.filter(participation::programme_id.eq(p)).filter(participation::role.eq_any(r)).select(participation::organisation_id);
+                let ids = parts
+                    .filter(participation::programme_id.eq(p))
+                    .filter(participation::role.eq_any(r))
+                    .select(participation::organisation_id);
                 q = q.filter(organisation::id.eq_any(ids));
             }
             (Some(p), None) => {
-                q = q.filter(organisation::id.eq_any(parts.filter(participation::programme_id.eq(p)).select(participation::organisation_id)));
+                q = q
+                    .filter(organisation::id.eq_any(
+                        parts.filter(participation::programme_id.eq(p)).select(participation::organisation_id),
+                    ));
             }
             (None, Some(r)) => {
-                q = q.filter(organisation::id.eq_any(parts.filter(participation::role.eq_any(r)).select(participation::organisation_id)));
+                q = q.filter(
+                    organisation::id
+                        .eq_any(parts.filter(participation::role.eq_any(r)).select(participation::organisation_id)),
+                );
             }
             (None, None) => {}
         }
@@ -162,29 +174,46 @@ impl ProgrammeFilter {
         }
         if let Some(region) = &self.region {
             let regions = region_ids(conn, region, "filter.region")?;
-            let ids = programme_region::table.filter(programme_region::region_id.eq_any(regions)).select(programme_region::programme_id);
+            let ids = programme_region::table
+                .filter(programme_region::region_id.eq_any(regions))
+                .select(programme_region::programme_id);
             q = q.filter(programme::id.eq_any(ids));
         }
-        let organisation_id =
-            self.organisation.as_ref().map(|o| decode_typed_id(o, NodeType::Organisation, "filter.organisation")).transpose()?;
+        let organisation_id = self
+            .organisation
+            .as_ref()
+            .map(|o| decode_typed_id(o, NodeType::Organisation, "filter.organisation"))
+            .transpose()?;
         let roles: Option<Vec<&'static str>> = self.role.as_ref().map(|r| r.iter().map(|r| r.as_str()).collect());
         let parts = participation::table;
         match (organisation_id, roles) {
             (Some(o), Some(r)) => {
-                let ids = parts.filter(participation::organisation_id.eq(o)).filter(participation::role.eq_any(r)).select(participation::programme_id);
+                let ids = parts
+                    .filter(participation::organisation_id.eq(o))
+                    .filter(participation::role.eq_any(r))
+                    .select(participation::programme_id);
                 q = q.filter(programme::id.eq_any(ids));
             }
             (Some(o), None) => {
-                q = q.filter(programme::id.eq_any(parts.filter(participation::organisation_id.eq(o)).select(participation::programme_id)));
+                q = q
+                    .filter(programme::id.eq_any(
+                        parts.filter(participation::organisation_id.eq(o)).select(participation::programme_id),
+                    ));
             }
             (None, Some(r)) => {
-                q = q.filter(programme::id.eq_any(parts.filter(participation::role.eq_any(r)).select(participation::programme_id)));
+                q = q.filter(
+                    programme::id
+                        .eq_any(parts.filter(participation::role.eq_any(r)).select(participation::programme_id)),
+                );
             }
             (None, None) => {}
         }
         if let Some(s) = &self.scheme {
             let scheme = decode_typed_id(s, NodeType::FundingScheme, "filter.scheme")?;
-            let ids = funding::table.filter(funding::scheme_id.eq(scheme)).filter(funding::programme_id.is_not_null()).select(funding::programme_id.assume_not_null());
+            let ids = funding::table
+                .filter(funding::scheme_id.eq(scheme))
+                .filter(funding::programme_id.is_not_null())
+                .select(funding::programme_id.assume_not_null());
             q = q.filter(programme::id.eq_any(ids));
         }
         if let Some(statuses) = &self.status {
@@ -225,7 +254,12 @@ impl RegionFilter {
         }
         if let Some(within) = &self.within {
             let root = decode_typed_id(within, NodeType::Region, "filter.within")?;
-            let ids: Vec<i64> = descendants_of(conn, &[root])?.remove(&root).unwrap_or_default().into_iter().filter(|id| *id != root).collect();
+            let ids: Vec<i64> = descendants_of(conn, &[root])?
+                .remove(&root)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|id| *id != root)
+                .collect();
             q = q.filter(region::id.eq_any(ids));
         }
         if let Some(t) = self.updated_after {
@@ -301,7 +335,9 @@ impl FundingFilter {
         }
         if let Some(region) = &self.region {
             let regions = region_ids(conn, region, "filter.region")?;
-            let ids = region_allocation::table.filter(region_allocation::region_id.eq_any(regions)).select(region_allocation::funding_id);
+            let ids = region_allocation::table
+                .filter(region_allocation::region_id.eq_any(regions))
+                .select(region_allocation::funding_id);
             q = q.filter(funding::id.eq_any(ids));
         }
         if let Some(p) = &self.programme {

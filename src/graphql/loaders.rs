@@ -68,7 +68,9 @@ macro_rules! by_id_loader {
                 let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
                 let rows: Vec<$row> = self
                     .db
-                    .run(move |c| Ok($table::table.filter($table::id.eq_any(ids)).select(<$row>::as_select()).load(c)?))
+                    .run(move |c| {
+                        Ok($table::table.filter($table::id.eq_any(ids)).select(<$row>::as_select()).load(c)?)
+                    })
                     .await?;
                 Ok(rows.into_iter().map(|r| ($key(r.id), r)).collect())
             }
@@ -95,7 +97,12 @@ impl Loader<ParticipationById> for DbLoader {
         let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
         let rows: Vec<ParticipationRow> = self
             .db
-            .run(move |c| Ok(participation::table.filter(participation::id.eq_any(ids)).select(ParticipationRow::as_select()).load(c)?))
+            .run(move |c| {
+                Ok(participation::table
+                    .filter(participation::id.eq_any(ids))
+                    .select(ParticipationRow::as_select())
+                    .load(c)?)
+            })
             .await?;
         Ok(rows.into_iter().map(|r| (ParticipationById(r.id), r)).collect())
     }

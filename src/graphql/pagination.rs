@@ -91,7 +91,9 @@ impl Page {
         for (name, value) in [("first", first), ("last", last)] {
             if let Some(v) = value {
                 if !(1..=MAX_PAGE).contains(&v) {
-                    return Err(AppError::bad_input(format!("argument `{name}` must be between 1 and {MAX_PAGE}, got {v}")));
+                    return Err(AppError::bad_input(format!(
+                        "argument `{name}` must be between 1 and {MAX_PAGE}, got {v}"
+                    )));
                 }
             }
         }
@@ -103,10 +105,17 @@ impl Page {
         let before = before.map(|c| Cursor::decode(&c, tag, "before")).transpose()?;
         if let Some(c) = after.iter().chain(before.iter()).next() {
             if order.field == OrderField::UpdatedAt {
-                parse_timestamp(&c.value).ok_or_else(|| AppError::bad_input("argument `after`/`before`: not a valid cursor"))?;
+                parse_timestamp(&c.value)
+                    .ok_or_else(|| AppError::bad_input("argument `after`/`before`: not a valid cursor"))?;
             }
         }
-        Ok(Self { limit: i64::from(last.or(first).unwrap_or(DEFAULT_PAGE)), backward: last.is_some(), after, before, order })
+        Ok(Self {
+            limit: i64::from(last.or(first).unwrap_or(DEFAULT_PAGE)),
+            backward: last.is_some(),
+            after,
+            before,
+            order,
+        })
     }
 
     /// True when the SQL (or in-memory) order is descending: the requested direction, flipped for `last`.
@@ -116,7 +125,8 @@ impl Page {
 
     /// The cursor of a row.
     pub fn cursor_for(&self, row: &impl Keyed) -> String {
-        Cursor { order: self.order.cursor_tag().to_owned(), value: row.sort_value(self.order.field), id: row.row_id() }.encode()
+        Cursor { order: self.order.cursor_tag().to_owned(), value: row.sort_value(self.order.field), id: row.row_id() }
+            .encode()
     }
 }
 
@@ -171,10 +181,18 @@ macro_rules! keyset {
             }
         }
         q = match (page.order.field, page.fetch_descending()) {
-            ($crate::graphql::pagination::OrderField::Name, false) => q.order(($table::sort_key.asc(), $table::id.asc())),
-            ($crate::graphql::pagination::OrderField::Name, true) => q.order(($table::sort_key.desc(), $table::id.desc())),
-            ($crate::graphql::pagination::OrderField::UpdatedAt, false) => q.order(($table::updated_at.asc(), $table::id.asc())),
-            ($crate::graphql::pagination::OrderField::UpdatedAt, true) => q.order(($table::updated_at.desc(), $table::id.desc())),
+            ($crate::graphql::pagination::OrderField::Name, false) => {
+                q.order(($table::sort_key.asc(), $table::id.asc()))
+            }
+            ($crate::graphql::pagination::OrderField::Name, true) => {
+                q.order(($table::sort_key.desc(), $table::id.desc()))
+            }
+            ($crate::graphql::pagination::OrderField::UpdatedAt, false) => {
+                q.order(($table::updated_at.asc(), $table::id.asc()))
+            }
+            ($crate::graphql::pagination::OrderField::UpdatedAt, true) => {
+                q.order(($table::updated_at.desc(), $table::id.desc()))
+            }
         };
         q.limit(page.limit + 1)
     }};
@@ -225,7 +243,12 @@ pub struct ConnectionData<N> {
     pub total: TotalCount,
 }
 
-fn connection_data<N>(edges: Vec<(String, N)>, has_previous_page: bool, has_next_page: bool, total: TotalCount) -> ConnectionData<N> {
+fn connection_data<N>(
+    edges: Vec<(String, N)>,
+    has_previous_page: bool,
+    has_next_page: bool,
+    total: TotalCount,
+) -> ConnectionData<N> {
     let page_info = PageInfo {
         has_previous_page,
         has_next_page,
@@ -291,13 +314,19 @@ connection!(FundingSchemeConnection, FundingSchemeEdge, FundingScheme, "funding 
 connection!(FundingConnection, FundingEdge, Funding, "fundings");
 
 /// Builds a page from rows fetched by [`keyset!`] (at most `limit + 1`, in fetch order).
-pub fn from_fetched<R: Keyed, N>(mut rows: Vec<R>, page: &Page, total: TotalCount, node: impl Fn(R) -> N) -> ConnectionData<N> {
+pub fn from_fetched<R: Keyed, N>(
+    mut rows: Vec<R>,
+    page: &Page,
+    total: TotalCount,
+    node: impl Fn(R) -> N,
+) -> ConnectionData<N> {
     let more = rows.len() as i64 > page.limit;
     rows.truncate(usize::try_from(page.limit).unwrap_or(0));
     if page.backward {
         rows.reverse();
     }
-    let (has_previous, has_next) = if page.backward { (more, page.before.is_some()) } else { (page.after.is_some(), more) };
+    let (has_previous, has_next) =
+        if page.backward { (more, page.before.is_some()) } else { (page.after.is_some(), more) };
     let edges = rows.into_iter().map(|r| (page.cursor_for(&r), node(r))).collect();
     connection_data(edges, has_previous, has_next, total)
 }
@@ -313,7 +342,11 @@ pub fn from_list<R: Keyed + Clone, N>(rows: &[R], page: &Page, node: impl Fn(R) 
     }
     let position = |r: &R, c: &Cursor| {
         let ord = r.sort_value(field).cmp(&c.value).then(r.row_id().cmp(&c.id));
-        if desc { ord.reverse() } else { ord }
+        if desc {
+            ord.reverse()
+        } else {
+            ord
+        }
     };
     let window: Vec<&R> = sorted
         .into_iter()

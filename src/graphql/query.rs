@@ -8,7 +8,10 @@ use diesel::prelude::*;
 use super::context::{db, load_one};
 use super::filters::*;
 use super::loaders::*;
-use super::pagination::{from_fetched, FundingConnection, FundingSchemeConnection, OrderBy, OrganisationConnection, Page, ProgrammeConnection, RegionConnection, TotalCount};
+use super::pagination::{
+    from_fetched, FundingConnection, FundingSchemeConnection, OrderBy, OrganisationConnection, Page,
+    ProgrammeConnection, RegionConnection, TotalCount,
+};
 use super::report::{funding_by_region, FundingByRegion};
 use super::types::{BudgetLine, Funding, FundingScheme, Node, Organisation, Participation, Programme, Region};
 use crate::db::models::*;
@@ -32,10 +35,8 @@ macro_rules! root_connection {
             })
             .await
             .extend()?;
-        let count = TotalCount::Deferred(
-            database,
-            Arc::new(move |c| Ok(filter.query(c)?.count().get_result::<i64>(c)?)),
-        );
+        let count =
+            TotalCount::Deferred(database, Arc::new(move |c| Ok(filter.query(c)?.count().get_result::<i64>(c)?)));
         Ok(from_fetched(rows, &page, count, $node).into())
     }};
 }
@@ -62,13 +63,21 @@ impl QueryRoot {
     /// Any record by its global ID; null when no such record exists.
     ///
     /// Errors: `BAD_USER_INPUT` when `id` is not a valid ID.
-    async fn node(&self, ctx: &Context<'_>, #[graphql(desc = "A global ID.")] id: ID) -> async_graphql::Result<Option<Node>> {
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A global ID.")] id: ID,
+    ) -> async_graphql::Result<Option<Node>> {
         let (node_type, row) = decode_id(&id, "id").extend()?;
         fetch_node(ctx, node_type, row).await
     }
 
     /// Records by global ID, in the order asked; null for IDs with no record. At most 100 IDs.
-    async fn nodes(&self, ctx: &Context<'_>, #[graphql(desc = "Global IDs (at most 100).")] ids: Vec<ID>) -> async_graphql::Result<Vec<Option<Node>>> {
+    async fn nodes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Global IDs (at most 100).")] ids: Vec<ID>,
+    ) -> async_graphql::Result<Vec<Option<Node>>> {
         if ids.len() > 100 {
             return Err(AppError::bad_input("argument `ids`: at most 100 IDs").into_gql());
         }
@@ -137,7 +146,18 @@ impl QueryRoot {
         #[graphql(desc = "Cursor to end before.")] before: Option<String>,
         #[graphql(desc = "Ordering (default by name); the ID breaks ties.")] order_by: Option<OrderBy>,
     ) -> async_graphql::Result<FundingSchemeConnection> {
-        root_connection!(ctx, filter, funding_scheme, FundingSchemeRow, FundingScheme, first, after, last, before, order_by)
+        root_connection!(
+            ctx,
+            filter,
+            funding_scheme,
+            FundingSchemeRow,
+            FundingScheme,
+            first,
+            after,
+            last,
+            before,
+            order_by
+        )
     }
 
     /// Fundings, filtered and paged (default order: key).
@@ -156,18 +176,38 @@ impl QueryRoot {
     }
 
     /// An organisation by its slug, e.g. `sbb`; null when there is none.
-    async fn organisation(&self, ctx: &Context<'_>, #[graphql(desc = "The slug.")] slug: String) -> async_graphql::Result<Option<Organisation>> {
+    async fn organisation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The slug.")] slug: String,
+    ) -> async_graphql::Result<Option<Organisation>> {
         let row = db(ctx)?
-            .run(move |c| Ok(organisation::table.filter(organisation::slug.eq(slug)).select(OrganisationRow::as_select()).first(c).optional()?))
+            .run(move |c| {
+                Ok(organisation::table
+                    .filter(organisation::slug.eq(slug))
+                    .select(OrganisationRow::as_select())
+                    .first(c)
+                    .optional()?)
+            })
             .await
             .extend()?;
         Ok(row.map(Organisation))
     }
 
     /// A programme by its slug; null when there is none.
-    async fn programme(&self, ctx: &Context<'_>, #[graphql(desc = "The slug.")] slug: String) -> async_graphql::Result<Option<Programme>> {
+    async fn programme(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The slug.")] slug: String,
+    ) -> async_graphql::Result<Option<Programme>> {
         let row = db(ctx)?
-            .run(move |c| Ok(programme::table.filter(programme::slug.eq(slug)).select(ProgrammeRow::as_select()).first(c).optional()?))
+            .run(move |c| {
+                Ok(programme::table
+                    .filter(programme::slug.eq(slug))
+                    .select(ProgrammeRow::as_select())
+                    .first(c)
+                    .optional()?)
+            })
             .await
             .extend()?;
         Ok(row.map(Programme))
@@ -195,10 +235,18 @@ impl QueryRoot {
     }
 
     /// A funding scheme by code, e.g. `RIF` or `MKB_IDEE`; null when there is none.
-    async fn funding_scheme(&self, ctx: &Context<'_>, #[graphql(desc = "The code.")] code: String) -> async_graphql::Result<Option<FundingScheme>> {
+    async fn funding_scheme(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The code.")] code: String,
+    ) -> async_graphql::Result<Option<FundingScheme>> {
         let row = db(ctx)?
             .run(move |c| {
-                Ok(funding_scheme::table.filter(funding_scheme::code.eq(code)).select(FundingSchemeRow::as_select()).first(c).optional()?)
+                Ok(funding_scheme::table
+                    .filter(funding_scheme::code.eq(code))
+                    .select(FundingSchemeRow::as_select())
+                    .first(c)
+                    .optional()?)
             })
             .await
             .extend()?;
@@ -210,7 +258,12 @@ impl QueryRoot {
     async fn vocabulary(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<VocabularyTerm>> {
         let mut terms: Vec<VocabularyTerm> = all_terms()
             .into_iter()
-            .map(|(e, v, nl, en)| VocabularyTerm { r#enum: e.into(), value: v.into(), label_nl: nl.into(), label_en: en.into() })
+            .map(|(e, v, nl, en)| VocabularyTerm {
+                r#enum: e.into(),
+                value: v.into(),
+                label_nl: nl.into(),
+                label_en: en.into(),
+            })
             .collect();
         let schemes: Vec<(String, String, String)> = db(ctx)?
             .run(|c| {
@@ -247,13 +300,17 @@ use super::types::connection_cost;
 
 async fn fetch_node(ctx: &Context<'_>, node_type: NodeType, row: i64) -> async_graphql::Result<Option<Node>> {
     Ok(match node_type {
-        NodeType::Organisation => load_one(ctx, OrganisationById(row)).await?.map(|r| Node::Organisation(Organisation(r))),
+        NodeType::Organisation => {
+            load_one(ctx, OrganisationById(row)).await?.map(|r| Node::Organisation(Organisation(r)))
+        }
         NodeType::Programme => load_one(ctx, ProgrammeById(row)).await?.map(|r| Node::Programme(Programme(r))),
         NodeType::Region => load_one(ctx, RegionById(row)).await?.map(|r| Node::Region(Region(r))),
         NodeType::FundingScheme => load_one(ctx, SchemeById(row)).await?.map(|r| Node::FundingScheme(FundingScheme(r))),
         NodeType::Funding => load_one(ctx, FundingById(row)).await?.map(|r| Node::Funding(Funding(r))),
         NodeType::BudgetLine => load_one(ctx, BudgetLineById(row)).await?.map(|r| Node::BudgetLine(BudgetLine(r))),
-        NodeType::Participation => load_one(ctx, ParticipationById(row)).await?.map(|r| Node::Participation(Participation(r))),
+        NodeType::Participation => {
+            load_one(ctx, ParticipationById(row)).await?.map(|r| Node::Participation(Participation(r)))
+        }
     })
 }
 

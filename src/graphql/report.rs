@@ -105,7 +105,11 @@ struct Acc {
 }
 
 /// Computes the report with three statements: regions, matching fundings, their allocations.
-pub async fn funding_by_region(ctx: &Context<'_>, level: RegionScheme, filter: FundingFilter) -> async_graphql::Result<FundingByRegion> {
+pub async fn funding_by_region(
+    ctx: &Context<'_>,
+    level: RegionScheme,
+    filter: FundingFilter,
+) -> async_graphql::Result<FundingByRegion> {
     let (regions, fundings, allocations) = db(ctx)?
         .run(move |c| {
             let regions: Vec<RegionRow> = region::table.order((region::sort_key.asc(), region::id.asc())).load(c)?;
@@ -200,7 +204,10 @@ pub async fn funding_by_region(ctx: &Context<'_>, level: RegionScheme, filter: F
             funding_count: count(unallocated.len()),
             fundings: unallocated,
         },
-        outside_level: OutsideLevel { total_awarded: Money::eur(outside_cents), funding_count: count(outside_fundings.len()) },
+        outside_level: OutsideLevel {
+            total_awarded: Money::eur(outside_cents),
+            funding_count: count(outside_fundings.len()),
+        },
         grand_total: Money::eur(grand),
     })
 }

@@ -30,7 +30,10 @@ async fn statements_per_size(app: &crate::helpers::TestApp, query: &str) -> Vec<
         costs.push(counter.get() - before);
         let nodes = d["programmes"]["nodes"].as_array().expect("nodes");
         assert_eq!(nodes.len(), n as usize);
-        assert!(nodes.iter().all(|p| p["participants"].as_array().is_some_and(|a| a.len() == 2)), "nested lists are not empty");
+        assert!(
+            nodes.iter().all(|p| p["participants"].as_array().is_some_and(|a| a.len() == 2)),
+            "nested lists are not empty"
+        );
         assert!(nodes.iter().all(|p| p["fundings"]["nodes"].as_array().is_some_and(|a| a.len() == 2)));
     }
     costs

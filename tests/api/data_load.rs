@@ -10,9 +10,21 @@ use techniekpact_api::db::DbConn;
 use crate::helpers::{backends, spawn_app};
 
 const TABLES: &[&str] = &[
-    "region", "region_link", "organisation", "organisation_region", "programme", "programme_target_group",
-    "programme_region", "participation", "funding_scheme", "budget_line", "funding", "region_allocation",
-    "source", "dataset_record", "dataset_meta",
+    "region",
+    "region_link",
+    "organisation",
+    "organisation_region",
+    "programme",
+    "programme_target_group",
+    "programme_region",
+    "participation",
+    "funding_scheme",
+    "budget_line",
+    "funding",
+    "region_allocation",
+    "source",
+    "dataset_record",
+    "dataset_meta",
 ];
 
 #[derive(QueryableByName, Debug, PartialEq, Eq)]
@@ -62,7 +74,11 @@ async fn loading_the_same_data_set_again_changes_nothing() {
             .await;
         assert!(report.0.up_to_date, "{backend:?}");
         let set = bundled();
-        let records = set.regions.len() + set.organisations.len() + set.programmes.len() + set.funding_schemes.len() + set.fundings.len();
+        let records = set.regions.len()
+            + set.organisations.len()
+            + set.programmes.len()
+            + set.funding_schemes.len()
+            + set.fundings.len();
         assert_eq!((report.1.inserted, report.1.updated, report.1.unchanged), (0, 0, records), "{backend:?}");
     }
 }
@@ -86,8 +102,12 @@ async fn a_newer_data_set_updates_records_but_keeps_api_changes() {
                 v2.organisations[0].name = "Nieuwe naam uit bestand".into();
                 v2.organisations[1].name = "Organisatie 001 (bijgewerkt)".into();
                 let report = data::load(c, &v2, false).expect("v2 loads");
-                let names: Vec<(String, String, i32)> =
-                    organisation.filter(slug.eq_any(["org-000", "org-001"])).order(slug.asc()).select((slug, name, version)).load(c).expect("names");
+                let names: Vec<(String, String, i32)> = organisation
+                    .filter(slug.eq_any(["org-000", "org-001"]))
+                    .order(slug.asc())
+                    .select((slug, name, version))
+                    .load(c)
+                    .expect("names");
                 (report, names)
             })
             .await;
@@ -117,7 +137,11 @@ async fn an_invalid_data_set_is_refused_whole_with_the_record_and_field_named() 
         let (message, unchanged) = outcome;
         assert!(unchanged, "{backend:?}: nothing is written");
         assert!(message.contains("funding split-000") && message.contains("shareBasisPoints"), "{message}");
-        assert!(message.contains("programme synthetic-001") && message.contains("no-such-org") || message.contains("unknown organisation"), "{message}");
+        assert!(
+            message.contains("programme synthetic-001") && message.contains("no-such-org")
+                || message.contains("unknown organisation"),
+            "{message}"
+        );
     }
 }
 

@@ -8,7 +8,9 @@ use crate::helpers::{backends, error_codes, spawn_app};
 async fn page_sizes_outside_1_to_100_are_bad_user_input_naming_the_argument() {
     for backend in backends() {
         let app = spawn_app(backend, false).await;
-        for (args, argument) in [("first: 0", "first"), ("first: 101", "first"), ("last: -1", "last"), ("last: 500", "last")] {
+        for (args, argument) in
+            [("first: 0", "first"), ("first: 101", "first"), ("last: -1", "last"), ("last: 500", "last")]
+        {
             let body = app.query(&format!("{{ programmes({args}) {{ totalCount }} }}"), json!({})).await;
             assert_eq!(error_codes(&body), ["BAD_USER_INPUT"], "{backend:?} {args}: {body}");
             assert!(body["errors"][0]["message"].as_str().unwrap().contains(&format!("`{argument}`")), "{body}");
@@ -37,11 +39,20 @@ async fn bad_ids_cursors_and_filter_values_are_bad_user_input() {
         // A cursor made for one ordering is refused under another.
         let d = app.data(r#"{ organisations(first: 1) { pageInfo { endCursor } } }"#, json!({})).await;
         let cursor = d["organisations"]["pageInfo"]["endCursor"].clone();
-        let body = app.query("query($c: String) { organisations(after: $c, orderBy: { field: UPDATED_AT }) { totalCount } }", json!({ "c": cursor })).await;
+        let body = app
+            .query(
+                "query($c: String) { organisations(after: $c, orderBy: { field: UPDATED_AT }) { totalCount } }",
+                json!({ "c": cursor }),
+            )
+            .await;
         assert_eq!(error_codes(&body), ["BAD_USER_INPUT"], "{body}");
         // An ID of another type where a Region is expected names the argument.
-        let id = app.data(r#"{ organisations(first: 1) { nodes { id } } }"#, json!({})).await["organisations"]["nodes"][0]["id"].clone();
-        let body = app.query("query($id: ID!) { programmes(filter: { region: $id }) { totalCount } }", json!({ "id": id })).await;
+        let id = app.data(r#"{ organisations(first: 1) { nodes { id } } }"#, json!({})).await["organisations"]["nodes"]
+            [0]["id"]
+            .clone();
+        let body = app
+            .query("query($id: ID!) { programmes(filter: { region: $id }) { totalCount } }", json!({ "id": id }))
+            .await;
         assert_eq!(error_codes(&body), ["BAD_USER_INPUT"]);
         assert!(body["errors"][0]["message"].as_str().unwrap().contains("filter.region"), "{body}");
     }

@@ -42,7 +42,10 @@ pub struct TestDb {
 enum Cleanup {
     /// Held so the folder (and the SQLite file) is removed when the test ends.
     File(#[allow(dead_code)] tempfile::TempDir),
-    Postgres { admin_url: String, name: String },
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
 }
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);

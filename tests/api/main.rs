@@ -7,7 +7,7 @@ mod errors;
 mod fixtures;
 mod helpers;
 mod pagination;
-mod reads;
 mod readme;
+mod reads;
 mod reports;
 mod schema;

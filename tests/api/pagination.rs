@@ -24,7 +24,12 @@ async fn walk(app: &TestApp, order: Value, size: i64, backward: bool) -> (Vec<St
         let d = app.data(PAGE, vars).await;
         let conn = &d["organisations"];
         total = conn["totalCount"].as_i64().expect("totalCount");
-        let mut page: Vec<String> = conn["edges"].as_array().expect("edges").iter().map(|e| e["node"]["id"].as_str().unwrap_or_default().to_owned()).collect();
+        let mut page: Vec<String> = conn["edges"]
+            .as_array()
+            .expect("edges")
+            .iter()
+            .map(|e| e["node"]["id"].as_str().unwrap_or_default().to_owned())
+            .collect();
         assert!(page.len() as i64 <= size);
         if backward {
             page.reverse();
@@ -66,7 +71,12 @@ async fn every_row_appears_once_forwards_and_backwards_under_every_order() {
             assert_eq!(forward, whole, "{backend:?} {order}: page size does not change the order");
         }
         let d = app.data(PAGE, json!({ "first": 3, "order": { "field": "NAME" } })).await;
-        let names: Vec<&str> = d["organisations"]["edges"].as_array().unwrap().iter().map(|e| e["node"]["name"].as_str().unwrap()).collect();
+        let names: Vec<&str> = d["organisations"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["node"]["name"].as_str().unwrap())
+            .collect();
         assert_eq!(names, ["Organisatie 000", "Organisatie 001", "Organisatie 002"], "{backend:?}");
     }
 }
@@ -83,7 +93,13 @@ async fn nested_connections_page_with_the_same_rules() {
         assert_eq!(conn["totalCount"], 10, "{backend:?}");
         assert_eq!(conn["pageInfo"]["hasNextPage"], true);
         let second = app.data(q, json!({ "after": conn["pageInfo"]["endCursor"] })).await;
-        let keys: Vec<Value> = conn["nodes"].as_array().unwrap().iter().chain(second["region"]["fundings"]["nodes"].as_array().unwrap()).cloned().collect();
+        let keys: Vec<Value> = conn["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .chain(second["region"]["fundings"]["nodes"].as_array().unwrap())
+            .cloned()
+            .collect();
         assert_eq!(keys.len(), 8);
         assert_eq!(keys.iter().collect::<HashSet<_>>().len(), 8);
         assert_eq!(keys[0]["key"], "split-000");

@@ -9,7 +9,12 @@ fn names(list: &Value) -> Vec<String> {
 }
 
 async fn region_id(app: &TestApp, scheme: &str, code: &str) -> String {
-    let d = app.data("query($s: RegionScheme!, $c: String!) { region(scheme: $s, code: $c) { id } }", json!({ "s": scheme, "c": code })).await;
+    let d = app
+        .data(
+            "query($s: RegionScheme!, $c: String!) { region(scheme: $s, code: $c) { id } }",
+            json!({ "s": scheme, "c": code }),
+        )
+        .await;
     d["region"]["id"].as_str().expect("region exists").to_owned()
 }
 
@@ -26,10 +31,18 @@ async fn zuidwest_has_the_six_subregions_the_2014_annex_lists() {
             .await;
         let mut got = names(&d["regions"]["nodes"]);
         got.sort();
-        assert_eq!(got, ["Drechtsteden", "Haaglanden", "Holland Rijnland", "Rotterdam-Rijnmond", "West-Brabant", "Zeeland"], "{backend:?}");
+        assert_eq!(
+            got,
+            ["Drechtsteden", "Haaglanden", "Holland Rijnland", "Rotterdam-Rijnmond", "West-Brabant", "Zeeland"],
+            "{backend:?}"
+        );
         for n in d["regions"]["nodes"].as_array().into_iter().flatten() {
             assert_eq!(n["parent"]["code"], "ZUIDWEST");
-            let cites_annex = n["sources"].as_array().into_iter().flatten().any(|s| s["document"] == "001_a9afeef750dbdd18.txt" && s["locator"] == "L180-L180");
+            let cites_annex = n["sources"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|s| s["document"] == "001_a9afeef750dbdd18.txt" && s["locator"] == "L180-L180");
             assert!(cites_annex, "{n}");
         }
     }
@@ -64,11 +77,20 @@ async fn the_rif_budget_is_25_million_a_year_from_2014_with_its_source() {
         let lines = scheme["budgetLines"].as_array().expect("budget lines");
         let yearly = lines.iter().find(|l| l["basis"] == "PER_YEAR").expect("a yearly line");
         assert_eq!(yearly["amount"], json!({ "amount": "25000000.00", "currencyCode": "EUR" }));
-        assert_eq!(yearly["period"]["start"], json!({ "value": "2014", "precision": "YEAR", "earliest": "2014-01-01" }));
-        assert!(yearly["sources"].as_array().expect("sources").contains(&json!({ "document": "001_a9afeef750dbdd18.txt", "locator": "L131-L131" })));
+        assert_eq!(
+            yearly["period"]["start"],
+            json!({ "value": "2014", "precision": "YEAR", "earliest": "2014-01-01" })
+        );
+        assert!(yearly["sources"]
+            .as_array()
+            .expect("sources")
+            .contains(&json!({ "document": "001_a9afeef750dbdd18.txt", "locator": "L131-L131" })));
         let total = lines.iter().find(|l| l["amount"]["amount"] == "125000000.00").expect("the €125 million total");
         assert_eq!(total["basis"], "TOTAL");
-        assert!(total["sources"].as_array().expect("sources").contains(&json!({ "document": "000_87cd8f7ef391f932.txt", "locator": "L330-L330" })));
+        assert!(total["sources"]
+            .as_array()
+            .expect("sources")
+            .contains(&json!({ "document": "000_87cd8f7ef391f932.txt", "locator": "L330-L330" })));
     }
 }
 
@@ -77,7 +99,12 @@ async fn search_ignores_case_and_accents_and_finds_aliases() {
     for backend in backends() {
         let app = spawn_app(backend, true).await;
         for term in ["fryslan", "FRYSLÂN", "friesland"] {
-            let d = app.data("query($q: String!) { regions(filter: { search: $q, scheme: [PROVINCE] }) { nodes { code } } }", json!({ "q": term })).await;
+            let d = app
+                .data(
+                    "query($q: String!) { regions(filter: { search: $q, scheme: [PROVINCE] }) { nodes { code } } }",
+                    json!({ "q": term }),
+                )
+                .await;
             assert_eq!(d["regions"]["nodes"], json!([{ "code": "NL-FR" }]), "{backend:?} search {term:?}");
         }
         let d = app.data(r#"{ regions(filter: { search: "100%_" }) { totalCount } }"#, json!({})).await;
@@ -98,7 +125,12 @@ async fn an_organisation_links_to_its_programmes_and_back() {
         let programmes = d["programmes"]["nodes"].as_array().expect("programmes");
         assert!(!programmes.is_empty(), "{backend:?}: the data set names leads");
         for p in programmes {
-            let lead = p["participants"].as_array().expect("participants").iter().find(|x| x["role"] == "LEAD").expect("a lead");
+            let lead = p["participants"]
+                .as_array()
+                .expect("participants")
+                .iter()
+                .find(|x| x["role"] == "LEAD")
+                .expect("a lead");
             let back = lead["organisation"]["participations"].as_array().expect("participations");
             assert!(back.iter().any(|x| x["programme"]["slug"] == p["slug"]), "{p}");
         }
@@ -132,7 +164,12 @@ async fn period_kind_target_group_and_updated_after_filters_narrow_the_list() {
         let count = |filter: Value| {
             let app = &app;
             async move {
-                let d = app.data("query($f: ProgrammeFilter) { programmes(filter: $f) { totalCount } }", json!({ "f": filter })).await;
+                let d = app
+                    .data(
+                        "query($f: ProgrammeFilter) { programmes(filter: $f) { totalCount } }",
+                        json!({ "f": filter }),
+                    )
+                    .await;
                 d["programmes"]["totalCount"].as_i64().expect("count")
             }
         };

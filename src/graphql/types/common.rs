@@ -42,7 +42,11 @@ pub struct Money {
 impl Money {
     /// Euro cents as money.
     pub fn eur(cents: i64) -> Self {
-        Self { amount: Decimal(format_cents(cents)), currency_code: CurrencyCode::Eur, cents: Decimal(cents.to_string()) }
+        Self {
+            amount: Decimal(format_cents(cents)),
+            currency_code: CurrencyCode::Eur,
+            cents: Decimal(cents.to_string()),
+        }
     }
 }
 
@@ -86,7 +90,10 @@ impl PartialDate {
 
     /// A stored date and precision, if both are present.
     pub fn from_db(date: Option<NaiveDate>, precision: Option<&str>) -> Option<Self> {
-        date.map(|date| Self { date, precision: precision.and_then(DatePrecision::parse).unwrap_or(DatePrecision::Day) })
+        date.map(|date| Self {
+            date,
+            precision: precision.and_then(DatePrecision::parse).unwrap_or(DatePrecision::Day),
+        })
     }
 }
 

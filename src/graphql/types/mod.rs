@@ -16,7 +16,7 @@ pub use programme::{Participation, Programme};
 pub use region::Region;
 pub use scheme::{BudgetLine, FundingScheme};
 
-use super::pagination::{Keyed, OrderField, format_timestamp};
+use super::pagination::{format_timestamp, Keyed, OrderField};
 use crate::db::models::*;
 
 macro_rules! keyed {

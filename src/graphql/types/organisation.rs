@@ -129,4 +129,3 @@ impl Organisation {
         self.0.version
     }
 }
-
