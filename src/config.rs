@@ -30,6 +30,59 @@ pub struct Settings {
     /// Load the bundled data set on start when the database does not hold it yet (`false` to skip).
     #[arg(long, env = "LOAD_DATA", default_value_t = true, action = clap::ArgAction::Set, global = true)]
     pub load_data: bool,
+
+    /// Folder for state the service keeps between starts (the generated token signing key).
+    #[arg(long, env = "DATA_DIR", default_value = ".techniekpact", global = true)]
+    pub data_dir: std::path::PathBuf,
+
+    /// The one algorithm tokens are signed and accepted with: `EdDSA` (Ed25519, default) or `HS256`.
+    #[arg(long, env = "JWT_ALGORITHM", default_value = "EdDSA", global = true)]
+    pub jwt_algorithm: JwtAlgorithm,
+
+    /// EdDSA: the PKCS#8 PEM private key; generated on first start when missing.
+    /// Default: `DATA_DIR/jwt-ed25519.pem`.
+    #[arg(long, env = "JWT_PRIVATE_KEY_PATH", global = true)]
+    pub jwt_private_key_path: Option<std::path::PathBuf>,
+
+    /// HS256 only: the shared secret, at least 32 bytes. Never logged.
+    #[arg(long, env = "JWT_SECRET", global = true, hide_env_values = true)]
+    pub jwt_secret: Option<Secret>,
+
+    /// The `iss` claim the service writes and requires.
+    #[arg(long, env = "JWT_ISSUER", default_value = "techniekpact-api", global = true)]
+    pub jwt_issuer: String,
+
+    /// The `aud` claim the service writes and requires.
+    #[arg(long, env = "JWT_AUDIENCE", default_value = "techniekpact-partners", global = true)]
+    pub jwt_audience: String,
+}
+
+/// The token signing algorithms the service can be configured with.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JwtAlgorithm {
+    /// Ed25519 signatures (the default): a key pair kept in `DATA_DIR`.
+    #[value(name = "EdDSA", alias = "eddsa")]
+    EdDsa,
+    /// HMAC-SHA256 with a shared secret (`JWT_SECRET`).
+    #[value(name = "HS256", alias = "hs256")]
+    Hs256,
+}
+
+/// A secret string that never appears in logs or `Debug` output.
+#[derive(Clone)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+impl std::str::FromStr for Secret {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self(s.to_owned()))
+    }
 }
 
 impl Settings {

@@ -20,6 +20,12 @@ pub enum AppError {
     /// The request conflicts with the stored state. Code `CONFLICT`.
     #[error("{0}")]
     Conflict(String),
+    /// Input that fails validation, field by field; mutations return these as `userErrors`.
+    #[error("invalid input")]
+    Invalid(Vec<FieldError>),
+    /// A unique key is taken (e.g. a region code). Mutations return it as a `DUPLICATE` user error.
+    #[error("{0}")]
+    Duplicate(String),
     /// Anything else. The cause is logged once; the client sees only `internal error`. Code `INTERNAL`.
     #[error("internal error")]
     Internal(String),
@@ -43,15 +49,73 @@ impl AppError {
             Self::NotFound(_) => "NOT_FOUND",
             Self::Unauthenticated(_) => "UNAUTHENTICATED",
             Self::Forbidden(_) => "FORBIDDEN",
-            Self::Conflict(_) => "CONFLICT",
+            Self::Conflict(_) | Self::Duplicate(_) => "CONFLICT",
+            Self::Invalid(_) => "BAD_USER_INPUT",
             Self::Internal(_) => "INTERNAL",
         }
     }
 }
 
+impl AppError {
+    /// One invalid field.
+    pub fn invalid(field: &[&str], code: UserErrorCode, message: impl Into<String>) -> Self {
+        Self::Invalid(vec![FieldError::new(field, code, message)])
+    }
+}
+
 impl From<diesel::result::Error> for AppError {
     fn from(e: diesel::result::Error) -> Self {
-        Self::Internal(format!("database: {e}"))
+        use diesel::result::{DatabaseErrorKind, Error};
+        match e {
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => Self::Duplicate(format!(
+                "already exists ({})",
+                info.constraint_name().or(info.table_name()).unwrap_or("unique key")
+            )),
+            other => Self::Internal(format!("database: {other}")),
+        }
+    }
+}
+
+/// Why a field of a mutation's input was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, async_graphql::Enum)]
+pub enum UserErrorCode {
+    /// A required value is empty.
+    Blank,
+    /// The value has the wrong form (an ID, a date, an amount, a slug).
+    Invalid,
+    /// A number is outside its allowed range (e.g. a negative amount, a share over 10000).
+    OutOfRange,
+    /// A period ends before it starts.
+    EndBeforeStart,
+    /// Allocation shares do not sum to 10000 basis points (or only some have a share).
+    SharesNotWhole,
+    /// An ID names no record of the expected type.
+    UnknownReference,
+    /// The value is taken (a slug, a code, a participation).
+    Duplicate,
+    /// `expectedVersion` is stale, or an idempotency key was reused with another input.
+    Conflict,
+    /// The record cannot be deleted while others depend on it.
+    InUse,
+    /// The record to change does not exist.
+    NotFound,
+}
+
+/// One refused field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// The path to the field, e.g. `["input", "allocations", "0", "shareBasisPoints"]`.
+    pub field: Vec<String>,
+    /// What is wrong, in English.
+    pub message: String,
+    /// A stable code.
+    pub code: UserErrorCode,
+}
+
+impl FieldError {
+    /// A field error at `field` (path segments).
+    pub fn new(field: &[&str], code: UserErrorCode, message: impl Into<String>) -> Self {
+        Self { field: field.iter().map(|s| (*s).to_owned()).collect(), message: message.into(), code }
     }
 }
 

@@ -23,6 +23,8 @@ pub enum NodeType {
     BudgetLine,
     /// `Participation`
     Participation,
+    /// `AuditEvent` (not resolvable through `node`)
+    AuditEvent,
 }
 
 impl NodeType {
@@ -36,6 +38,7 @@ impl NodeType {
             Self::Funding => "Funding",
             Self::BudgetLine => "BudgetLine",
             Self::Participation => "Participation",
+            Self::AuditEvent => "AuditEvent",
         }
     }
 
@@ -48,6 +51,7 @@ impl NodeType {
             Self::Funding,
             Self::BudgetLine,
             Self::Participation,
+            Self::AuditEvent,
         ]
         .into_iter()
         .find(|t| t.name() == name)

@@ -1,6 +1,7 @@
 //! The Techniekpact partner graph: a GraphQL API over the stakeholders, programmes, regions and
 //! funding schemes of the Dutch Nationaal Techniekpact. See README.md.
 
+pub mod auth;
 pub mod config;
 pub mod data;
 pub mod db;
@@ -14,3 +15,4 @@ pub mod startup;
 pub mod telemetry;
 pub mod text;
 pub mod vocab;
+pub mod write;

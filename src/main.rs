@@ -1,9 +1,12 @@
 //! `techniekpact-api`: serve the GraphQL API (default), or run one maintenance command.
 
 use clap::{Parser, Subcommand};
+use techniekpact_api::auth::keys::JwtKeys;
+use techniekpact_api::auth::Scope;
 use techniekpact_api::config::Settings;
-use techniekpact_api::db::Database;
+use techniekpact_api::db::{write_transaction, Database};
 use techniekpact_api::startup::Application;
+use techniekpact_api::write::tokens;
 use techniekpact_api::{data, graphql, telemetry};
 
 /// The Techniekpact partner graph: a GraphQL API over the pact's stakeholders, programmes, regions
@@ -40,6 +43,37 @@ enum Command {
     },
     /// Print the GraphQL schema (SDL); `schema.graphql` is this output.
     PrintSchema,
+    /// Issue, list and revoke partner tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Issue a token for an organisation and print it (it is shown only this once).
+    Issue {
+        /// The organisation's slug, e.g. `sbb`.
+        #[arg(long)]
+        org: String,
+        /// Space- or comma-separated scopes: programmes:write fundings:write organisation:write tokens:write admin.
+        #[arg(long)]
+        scope: String,
+        /// Lifetime, e.g. `90d`, `12h`, `30m`.
+        #[arg(long, default_value = "90d")]
+        ttl: String,
+        /// A note shown by `token list`.
+        #[arg(long)]
+        label: Option<String>,
+    },
+    /// List issued tokens (never the tokens themselves).
+    List,
+    /// Revoke a token by its jti; it is refused from its next request on.
+    Revoke {
+        /// The token's jti.
+        jti: String,
+    },
 }
 
 fn read_data(file: Option<&std::path::Path>) -> anyhow::Result<data::format::DataSet> {
@@ -49,6 +83,40 @@ fn read_data(file: Option<&std::path::Path>) -> anyhow::Result<data::format::Dat
         }
         None => data::parse(data::BUNDLED_DATA),
     }
+}
+
+fn token_command(settings: &Settings, command: TokenCommand) -> anyhow::Result<()> {
+    let db = Database::connect(&settings.database_url, 1)?;
+    db.migrate()?;
+    let mut conn = db.get()?;
+    let app = |e: techniekpact_api::error::AppError| anyhow::anyhow!("{e}: {e:?}");
+    match command {
+        TokenCommand::Issue { org, scope, ttl, label } => {
+            let keys = JwtKeys::from_settings(settings)?;
+            let scopes = Scope::parse_list(&scope.replace(',', " ")).map_err(anyhow::Error::msg)?;
+            anyhow::ensure!(!scopes.is_empty(), "give at least one --scope");
+            let ttl = humantime::parse_duration(&ttl).map_err(|e| anyhow::anyhow!("--ttl {ttl:?}: {e}"))?;
+            let ttl = chrono::Duration::from_std(ttl)?;
+            let issued = write_transaction(&mut conn, |c| {
+                tokens::issue_from_cli(c, &keys, &org, &scopes, ttl, label.as_deref())
+            })
+            .map_err(app)?;
+            eprintln!("jti {} for {org}, expires {}", issued.jti, issued.expires_at.to_rfc3339());
+            println!("{}", issued.token);
+        }
+        TokenCommand::List => {
+            for t in tokens::list(&mut conn).map_err(app)? {
+                let state =
+                    t.revoked_at.map_or_else(|| format!("expires {}", t.expires_at), |r| format!("revoked {r}"));
+                println!("{}  {}  [{}]  {}  {}", t.jti, t.organisation, t.scopes, state, t.label.unwrap_or_default());
+            }
+        }
+        TokenCommand::Revoke { jti } => {
+            write_transaction(&mut conn, |c| tokens::revoke_from_cli(c, &jti)).map_err(app)?;
+            println!("revoked {jti}");
+        }
+    }
+    Ok(())
 }
 
 fn main() -> anyhow::Result<()> {
@@ -87,6 +155,7 @@ fn main() -> anyhow::Result<()> {
             }
             anyhow::bail!("{} problem(s)", problems.len())
         }
+        Command::Token { command } => token_command(&cli.settings, command),
         Command::PrintSchema => {
             print!("{}", graphql::sdl());
             Ok(())

@@ -7,6 +7,7 @@ use actix_web::dev::Server;
 use actix_web::{web, App, HttpServer};
 use tracing_actix_web::TracingLogger;
 
+use crate::auth::keys::JwtKeys;
 use crate::config::Settings;
 use crate::data;
 use crate::db::Database;
@@ -31,10 +32,12 @@ impl Application {
         let setup = db.clone();
         let load = settings.load_data;
         tokio::task::spawn_blocking(move || prepare(&setup, load)).await??;
+        let keys = JwtKeys::from_settings(&settings)?;
         let listener = TcpListener::bind((settings.host.as_str(), settings.port))
             .map_err(|e| anyhow::anyhow!("cannot listen on {}:{}: {e}", settings.host, settings.port))?;
         let port = listener.local_addr()?.port();
-        let schema = web::Data::new(build_schema(db.clone()));
+        let schema = web::Data::new(build_schema(db.clone(), keys.clone()));
+        let keys = web::Data::new(keys);
         let db_data = web::Data::new(db.clone());
         let origins = settings.cors_origins();
         let server = HttpServer::new(move || {
@@ -43,6 +46,7 @@ impl Application {
                 .wrap(TracingLogger::default())
                 .app_data(schema.clone())
                 .app_data(db_data.clone())
+                .app_data(keys.clone())
                 .route("/graphql", web::post().to(routes::graphql))
                 .route("/graphql", web::get().to(routes::graphiql))
                 .route("/health", web::get().to(routes::health))

@@ -118,6 +118,14 @@ vocab_enum! {
 }
 
 vocab_enum! {
+    /// Whether a participation is confirmed.
+    ParticipationStatus {
+        Accepted => "ACCEPTED", "Bevestigd", "Accepted (public)";
+        Proposed => "PROPOSED", "Voorgesteld", "Proposed by the programme's owner, not yet accepted";
+    }
+}
+
+vocab_enum! {
     /// Where a funding stands.
     FundingStatus {
         Planned => "PLANNED", "Gepland", "Planned or reserved";
@@ -180,6 +188,7 @@ pub fn all_terms() -> Vec<VocabularyRow> {
         rows("TargetGroup", TargetGroup::ALL),
         rows("ProgrammeStatus", ProgrammeStatus::ALL),
         rows("ParticipationRole", ParticipationRole::ALL),
+        rows("ParticipationStatus", ParticipationStatus::ALL),
         rows("FundingStatus", FundingStatus::ALL),
         rows("AmountQualifier", AmountQualifier::ALL),
         rows("AmountBasis", AmountBasis::ALL),

@@ -89,6 +89,10 @@ pub struct ParticipationRow {
     pub programme_id: i64,
     pub organisation_id: i64,
     pub role: String,
+    /// `ACCEPTED`, or `PROPOSED` until the proposed organisation accepts.
+    pub status: String,
+    /// Raised by every change.
+    pub version: i32,
 }
 
 /// A row of `funding_scheme`.

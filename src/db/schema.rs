@@ -117,6 +117,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> Integer,
+        status -> Text,
     }
 }
 
@@ -262,4 +263,54 @@ diesel::allow_tables_to_appear_in_same_query!(
     source,
     dataset_record,
     dataset_meta,
+    api_token,
+    audit_event,
+    idempotency_key,
 );
+
+diesel::table! {
+    api_token (id) {
+        id -> BigInt,
+        jti -> Text,
+        organisation_id -> BigInt,
+        scopes -> Text,
+        label -> Nullable<Text>,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    audit_event (id) {
+        id -> BigInt,
+        occurred_at -> Timestamp,
+        organisation_id -> Nullable<BigInt>,
+        token_jti -> Nullable<Text>,
+        mutation -> Text,
+        entity_type -> Text,
+        entity_id -> BigInt,
+        owner_organisation_id -> Nullable<BigInt>,
+        changes -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    idempotency_key (id) {
+        id -> BigInt,
+        organisation_id -> BigInt,
+        key -> Text,
+        mutation -> Text,
+        request_hash -> Text,
+        entity_type -> Text,
+        entity_id -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}

@@ -100,7 +100,7 @@ impl OrganisationFilter {
         let programme_id =
             self.programme.as_ref().map(|p| decode_typed_id(p, NodeType::Programme, "filter.programme")).transpose()?;
         let roles: Option<Vec<&'static str>> = self.role.as_ref().map(|r| r.iter().map(|r| r.as_str()).collect());
-        let parts = participation::table;
+        let parts = participation::table.filter(participation::status.eq("ACCEPTED"));
         match (programme_id, roles) {
             (Some(p), Some(r)) => {
                 let ids = parts
@@ -185,7 +185,7 @@ impl ProgrammeFilter {
             .map(|o| decode_typed_id(o, NodeType::Organisation, "filter.organisation"))
             .transpose()?;
         let roles: Option<Vec<&'static str>> = self.role.as_ref().map(|r| r.iter().map(|r| r.as_str()).collect());
-        let parts = participation::table;
+        let parts = participation::table.filter(participation::status.eq("ACCEPTED"));
         match (organisation_id, roles) {
             (Some(o), Some(r)) => {
                 let ids = parts

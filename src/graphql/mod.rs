@@ -1,38 +1,47 @@
 //! The GraphQL API: schema construction, limits, and the error contract (`extensions.code` on every
 //! error).
 
+pub mod audit;
 pub mod context;
 pub mod filters;
 pub mod loaders;
+pub mod mutation;
 pub mod pagination;
 pub mod query;
 pub mod report;
 pub mod types;
 
-use async_graphql::{EmptyMutation, EmptySubscription, Schema};
+use async_graphql::{EmptySubscription, Schema, SchemaBuilder};
 
+use crate::auth::keys::JwtKeys;
 use crate::db::Database;
+use mutation::MutationRoot;
+use query::QueryRoot;
 
 /// The schema type.
-pub type ApiSchema = Schema<query::QueryRoot, EmptyMutation, EmptySubscription>;
+pub type ApiSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
 /// How deep a query may nest.
 pub const MAX_DEPTH: usize = 12;
 /// How much a query may cost: every field costs 1, a connection costs its page size times its node.
 pub const MAX_COMPLEXITY: usize = 25_000;
 
-/// Builds the schema over `db`. Data loaders are per request (see `routes`), never on the schema.
-pub fn build_schema(db: Database) -> ApiSchema {
-    Schema::build(query::QueryRoot, EmptyMutation, EmptySubscription)
-        .data(db)
+/// The schema's types and limits, without data.
+pub fn schema_builder() -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
+    Schema::build(QueryRoot, MutationRoot::default(), EmptySubscription)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
-        .finish()
 }
 
-/// The schema without a database, for printing the SDL.
+/// Builds the schema over `db`, signing tokens with `keys`. Data loaders and the caller are per
+/// request (see `routes`), never on the schema.
+pub fn build_schema(db: Database, keys: JwtKeys) -> ApiSchema {
+    schema_builder().data(db).data(keys).finish()
+}
+
+/// The SDL (`schema.graphql`).
 pub fn sdl() -> String {
-    Schema::build(query::QueryRoot, EmptyMutation, EmptySubscription).finish().sdl()
+    schema_builder().finish().sdl()
 }
 
 /// Gives every error in a response an `extensions.code`: errors raised by our resolvers carry one

@@ -14,6 +14,8 @@ use super::pagination::{
 };
 use super::report::{funding_by_region, FundingByRegion};
 use super::types::{BudgetLine, Funding, FundingScheme, Node, Organisation, Participation, Programme, Region};
+use crate::auth::policy::can_see_participation;
+use crate::auth::Viewer;
 use crate::db::models::*;
 use crate::db::schema::*;
 use crate::error::AppError;
@@ -253,6 +255,26 @@ impl QueryRoot {
         Ok(row.map(FundingScheme))
     }
 
+    /// Who the request's token acts for; null without a token.
+    async fn viewer(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<super::audit::ViewerInfo>> {
+        let Some(actor) = ctx.data::<Viewer>().ok().and_then(Viewer::actor) else { return Ok(None) };
+        let org = load_one(ctx, OrganisationById(actor.organisation_id)).await?;
+        Ok(org.map(|o| super::audit::ViewerInfo::new(actor, Organisation(o))))
+    }
+
+    /// The audit trail, newest first. Admins see every event; an organisation sees the events it
+    /// caused and those on its own records. Needs a token (`UNAUTHENTICATED` without one).
+    #[graphql(complexity = "connection_cost(first, None, child_complexity)")]
+    async fn audit_events(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which events.")] filter: Option<super::audit::AuditEventFilter>,
+        #[graphql(desc = "Page size, 1–100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
+    ) -> async_graphql::Result<super::audit::AuditEventConnection> {
+        super::audit::audit_events(ctx, filter.unwrap_or_default(), first, after).await
+    }
+
     /// Every enum value with its Dutch and English label, plus the funding schemes' codes with the
     /// names to show (`MKB_IDEE` → `MKB!dee`).
     async fn vocabulary(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<VocabularyTerm>> {
@@ -309,8 +331,13 @@ async fn fetch_node(ctx: &Context<'_>, node_type: NodeType, row: i64) -> async_g
         NodeType::Funding => load_one(ctx, FundingById(row)).await?.map(|r| Node::Funding(Funding(r))),
         NodeType::BudgetLine => load_one(ctx, BudgetLineById(row)).await?.map(|r| Node::BudgetLine(BudgetLine(r))),
         NodeType::Participation => {
-            load_one(ctx, ParticipationById(row)).await?.map(|r| Node::Participation(Participation(r)))
+            let Some(p) = load_one(ctx, ParticipationById(row)).await? else { return Ok(None) };
+            let owner = load_one(ctx, ProgrammeById(p.programme_id)).await?.and_then(|r| r.owner_id);
+            let viewer = ctx.data::<Viewer>().ok().and_then(Viewer::actor);
+            can_see_participation(viewer, &p, owner).then(|| Node::Participation(Participation(p)))
         }
+        // Audit events are read through `auditEvents`, which checks who may see them.
+        NodeType::AuditEvent => None,
     })
 }
 

@@ -33,30 +33,23 @@ pub fn backends() -> Vec<Backend> {
     }
 }
 
-/// A fresh, empty database that is removed when dropped.
+/// A fresh, empty database and state folder, removed when dropped.
 pub struct TestDb {
     pub url: String,
-    cleanup: Cleanup,
-}
-
-enum Cleanup {
-    /// Held so the folder (and the SQLite file) is removed when the test ends.
-    File(#[allow(dead_code)] tempfile::TempDir),
-    Postgres {
-        admin_url: String,
-        name: String,
-    },
+    /// The app's state folder (its signing key); for SQLite also the database file.
+    pub state: tempfile::TempDir,
+    postgres: Option<(String, String)>,
 }
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
 impl TestDb {
     pub fn new(backend: Backend) -> Self {
+        let state = tempfile::tempdir().expect("temp dir");
         match backend {
             Backend::Sqlite => {
-                let dir = tempfile::tempdir().expect("temp dir");
-                let url = format!("sqlite://{}", dir.path().join("test.db").display());
-                Self { url, cleanup: Cleanup::File(dir) }
+                let url = format!("sqlite://{}", state.path().join("test.db").display());
+                Self { url, state, postgres: None }
             }
             Backend::Postgres => {
                 let admin_url = std::env::var("TEST_DATABASE_URL").expect("TEST_DATABASE_URL");
@@ -72,7 +65,7 @@ impl TestDb {
                     Some((base, _)) => format!("{base}/{name}"),
                     None => panic!("TEST_DATABASE_URL must end in /DBNAME"),
                 };
-                Self { url, cleanup: Cleanup::Postgres { admin_url, name } }
+                Self { url, state, postgres: Some((admin_url, name)) }
             }
         }
     }
@@ -80,7 +73,7 @@ impl TestDb {
 
 impl Drop for TestDb {
     fn drop(&mut self) {
-        if let Cleanup::Postgres { admin_url, name } = &self.cleanup {
+        if let Some((admin_url, name)) = &self.postgres {
             if let Ok(mut admin) = PgConnection::establish(admin_url) {
                 let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
             }
@@ -93,6 +86,8 @@ pub struct TestApp {
     pub address: String,
     pub db: Database,
     pub backend: Backend,
+    /// The app's token settings and key folder (tests sign their own tokens with them).
+    pub settings: Settings,
     client: awc::Client,
     _db: TestDb,
 }
@@ -110,12 +105,18 @@ pub async fn spawn_app(backend: Backend, load_data: bool) -> TestApp {
         cors_allowed_origins: String::new(),
         db_pool_size: 4,
         load_data,
+        data_dir: test_db.state.path().to_path_buf(),
+        jwt_algorithm: techniekpact_api::config::JwtAlgorithm::EdDsa,
+        jwt_private_key_path: None,
+        jwt_secret: None,
+        jwt_issuer: "techniekpact-api".into(),
+        jwt_audience: "techniekpact-partners".into(),
     };
-    let app = Application::build(settings).await.expect("the application builds");
+    let app = Application::build(settings.clone()).await.expect("the application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let db = app.database();
     actix_web::rt::spawn(app.run_until_stopped());
-    TestApp { address, db, backend, client: awc::Client::default(), _db: test_db }
+    TestApp { address, db, backend, settings, client: awc::Client::default(), _db: test_db }
 }
 
 impl TestApp {

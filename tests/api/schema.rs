@@ -16,12 +16,7 @@ fn schema_graphql_matches_the_code() {
 
 #[test]
 fn every_type_field_and_argument_has_a_description() {
-    let schema = async_graphql::Schema::build(
-        techniekpact_api::graphql::query::QueryRoot,
-        async_graphql::EmptyMutation,
-        async_graphql::EmptySubscription,
-    )
-    .finish();
+    let schema = techniekpact_api::graphql::schema_builder().finish();
     let query = r#"{ __schema { types { name kind description
         fields { name description args { name description } }
         inputFields { name description } enumValues { name description } } } }"#;

@@ -10,6 +10,7 @@ use crate::vocab::CurrencyCode;
 
 /// An exact decimal number as a string, e.g. `"25000000.00"`. Never a float: GraphQL's `Int` is
 /// 32-bit and `Float` is inexact, so money travels as text.
+#[derive(Debug, Clone)]
 pub struct Decimal(pub String);
 
 /// An exact decimal number as a string, e.g. `"25000000.00"`. Never a float: GraphQL's `Int` is

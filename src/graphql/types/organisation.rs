@@ -5,8 +5,10 @@ use chrono::{DateTime, Utc};
 
 use super::common::{json_strings, Source};
 use super::{connection_cost, funding_page, FundingScheme, Participation, Region};
+use crate::auth::policy::can_see_participation;
+use crate::auth::Viewer;
 use crate::db::models::OrganisationRow;
-use crate::graphql::context::load_list;
+use crate::graphql::context::{load_list, load_one};
 use crate::graphql::loaders::*;
 use crate::graphql::pagination::{FundingConnection, OrderBy};
 use crate::ids::{encode_id, NodeType};
@@ -71,9 +73,21 @@ impl Organisation {
         Ok(load_list(ctx, HomeRegionsOfOrganisation(self.0.id)).await?.into_iter().map(Region).collect())
     }
 
-    /// The organisation's roles in programmes.
+    /// The organisation's roles in programmes (proposals only for those allowed to see them).
     async fn participations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Participation>> {
-        Ok(load_list(ctx, ParticipationsOfOrganisation(self.0.id)).await?.into_iter().map(Participation).collect())
+        let viewer = ctx.data::<Viewer>().ok().and_then(Viewer::actor);
+        let mut visible = Vec::new();
+        for p in load_list(ctx, ParticipationsOfOrganisation(self.0.id)).await? {
+            let owner = if p.status == "PROPOSED" {
+                load_one(ctx, ProgrammeById(p.programme_id)).await?.and_then(|r| r.owner_id)
+            } else {
+                None
+            };
+            if can_see_participation(viewer, &p, owner) {
+                visible.push(Participation(p));
+            }
+        }
+        Ok(visible)
     }
 
     /// Fundings this organisation received, as recipient.

@@ -5,12 +5,14 @@ use chrono::{DateTime, Utc};
 
 use super::common::{json_strings, Period, Source};
 use super::{connection_cost, funding_page, Organisation, Region};
+use crate::auth::policy::can_see_participation;
+use crate::auth::Viewer;
 use crate::db::models::{ParticipationRow, ProgrammeRow};
 use crate::graphql::context::{load_list, load_one};
 use crate::graphql::loaders::*;
 use crate::graphql::pagination::{FundingConnection, OrderBy};
 use crate::ids::{encode_id, NodeType};
-use crate::vocab::{ParticipationRole, ProgrammeKind, ProgrammeStatus, TargetGroup};
+use crate::vocab::{ParticipationRole, ParticipationStatus, ProgrammeKind, ProgrammeStatus, TargetGroup};
 
 /// An initiative, project, network, public-private partnership or action of the pact.
 #[derive(Clone)]
@@ -88,9 +90,12 @@ impl Programme {
         Ok(load_one(ctx, OrganisationById(owner)).await?.map(Organisation))
     }
 
-    /// The organisations taking part, with their roles.
+    /// The organisations taking part, with their roles. Proposed participants are shown only to the
+    /// programme's owner, the proposed organisation and admins.
     async fn participants(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Participation>> {
-        Ok(load_list(ctx, ParticipationsOfProgramme(self.0.id)).await?.into_iter().map(Participation).collect())
+        let viewer = ctx.data::<Viewer>().ok().and_then(Viewer::actor);
+        let rows = load_list(ctx, ParticipationsOfProgramme(self.0.id)).await?;
+        Ok(rows.into_iter().filter(|p| can_see_participation(viewer, p, self.0.owner_id)).map(Participation).collect())
     }
 
     /// The regions the programme names.
@@ -153,6 +158,20 @@ impl Participation {
     /// The role; `PARTICIPANT` when the source does not say which.
     async fn role(&self) -> Option<ParticipationRole> {
         ParticipationRole::parse(&self.0.role)
+    }
+
+    /// `ACCEPTED`, or `PROPOSED` until the proposed organisation (or an admin) accepts.
+    async fn status(&self) -> ParticipationStatus {
+        if self.0.status == "PROPOSED" {
+            ParticipationStatus::Proposed
+        } else {
+            ParticipationStatus::Accepted
+        }
+    }
+
+    /// The record's version (for `acceptParticipation`).
+    async fn version(&self) -> i32 {
+        self.0.version
     }
 
     /// The organisation.

@@ -1,0 +1,188 @@
+//! Tokens: signed JWTs bound to an organisation. Only their `jti`, organisation, scopes, label,
+//! expiry and revocation time are stored, never the token itself.
+//!
+//! Verification accepts exactly the configured algorithm (never the header's choice), requires
+//! `exp`, `iat`, `iss`, `aud`, `sub` and `jti`, checks `nbf` when present, refuses a `typ` other than
+//! `techniekpact+jwt`, an `iat` in the future and clock skew beyond 60 s (RFC 8725), and refuses a
+//! revoked or unknown `jti`.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Duration, Utc};
+use diesel::prelude::*;
+use jsonwebtoken::{decode, decode_header, encode, Header, Validation};
+use rand_core::RngCore;
+use serde::{Deserialize, Serialize};
+
+use super::keys::JwtKeys;
+use super::{Actor, Scope};
+use crate::db::schema::api_token;
+use crate::db::DbConn;
+use crate::error::AppError;
+use crate::ids::{decode_typed_id, encode_id, NodeType};
+
+/// The `typ` header every token carries.
+pub const TOKEN_TYPE: &str = "techniekpact+jwt";
+/// Allowed clock skew, in seconds.
+pub const LEEWAY_SECONDS: i64 = 60;
+/// The longest a session token (`createSessionToken`) may live.
+pub const MAX_SESSION_SECONDS: i64 = 3600;
+
+/// The claims of a token.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Claims {
+    /// The global ID of the organisation the token acts for.
+    pub sub: String,
+    /// The token's own ID (revocation is by `jti`).
+    pub jti: String,
+    /// Space-separated scopes.
+    pub scope: String,
+    /// Issuer.
+    pub iss: String,
+    /// Audience.
+    pub aud: String,
+    /// Issued at (seconds since the epoch).
+    pub iat: i64,
+    /// Expires at (seconds since the epoch).
+    pub exp: i64,
+    /// Not valid before (seconds since the epoch), optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<i64>,
+}
+
+/// Signs claims with the configured key and the `techniekpact+jwt` type.
+///
+/// # Errors
+/// Signing fails (a broken key).
+pub fn sign(keys: &JwtKeys, claims: &Claims) -> Result<String, AppError> {
+    let mut header = Header::new(keys.algorithm);
+    header.typ = Some(TOKEN_TYPE.to_owned());
+    encode(&header, claims, &keys.encoding).map_err(|e| AppError::internal(format!("signing a token: {e}")))
+}
+
+/// Checks a token's signature and claims (not yet its revocation).
+///
+/// # Errors
+/// `UNAUTHENTICATED` with a short reason.
+pub fn verify(keys: &JwtKeys, token: &str, now: DateTime<Utc>) -> Result<Claims, AppError> {
+    let refuse = |why: &str| AppError::Unauthenticated(format!("invalid token: {why}"));
+    let header = decode_header(token).map_err(|_| refuse("malformed"))?;
+    if header.alg != keys.algorithm {
+        return Err(refuse("wrong algorithm"));
+    }
+    if header.typ.as_deref() != Some(TOKEN_TYPE) {
+        return Err(refuse("wrong typ"));
+    }
+    let mut validation = Validation::new(keys.algorithm);
+    validation.algorithms = vec![keys.algorithm];
+    validation.leeway = LEEWAY_SECONDS as u64;
+    validation.validate_exp = true;
+    validation.validate_nbf = true;
+    validation.set_issuer(&[&keys.issuer]);
+    validation.set_audience(&[&keys.audience]);
+    validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+    let data = decode::<Claims>(token, &keys.decoding, &validation).map_err(|e| {
+        use jsonwebtoken::errors::ErrorKind as K;
+        match e.kind() {
+            K::ExpiredSignature => refuse("expired"),
+            K::ImmatureSignature => refuse("not yet valid"),
+            K::InvalidSignature => refuse("bad signature"),
+            K::InvalidIssuer => refuse("wrong issuer"),
+            K::InvalidAudience => refuse("wrong audience"),
+            K::MissingRequiredClaim(c) => refuse(&format!("missing claim {c}")),
+            _ => refuse("malformed"),
+        }
+    })?;
+    let claims = data.claims;
+    if claims.iat > now.timestamp() + LEEWAY_SECONDS {
+        return Err(refuse("issued in the future"));
+    }
+    if claims.jti.is_empty() {
+        return Err(refuse("missing claim jti"));
+    }
+    Ok(claims)
+}
+
+/// A freshly issued token: shown once, never stored.
+#[derive(Debug, Clone)]
+pub struct IssuedToken {
+    /// The bearer token.
+    pub token: String,
+    /// Its ID.
+    pub jti: String,
+    /// When it expires.
+    pub expires_at: DateTime<Utc>,
+}
+
+fn new_jti() -> String {
+    let mut bytes = [0u8; 16];
+    rand_core::OsRng.fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Issues a token for an organisation and records it (in the caller's transaction).
+///
+/// # Errors
+/// A database error or a signing failure.
+pub fn issue(
+    conn: &mut DbConn,
+    keys: &JwtKeys,
+    organisation_id: i64,
+    scopes: &BTreeSet<Scope>,
+    ttl: Duration,
+    label: Option<&str>,
+) -> Result<IssuedToken, AppError> {
+    let now = Utc::now();
+    let expires_at = now + ttl;
+    let jti = new_jti();
+    let claims = Claims {
+        sub: encode_id(NodeType::Organisation, organisation_id).0,
+        jti: jti.clone(),
+        scope: Scope::format_list(scopes),
+        iss: keys.issuer.clone(),
+        aud: keys.audience.clone(),
+        iat: now.timestamp(),
+        exp: expires_at.timestamp(),
+        nbf: None,
+    };
+    let token = sign(keys, &claims)?;
+    let t = crate::db::now();
+    diesel::insert_into(api_token::table)
+        .values((
+            api_token::jti.eq(&jti),
+            api_token::organisation_id.eq(organisation_id),
+            api_token::scopes.eq(&claims.scope),
+            api_token::label.eq(label),
+            api_token::expires_at.eq(expires_at.naive_utc()),
+            api_token::created_at.eq(t),
+            api_token::updated_at.eq(t),
+        ))
+        .execute(conn)?;
+    Ok(IssuedToken { token, jti, expires_at })
+}
+
+/// Verifies a bearer token and checks it was issued here and is not revoked.
+///
+/// # Errors
+/// `UNAUTHENTICATED` for any bad, expired, unknown or revoked token.
+pub fn authenticate(conn: &mut DbConn, keys: &JwtKeys, token: &str) -> Result<Actor, AppError> {
+    let claims = verify(keys, token, Utc::now())?;
+    let refuse = |why: &str| AppError::Unauthenticated(format!("invalid token: {why}"));
+    let organisation_id = decode_typed_id(&claims.sub, NodeType::Organisation, "sub").map_err(|_| refuse("bad sub"))?;
+    let row: Option<(i64, String, Option<chrono::NaiveDateTime>)> = api_token::table
+        .filter(api_token::jti.eq(&claims.jti))
+        .select((api_token::organisation_id, api_token::scopes, api_token::revoked_at))
+        .first(conn)
+        .optional()?;
+    let Some((stored_org, stored_scopes, revoked_at)) = row else { return Err(refuse("unknown token")) };
+    if revoked_at.is_some() {
+        return Err(refuse("revoked"));
+    }
+    if stored_org != organisation_id {
+        return Err(refuse("bad sub"));
+    }
+    let claimed = Scope::parse_list(&claims.scope).map_err(|_| refuse("unknown scope"))?;
+    let stored = Scope::parse_list(&stored_scopes).map_err(|_| refuse("unknown scope"))?;
+    let expires_at = DateTime::from_timestamp(claims.exp, 0).ok_or_else(|| refuse("bad exp"))?;
+    Ok(Actor { organisation_id, jti: claims.jti, scopes: claimed.intersection(&stored).copied().collect(), expires_at })
+}

@@ -1,0 +1,289 @@
+//! Funding mutations.
+
+use async_graphql::{Context, InputObject, MaybeUndefined, Object, ID};
+
+use super::programme::{patch, PeriodInput};
+use super::{payload, run_write, validation_errors};
+use crate::error::UserErrorCode;
+use crate::graphql::types::common::Decimal;
+use crate::graphql::types::Funding;
+use crate::ids::{encode_id, NodeType};
+use crate::period::{parse_partial_date, Bound};
+use crate::vocab::{AmountBasis, AmountQualifier, FundingStatus};
+use crate::write::funding::{self as ops, Allocation, FundingChanges, NewFunding};
+use crate::write::Validator;
+
+/// A region's part of a funding.
+#[derive(InputObject, Debug, Clone)]
+pub struct AllocationInput {
+    /// The region (a Region ID).
+    pub region_id: ID,
+    /// Its share in basis points (1–10000). Give a share for every allocation (summing to 10000)
+    /// or for none (the regions are named without a split and the funding counts as unallocated).
+    pub share_basis_points: Option<i32>,
+}
+
+fn allocations(v: &mut Validator, list: &[AllocationInput]) -> Vec<Allocation> {
+    let parsed: Vec<Allocation> = list
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let index = i.to_string();
+            let region = v.id(&["input", "allocations", &index, "regionId"], &a.region_id, NodeType::Region);
+            if let Some(s) = a.share_basis_points {
+                if !(1..=10_000).contains(&s) {
+                    v.push(
+                        &["input", "allocations", &index, "shareBasisPoints"],
+                        UserErrorCode::OutOfRange,
+                        "a share is 1–10000 basis points",
+                    );
+                }
+            }
+            (region, a.share_basis_points)
+        })
+        .collect();
+    let with = parsed.iter().filter(|a| a.1.is_some()).count();
+    if with > 0 {
+        let sum: i64 = parsed.iter().filter_map(|a| a.1).map(i64::from).sum();
+        if with != parsed.len() || sum != 10_000 {
+            v.push(
+                &["input", "allocations"],
+                UserErrorCode::SharesNotWhole,
+                "give every allocation a share, summing to 10000 basis points, or none",
+            );
+        }
+    }
+    let mut regions: Vec<i64> = parsed.iter().map(|a| a.0).collect();
+    regions.sort_unstable();
+    if regions.windows(2).any(|w| w[0] == w[1]) {
+        v.push(&["input", "allocations"], UserErrorCode::Duplicate, "a region is allocated twice");
+    }
+    parsed
+}
+
+fn award_date(v: &mut Validator, text: &str) -> Option<chrono::NaiveDate> {
+    match parse_partial_date(text, Bound::Start) {
+        Ok((d, crate::period::DatePrecision::Day)) => Some(d),
+        _ => {
+            v.push(&["input", "awardDate"], UserErrorCode::Invalid, "awardDate is a day: YYYY-MM-DD");
+            None
+        }
+    }
+}
+
+/// Input of `recordFunding`.
+#[derive(InputObject, Debug)]
+pub struct RecordFundingInput {
+    /// A stable key (lowercase letters, digits, `-`); generated when left out.
+    pub key: Option<String>,
+    /// The scheme it is awarded under (a FundingScheme ID); or give `funderId`.
+    pub scheme_id: Option<ID>,
+    /// The funder, for money outside a scheme (an Organisation ID).
+    pub funder_id: Option<ID>,
+    /// The programme funded (a Programme ID).
+    pub programme_id: Option<ID>,
+    /// The recipient (an Organisation ID).
+    pub recipient_id: Option<ID>,
+    /// The period the money is for.
+    pub period: Option<PeriodInput>,
+    /// The day it was awarded (`YYYY-MM-DD`).
+    pub award_date: Option<String>,
+    /// The amount in euros, e.g. `"1520000"` or `"2.50"` (not negative, at most two decimals).
+    pub amount_awarded: Decimal,
+    /// Co-financing in euros.
+    pub co_financing: Option<Decimal>,
+    /// How exact the amount is (default `EXACT`).
+    pub qualifier: Option<AmountQualifier>,
+    /// What the amount counts (default `TOTAL`).
+    pub basis: Option<AmountBasis>,
+    /// Where it stands.
+    pub status: Option<FundingStatus>,
+    /// A remark.
+    pub note: Option<String>,
+    /// Region allocations.
+    #[graphql(default)]
+    pub allocations: Vec<AllocationInput>,
+    /// Repeat-safe creation (see `createProgramme`).
+    pub idempotency_key: Option<String>,
+}
+
+impl RecordFundingInput {
+    fn parse(&self) -> Result<NewFunding, crate::error::AppError> {
+        let mut v = Validator::new();
+        let opt_id = |v: &mut Validator, field: &str, id: &Option<ID>, node| {
+            id.as_ref().map(|id| v.id(&["input", field], id, node))
+        };
+        let scheme_id = opt_id(&mut v, "schemeId", &self.scheme_id, NodeType::FundingScheme);
+        let funder_id = opt_id(&mut v, "funderId", &self.funder_id, NodeType::Organisation);
+        let programme_id = opt_id(&mut v, "programmeId", &self.programme_id, NodeType::Programme);
+        let recipient_id = opt_id(&mut v, "recipientId", &self.recipient_id, NodeType::Organisation);
+        if scheme_id.is_none() && funder_id.is_none() {
+            v.push(
+                &["input", "schemeId"],
+                UserErrorCode::Blank,
+                "give a schemeId, or a funderId for money outside a scheme",
+            );
+        }
+        let parsed = NewFunding {
+            key: self.key.as_deref().map(|k| v.slug("key", k)),
+            scheme_id,
+            funder_id,
+            programme_id,
+            recipient_id,
+            period: self
+                .period
+                .as_ref()
+                .map(|p| v.period("period", p.start.as_deref(), p.end.as_deref()))
+                .unwrap_or_default(),
+            award_date: self.award_date.as_deref().and_then(|d| award_date(&mut v, d)),
+            amount_cents: v.amount("amountAwarded", &self.amount_awarded.0),
+            co_financing_cents: self.co_financing.as_ref().map(|c| v.amount("coFinancing", &c.0)),
+            qualifier: self.qualifier.unwrap_or(AmountQualifier::Exact),
+            basis: self.basis.unwrap_or(AmountBasis::Total),
+            status: self.status,
+            note: v.optional_text("note", self.note.as_deref(), 2000),
+            allocations: allocations(&mut v, &self.allocations),
+            idempotency_key: v.optional_text("idempotencyKey", self.idempotency_key.as_deref(), 200),
+        };
+        v.finish().map(|()| parsed)
+    }
+}
+
+/// Input of `updateFunding`: fields left out stay as they are; `null` clears a field.
+#[derive(InputObject, Debug)]
+pub struct UpdateFundingInput {
+    /// The funding (a Funding ID).
+    pub id: ID,
+    /// The version you last read.
+    pub expected_version: i32,
+    /// The programme funded, or null.
+    #[graphql(default)]
+    pub programme_id: MaybeUndefined<ID>,
+    /// The recipient, or null.
+    #[graphql(default)]
+    pub recipient_id: MaybeUndefined<ID>,
+    /// The period, or null.
+    #[graphql(default)]
+    pub period: MaybeUndefined<PeriodInput>,
+    /// The award day (`YYYY-MM-DD`), or null.
+    #[graphql(default)]
+    pub award_date: MaybeUndefined<String>,
+    /// The amount in euros.
+    pub amount_awarded: Option<Decimal>,
+    /// Co-financing in euros, or null. The recipient may change this field (and only this one).
+    #[graphql(default)]
+    pub co_financing: MaybeUndefined<Decimal>,
+    /// How exact the amount is.
+    pub qualifier: Option<AmountQualifier>,
+    /// What the amount counts.
+    pub basis: Option<AmountBasis>,
+    /// Where it stands, or null.
+    #[graphql(default)]
+    pub status: MaybeUndefined<FundingStatus>,
+    /// A remark, or null.
+    #[graphql(default)]
+    pub note: MaybeUndefined<String>,
+    /// The complete new list of allocations.
+    pub allocations: Option<Vec<AllocationInput>>,
+}
+
+impl UpdateFundingInput {
+    fn parse(&self) -> Result<(i64, FundingChanges), crate::error::AppError> {
+        let mut v = Validator::new();
+        let id = v.id(&["input", "id"], &self.id, NodeType::Funding);
+        let changes = FundingChanges {
+            programme_id: patch(&self.programme_id)
+                .map(|p| p.map(|p| v.id(&["input", "programmeId"], &p, NodeType::Programme))),
+            recipient_id: patch(&self.recipient_id)
+                .map(|r| r.map(|r| v.id(&["input", "recipientId"], &r, NodeType::Organisation))),
+            period: patch(&self.period).map(|p| match p {
+                Some(p) => v.period("period", p.start.as_deref(), p.end.as_deref()),
+                None => (None, None),
+            }),
+            award_date: patch(&self.award_date).map(|d| d.and_then(|d| award_date(&mut v, &d))),
+            amount_cents: self.amount_awarded.as_ref().map(|a| v.amount("amountAwarded", &a.0)),
+            co_financing_cents: patch(&self.co_financing).map(|c| c.map(|c| v.amount("coFinancing", &c.0))),
+            qualifier: self.qualifier,
+            basis: self.basis,
+            status: patch(&self.status),
+            note: patch(&self.note).map(|n| v.optional_text("note", n.as_deref(), 2000)),
+            allocations: self.allocations.as_ref().map(|a| allocations(&mut v, a)),
+        };
+        v.finish().map(|()| (id, changes))
+    }
+}
+
+/// Input of `deleteFunding`.
+#[derive(InputObject, Debug)]
+pub struct DeleteFundingInput {
+    /// The funding (a Funding ID).
+    pub id: ID,
+    /// The version you last read.
+    pub expected_version: i32,
+}
+
+payload!(
+    /// The result of a funding mutation.
+    FundingPayload, funding: Funding
+);
+payload!(
+    /// The result of `deleteFunding`.
+    DeleteFundingPayload, deleted_funding_id: ID
+);
+
+/// Funding mutations.
+#[derive(Default)]
+pub struct FundingMutation;
+
+#[Object]
+impl FundingMutation {
+    /// Records a funding. Who: with `fundings:write`, the scheme's administrator or funder (for
+    /// money outside a scheme: the funder named in `funderId`); admin.
+    async fn record_funding(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The funding.")] input: RecordFundingInput,
+    ) -> async_graphql::Result<FundingPayload> {
+        super::actor(ctx)?;
+        let parsed = match input.parse() {
+            Ok(p) => p,
+            Err(e) => return Ok(FundingPayload::refused(validation_errors(e)?)),
+        };
+        let outcome = run_write(ctx, move |c, a| ops::record(c, a, &parsed)).await?;
+        Ok(FundingPayload::from_outcome(outcome, Funding))
+    }
+
+    /// Changes a funding. Who: as for `recordFunding`; the recipient (with `fundings:write`) may
+    /// change `coFinancing` alone.
+    async fn update_funding(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The changes.")] input: UpdateFundingInput,
+    ) -> async_graphql::Result<FundingPayload> {
+        super::actor(ctx)?;
+        let (id, changes) = match input.parse() {
+            Ok(p) => p,
+            Err(e) => return Ok(FundingPayload::refused(validation_errors(e)?)),
+        };
+        let expected = input.expected_version;
+        let outcome = run_write(ctx, move |c, a| ops::update(c, a, id, expected, &changes)).await?;
+        Ok(FundingPayload::from_outcome(outcome, Funding))
+    }
+
+    /// Deletes a funding and its allocations. Who: as for `recordFunding`.
+    async fn delete_funding(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to delete.")] input: DeleteFundingInput,
+    ) -> async_graphql::Result<DeleteFundingPayload> {
+        super::actor(ctx)?;
+        let mut v = Validator::new();
+        let id = v.id(&["input", "id"], &input.id, NodeType::Funding);
+        if let Err(e) = v.finish() {
+            return Ok(DeleteFundingPayload::refused(validation_errors(e)?));
+        }
+        let expected = input.expected_version;
+        let outcome = run_write(ctx, move |c, a| ops::delete(c, a, id, expected)).await?;
+        Ok(DeleteFundingPayload::from_outcome(outcome, |row| encode_id(NodeType::Funding, row.id)))
+    }
+}

@@ -1,0 +1,145 @@
+//! Token mutations.
+
+use std::collections::BTreeSet;
+
+use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
+use chrono::{DateTime, Duration, Utc};
+
+use super::{keys, payload, run_write, validation_errors};
+use crate::auth::token::IssuedToken;
+use crate::auth::Scope;
+use crate::error::UserErrorCode;
+use crate::ids::NodeType;
+use crate::write::tokens as ops;
+use crate::write::Validator;
+
+/// A token, shown once: store it safely; the service keeps only its `jti`.
+#[derive(SimpleObject)]
+pub struct NewToken {
+    /// The bearer token for `Authorization: Bearer …`.
+    pub token: String,
+    /// The token's ID (revoke with it).
+    pub jti: String,
+    /// When it expires.
+    pub expires_at: DateTime<Utc>,
+}
+
+impl From<IssuedToken> for NewToken {
+    fn from(t: IssuedToken) -> Self {
+        Self { token: t.token, jti: t.jti, expires_at: t.expires_at }
+    }
+}
+
+/// Input of `issueToken`.
+#[derive(InputObject, Debug)]
+pub struct IssueTokenInput {
+    /// The organisation the token acts for (an Organisation ID).
+    pub organisation_id: ID,
+    /// What it may do.
+    pub scopes: Vec<Scope>,
+    /// How long it lives, in seconds (60 s to 400 days; default 90 days).
+    pub ttl_seconds: Option<i64>,
+    /// A note for whoever lists tokens later.
+    pub label: Option<String>,
+}
+
+/// Input of `revokeToken`.
+#[derive(InputObject, Debug)]
+pub struct RevokeTokenInput {
+    /// The token's ID (`jti`).
+    pub jti: String,
+}
+
+/// Input of `createSessionToken`.
+#[derive(InputObject, Debug)]
+pub struct CreateSessionTokenInput {
+    /// A subset of the caller's scopes (default: all but `TOKENS_WRITE`).
+    pub scopes: Option<Vec<Scope>>,
+    /// How long it lives, 60–3600 seconds (default 3600); never past the caller's own expiry.
+    pub ttl_seconds: Option<i64>,
+}
+
+payload!(
+    /// The result of `issueToken` or `createSessionToken`.
+    TokenPayload, token: NewToken
+);
+
+/// The result of `revokeToken`.
+#[derive(SimpleObject)]
+pub struct RevokeTokenPayload {
+    /// When the token was revoked; null when the input was refused.
+    pub revoked_at: Option<DateTime<Utc>>,
+    /// Why the input was refused; empty on success.
+    pub user_errors: Vec<super::UserError>,
+}
+
+/// Token mutations.
+#[derive(Default)]
+pub struct TokenMutation;
+
+#[Object]
+impl TokenMutation {
+    /// Issues a token for an organisation. Who: admin. (Also: `techniekpact-api token issue`.)
+    async fn issue_token(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "For whom, with what scopes.")] input: IssueTokenInput,
+    ) -> async_graphql::Result<TokenPayload> {
+        super::actor(ctx)?;
+        let keys = keys(ctx)?.clone();
+        let mut v = Validator::new();
+        let org = v.id(&["input", "organisationId"], &input.organisation_id, NodeType::Organisation);
+        let ttl = input.ttl_seconds.unwrap_or(90 * 86_400);
+        if !(60..=400 * 86_400).contains(&ttl) {
+            v.push(
+                &["input", "ttlSeconds"],
+                UserErrorCode::OutOfRange,
+                "ttlSeconds must be between 60 and 34560000 (400 days)",
+            );
+        }
+        if input.scopes.is_empty() {
+            v.push(&["input", "scopes"], UserErrorCode::Blank, "give at least one scope");
+        }
+        let label = v.optional_text("label", input.label.as_deref(), 200);
+        if let Err(e) = v.finish() {
+            return Ok(TokenPayload::refused(validation_errors(e)?));
+        }
+        let scopes: BTreeSet<Scope> = input.scopes.iter().copied().collect();
+        let outcome = run_write(ctx, move |c, a| {
+            ops::issue_token(c, a, &keys, org, &scopes, Duration::seconds(ttl), label.as_deref())
+        })
+        .await?;
+        Ok(TokenPayload::from_outcome(outcome, NewToken::from))
+    }
+
+    /// Revokes a token; it is refused from its next request on. Who: admin.
+    async fn revoke_token(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which token.")] input: RevokeTokenInput,
+    ) -> async_graphql::Result<RevokeTokenPayload> {
+        super::actor(ctx)?;
+        let jti = input.jti.trim().to_owned();
+        let outcome = run_write(ctx, move |c, a| ops::revoke_token(c, a, &jti)).await?;
+        Ok(match outcome {
+            Ok(at) => RevokeTokenPayload { revoked_at: Some(at), user_errors: Vec::new() },
+            Err(user_errors) => RevokeTokenPayload { revoked_at: None, user_errors },
+        })
+    }
+
+    /// Exchanges the caller's token for a short-lived one (at most one hour) for the same
+    /// organisation with a subset of its scopes: a partner's server hands this to its browser
+    /// page, which never holds the long-lived token. Who: `tokens:write`.
+    async fn create_session_token(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Scopes and lifetime.")] input: CreateSessionTokenInput,
+    ) -> async_graphql::Result<TokenPayload> {
+        super::actor(ctx)?;
+        let keys = keys(ctx)?.clone();
+        let scopes: Option<BTreeSet<Scope>> = input.scopes.map(|s| s.into_iter().collect());
+        let ttl = input.ttl_seconds;
+        let outcome = run_write(ctx, move |c, a| ops::create_session_token(c, a, &keys, scopes.as_ref(), ttl)).await?;
+        Ok(TokenPayload::from_outcome(outcome, NewToken::from))
+    }
+}

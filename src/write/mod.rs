@@ -1,0 +1,258 @@
+//! Writes by partners. Every operation here runs inside one write transaction (see
+//! [`crate::db::write_transaction`]), reads the rows it changes, asks [`crate::auth::policy`]
+//! before changing anything, checks `expectedVersion`, and records one audit event.
+
+pub mod admin;
+pub mod funding;
+pub mod organisation;
+pub mod programme;
+pub mod tokens;
+mod validate;
+
+pub use validate::Validator;
+
+use chrono::{Duration, Utc};
+use diesel::prelude::*;
+use serde_json::{Map, Value};
+
+use crate::auth::Actor;
+use crate::data::content_hash;
+use crate::db::schema::{audit_event, idempotency_key, source};
+use crate::db::{now, DbConn};
+use crate::error::{AppError, UserErrorCode};
+
+/// How long an idempotency key is remembered.
+pub const IDEMPOTENCY_WINDOW_HOURS: i64 = 24;
+
+/// Records an audit event with the fields that changed (`before`/`after` hold only those).
+/// Returns the event id.
+///
+/// # Errors
+/// A database error.
+#[allow(clippy::too_many_arguments)]
+pub fn audit(
+    conn: &mut DbConn,
+    actor: &Actor,
+    mutation: &str,
+    entity_type: &str,
+    entity_id: i64,
+    owner_organisation_id: Option<i64>,
+    before: &Value,
+    after: &Value,
+) -> Result<i64, AppError> {
+    let by = Some((actor.organisation_id, actor.jti.as_str()));
+    audit_as(conn, by, mutation, entity_type, entity_id, owner_organisation_id, before, after)
+}
+
+/// Like [`audit`], for writes without a token (the command line): `by` is `None`.
+///
+/// # Errors
+/// A database error.
+#[allow(clippy::too_many_arguments)]
+pub fn audit_as(
+    conn: &mut DbConn,
+    by: Option<(i64, &str)>,
+    mutation: &str,
+    entity_type: &str,
+    entity_id: i64,
+    owner_organisation_id: Option<i64>,
+    before: &Value,
+    after: &Value,
+) -> Result<i64, AppError> {
+    let (b, a) = changed_fields(before, after);
+    let changes = serde_json::json!({ "before": b, "after": a }).to_string();
+    let t = now();
+    Ok(diesel::insert_into(audit_event::table)
+        .values((
+            audit_event::occurred_at.eq(t),
+            audit_event::organisation_id.eq(by.map(|b| b.0)),
+            audit_event::token_jti.eq(by.map(|b| b.1)),
+            audit_event::mutation.eq(mutation),
+            audit_event::entity_type.eq(entity_type),
+            audit_event::entity_id.eq(entity_id),
+            audit_event::owner_organisation_id.eq(owner_organisation_id),
+            audit_event::changes.eq(changes),
+            audit_event::created_at.eq(t),
+            audit_event::updated_at.eq(t),
+        ))
+        .returning(audit_event::id)
+        .get_result(conn)?)
+}
+
+/// The fields whose values differ, as two objects (or nulls for a create or delete).
+fn changed_fields(before: &Value, after: &Value) -> (Value, Value) {
+    match (before, after) {
+        (Value::Object(b), Value::Object(a)) => {
+            let mut bo = Map::new();
+            let mut ao = Map::new();
+            for key in b.keys().chain(a.keys()) {
+                let (x, y) = (b.get(key).unwrap_or(&Value::Null), a.get(key).unwrap_or(&Value::Null));
+                if x != y {
+                    bo.insert(key.clone(), x.clone());
+                    ao.insert(key.clone(), y.clone());
+                }
+            }
+            (Value::Object(bo), Value::Object(ao))
+        }
+        _ => (before.clone(), after.clone()),
+    }
+}
+
+/// Records that a partner submitted a record (its source), linked to the audit event.
+///
+/// # Errors
+/// A database error.
+pub fn partner_source(
+    conn: &mut DbConn,
+    entity_type: &str,
+    entity_id: i64,
+    actor: &Actor,
+    audit_id: i64,
+) -> Result<(), AppError> {
+    let t = now();
+    diesel::insert_into(source::table)
+        .values((
+            source::entity_type.eq(entity_type),
+            source::entity_id.eq(entity_id),
+            source::organisation_id.eq(Some(actor.organisation_id)),
+            source::audit_event_id.eq(Some(audit_id)),
+            source::created_at.eq(t),
+            source::updated_at.eq(t),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// What an idempotency key says about a create.
+pub enum Idempotency {
+    /// No key, or a new one: go ahead (call [`remember`] after creating).
+    Proceed,
+    /// The same request was made before: return this row instead of creating another.
+    Replay(i64),
+}
+
+/// Checks an idempotency key for a create. The same key from the same organisation within 24 h
+/// with the same input replays the first result; with another input it is a `CONFLICT`.
+///
+/// # Errors
+/// `CONFLICT` (as a user error) for a reused key with other input; a database error.
+pub fn check_idempotency<T: std::fmt::Debug>(
+    conn: &mut DbConn,
+    actor: &Actor,
+    key: Option<&str>,
+    mutation: &str,
+    input: &T,
+) -> Result<Idempotency, AppError> {
+    let Some(key) = key else { return Ok(Idempotency::Proceed) };
+    let hash = request_hash(mutation, input)?;
+    let cutoff = (Utc::now() - Duration::hours(IDEMPOTENCY_WINDOW_HOURS)).naive_utc();
+    diesel::delete(
+        idempotency_key::table
+            .filter(idempotency_key::organisation_id.eq(actor.organisation_id))
+            .filter(idempotency_key::key.eq(key))
+            .filter(idempotency_key::created_at.lt(cutoff)),
+    )
+    .execute(conn)?;
+    let found: Option<(String, i64)> = idempotency_key::table
+        .filter(idempotency_key::organisation_id.eq(actor.organisation_id))
+        .filter(idempotency_key::key.eq(key))
+        .select((idempotency_key::request_hash, idempotency_key::entity_id))
+        .first(conn)
+        .optional()?;
+    match found {
+        None => Ok(Idempotency::Proceed),
+        Some((h, id)) if h == hash => Ok(Idempotency::Replay(id)),
+        Some(_) => Err(AppError::invalid(
+            &["input", "idempotencyKey"],
+            UserErrorCode::Conflict,
+            "this idempotency key was used in the last 24 hours with a different input",
+        )),
+    }
+}
+
+/// Stores an idempotency key after a create. A concurrent request with the same key fails here
+/// with a unique violation and is retried, and then replays this result.
+///
+/// # Errors
+/// `Duplicate` when another request stored the key first; a database error.
+pub fn remember<T: std::fmt::Debug>(
+    conn: &mut DbConn,
+    actor: &Actor,
+    key: Option<&str>,
+    mutation: &str,
+    input: &T,
+    entity_type: &str,
+    entity_id: i64,
+) -> Result<(), AppError> {
+    let Some(key) = key else { return Ok(()) };
+    let t = now();
+    diesel::insert_into(idempotency_key::table)
+        .values((
+            idempotency_key::organisation_id.eq(actor.organisation_id),
+            idempotency_key::key.eq(key),
+            idempotency_key::mutation.eq(mutation),
+            idempotency_key::request_hash.eq(request_hash(mutation, input)?),
+            idempotency_key::entity_type.eq(entity_type),
+            idempotency_key::entity_id.eq(entity_id),
+            idempotency_key::created_at.eq(t),
+            idempotency_key::updated_at.eq(t),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// A fingerprint of a request: the mutation and its parsed input (`Debug` form, which is stable for
+/// the same input in the same build).
+fn request_hash<T: std::fmt::Debug>(mutation: &str, input: &T) -> Result<String, AppError> {
+    Ok(content_hash(format!("{mutation}\n{input:?}").as_bytes()))
+}
+
+/// Checks that every id names a row of `table`; unknown ones are `UNKNOWN_REFERENCE` errors at
+/// `field[i]`.
+#[macro_export]
+macro_rules! check_refs {
+    ($conn:expr, $table:ident, $ids:expr, $field:expr, $what:literal) => {{
+        use diesel::prelude::*;
+        let ids: &[i64] = $ids;
+        let found: Vec<i64> = $crate::db::schema::$table::table
+            .filter($crate::db::schema::$table::id.eq_any(ids))
+            .select($crate::db::schema::$table::id)
+            .load($conn)?;
+        let mut v = $crate::write::Validator::new();
+        for (i, id) in ids.iter().enumerate() {
+            if !found.contains(id) {
+                let index = i.to_string();
+                let mut path: Vec<&str> = $field.to_vec();
+                if ids.len() > 1 || path.last().is_some_and(|p| p.ends_with("Ids")) {
+                    path.push(&index);
+                }
+                v.push(&path, $crate::error::UserErrorCode::UnknownReference, concat!("no such ", $what));
+            }
+        }
+        v.finish()?;
+    }};
+}
+
+/// Refuses a stale `expectedVersion`.
+///
+/// # Errors
+/// `CONFLICT` naming both versions.
+pub fn check_version(current: i32, expected: i32, what: &str) -> Result<(), AppError> {
+    if current == expected {
+        Ok(())
+    } else {
+        Err(AppError::Conflict(format!("{what} is at version {current}, not {expected}: reload it and try again")))
+    }
+}
+
+/// Turns "no row updated" of a version-checked `UPDATE … WHERE version = expected` into `CONFLICT`.
+///
+/// # Errors
+/// `CONFLICT` when `rows` is 0.
+pub fn updated_one(rows: usize, what: &str) -> Result<(), AppError> {
+    if rows == 1 {
+        Ok(())
+    } else {
+        Err(AppError::Conflict(format!("{what} was changed by someone else meanwhile: reload it and try again")))
+    }
+}

@@ -1,0 +1,173 @@
+//! Organisation writes: a partner changes its own profile; the pact secretariat creates organisations.
+
+use diesel::prelude::*;
+use serde_json::{json, Value};
+
+use super::{audit, check_idempotency, check_version, partner_source, remember, updated_one, Idempotency};
+use crate::auth::{policy, Actor};
+use crate::check_refs;
+use crate::db::models::OrganisationRow;
+use crate::db::schema::*;
+use crate::db::{now, DbConn};
+use crate::error::{AppError, UserErrorCode};
+use crate::text::{search_key, search_text};
+use crate::vocab::{OrganisationKind, SchoolLevel};
+
+/// A new organisation, validated.
+#[derive(Debug, Clone)]
+pub struct NewOrganisation {
+    pub slug: String,
+    pub name: String,
+    pub short_name: Option<String>,
+    pub kind: OrganisationKind,
+    pub school_level: Option<SchoolLevel>,
+    pub website: Option<String>,
+    pub identifiers: Vec<String>,
+    pub aliases: Vec<String>,
+    pub home_region_ids: Vec<i64>,
+    pub idempotency_key: Option<String>,
+}
+
+/// Changes to an organisation; `None` leaves a field as it is, `Some(None)` clears it.
+#[derive(Debug, Clone, Default)]
+pub struct OrganisationChanges {
+    pub name: Option<String>,
+    pub short_name: Option<Option<String>>,
+    pub website: Option<Option<String>>,
+    pub identifiers: Option<Vec<String>>,
+    pub aliases: Option<Vec<String>>,
+    pub home_region_ids: Option<Vec<i64>>,
+}
+
+fn find(conn: &mut DbConn, id: i64) -> Result<OrganisationRow, AppError> {
+    organisation::table
+        .find(id)
+        .select(OrganisationRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| AppError::invalid(&["input", "id"], UserErrorCode::NotFound, "no such organisation"))
+}
+
+fn snapshot(conn: &mut DbConn, o: &OrganisationRow) -> Result<Value, AppError> {
+    let regions: Vec<i64> = organisation_region::table
+        .filter(organisation_region::organisation_id.eq(o.id))
+        .order(organisation_region::region_id.asc())
+        .select(organisation_region::region_id)
+        .load(conn)?;
+    Ok(json!({
+        "slug": o.slug, "name": o.name, "shortName": o.short_name, "kind": o.kind, "schoolLevel": o.school_level,
+        "website": o.website, "identifiers": o.identifiers, "aliases": o.aliases, "homeRegionIds": regions, "version": o.version,
+    }))
+}
+
+fn replace_home_regions(conn: &mut DbConn, id: i64, regions: &[i64]) -> Result<(), AppError> {
+    diesel::delete(organisation_region::table.filter(organisation_region::organisation_id.eq(id))).execute(conn)?;
+    let t = now();
+    let mut seen = Vec::new();
+    for r in regions.iter().filter(|r| !seen.contains(*r)).copied().collect::<Vec<_>>() {
+        seen.push(r);
+        diesel::insert_into(organisation_region::table)
+            .values((
+                organisation_region::organisation_id.eq(id),
+                organisation_region::region_id.eq(r),
+                organisation_region::created_at.eq(t),
+                organisation_region::updated_at.eq(t),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+fn names<'a>(name: &'a str, short: Option<&'a str>, aliases: &'a [String]) -> impl Iterator<Item = &'a str> {
+    std::iter::once(name).chain(short).chain(aliases.iter().map(String::as_str))
+}
+
+/// Changes an organisation's profile (its own, or any for an admin).
+///
+/// # Errors
+/// `FORBIDDEN`, `CONFLICT`, user errors.
+pub fn update(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: i64,
+    expected: i32,
+    changes: &OrganisationChanges,
+) -> Result<OrganisationRow, AppError> {
+    let row = find(conn, id)?;
+    policy::update_organisation(actor, row.id)?;
+    check_version(row.version, expected, "the organisation")?;
+    if let Some(regions) = &changes.home_region_ids {
+        check_refs!(conn, region, regions, ["input", "homeRegionIds"], "region");
+    }
+    let before = snapshot(conn, &row)?;
+    let name = changes.name.clone().unwrap_or_else(|| row.name.clone());
+    let short = changes.short_name.clone().unwrap_or(row.short_name.clone());
+    let aliases = changes.aliases.clone().unwrap_or_else(|| crate::graphql::types::common::json_strings(&row.aliases));
+    let identifiers =
+        changes.identifiers.clone().unwrap_or_else(|| crate::graphql::types::common::json_strings(&row.identifiers));
+    let rows =
+        diesel::update(organisation::table.filter(organisation::id.eq(id)).filter(organisation::version.eq(expected)))
+            .set((
+                organisation::name.eq(&name),
+                organisation::short_name.eq(&short),
+                organisation::website.eq(changes.website.clone().unwrap_or(row.website.clone())),
+                organisation::identifiers.eq(serde_json::to_string(&identifiers).unwrap_or_else(|_| "[]".into())),
+                organisation::aliases.eq(serde_json::to_string(&aliases).unwrap_or_else(|_| "[]".into())),
+                organisation::sort_key.eq(search_key(&name)),
+                organisation::search_text.eq(search_text(names(&name, short.as_deref(), &aliases))),
+                organisation::updated_at.eq(now()),
+                organisation::version.eq(expected + 1),
+            ))
+            .execute(conn)?;
+    updated_one(rows, "the organisation")?;
+    if let Some(regions) = &changes.home_region_ids {
+        replace_home_regions(conn, id, regions)?;
+    }
+    let row = find(conn, id)?;
+    let after = snapshot(conn, &row)?;
+    audit(conn, actor, "updateOrganisation", "organisation", id, Some(id), &before, &after)?;
+    Ok(row)
+}
+
+/// Creates an organisation (admin).
+///
+/// # Errors
+/// `FORBIDDEN` for non-admins; user errors for a taken slug or unknown regions.
+pub fn create(conn: &mut DbConn, actor: &Actor, input: &NewOrganisation) -> Result<OrganisationRow, AppError> {
+    policy::admin_only(actor, "creating an organisation")?;
+    if let Idempotency::Replay(id) =
+        check_idempotency(conn, actor, input.idempotency_key.as_deref(), "createOrganisation", input)?
+    {
+        return find(conn, id);
+    }
+    check_refs!(conn, region, &input.home_region_ids, ["input", "homeRegionIds"], "region");
+    let taken: i64 = organisation::table.filter(organisation::slug.eq(&input.slug)).count().get_result(conn)?;
+    if taken > 0 {
+        return Err(AppError::invalid(&["input", "slug"], UserErrorCode::Duplicate, "this slug is taken"));
+    }
+    let t = now();
+    let id: i64 = diesel::insert_into(organisation::table)
+        .values((
+            organisation::slug.eq(&input.slug),
+            organisation::name.eq(&input.name),
+            organisation::short_name.eq(&input.short_name),
+            organisation::kind.eq(input.kind.as_str()),
+            organisation::school_level.eq(input.school_level.map(|l| l.as_str())),
+            organisation::identifiers.eq(serde_json::to_string(&input.identifiers).unwrap_or_else(|_| "[]".into())),
+            organisation::website.eq(&input.website),
+            organisation::aliases.eq(serde_json::to_string(&input.aliases).unwrap_or_else(|_| "[]".into())),
+            organisation::sort_key.eq(search_key(&input.name)),
+            organisation::search_text.eq(search_text(names(&input.name, input.short_name.as_deref(), &input.aliases))),
+            organisation::created_at.eq(t),
+            organisation::updated_at.eq(t),
+        ))
+        .returning(organisation::id)
+        .get_result(conn)?;
+    replace_home_regions(conn, id, &input.home_region_ids)?;
+    let row = find(conn, id)?;
+    let after = snapshot(conn, &row)?;
+    let event = audit(conn, actor, "createOrganisation", "organisation", id, Some(id), &Value::Null, &after)?;
+    partner_source(conn, "organisation", id, actor, event)?;
+    remember(conn, actor, input.idempotency_key.as_deref(), "createOrganisation", input, "organisation", id)?;
+    Ok(row)
+}

@@ -1,0 +1,445 @@
+//! Programme writes: create, update, delete, participants, regions.
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use serde_json::{json, Value};
+
+use super::validate::ParsedPeriod;
+use super::{audit, check_idempotency, check_version, partner_source, remember, updated_one, Idempotency};
+use crate::auth::{policy, Actor};
+use crate::check_refs;
+use crate::db::models::{ParticipationRow, ProgrammeRow};
+use crate::db::schema::*;
+use crate::db::{now, DbConn};
+use crate::error::{AppError, UserErrorCode};
+use crate::graphql::types::common::json_strings;
+use crate::text::{search_key, search_text};
+use crate::vocab::{ParticipationRole, ProgrammeKind, TargetGroup};
+
+/// A new programme, validated.
+#[derive(Debug, Clone)]
+pub struct NewProgramme {
+    pub name: String,
+    pub slug: Option<String>,
+    pub description: Option<String>,
+    pub kind: ProgrammeKind,
+    pub target_groups: Vec<TargetGroup>,
+    pub theme: Option<String>,
+    pub period: ParsedPeriod,
+    pub website: Option<String>,
+    pub region_ids: Vec<i64>,
+    pub idempotency_key: Option<String>,
+}
+
+/// Changes to a programme; `None` leaves a field as it is, `Some(None)` clears it.
+#[derive(Debug, Clone, Default)]
+pub struct ProgrammeChanges {
+    pub name: Option<String>,
+    pub description: Option<Option<String>>,
+    pub kind: Option<ProgrammeKind>,
+    pub target_groups: Option<Vec<TargetGroup>>,
+    pub theme: Option<Option<String>>,
+    pub period: Option<ParsedPeriod>,
+    pub website: Option<Option<String>>,
+}
+
+/// Loads a programme or fails with a `NOT_FOUND` user error at `field`.
+///
+/// # Errors
+/// `NOT_FOUND` user error; a database error.
+pub fn find(conn: &mut DbConn, id: i64, field: &[&str]) -> Result<ProgrammeRow, AppError> {
+    programme::table
+        .find(id)
+        .select(ProgrammeRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| AppError::invalid(field, UserErrorCode::NotFound, "no such programme"))
+}
+
+fn snapshot(conn: &mut DbConn, p: &ProgrammeRow) -> Result<Value, AppError> {
+    let groups: Vec<String> = programme_target_group::table
+        .filter(programme_target_group::programme_id.eq(p.id))
+        .order(programme_target_group::target_group.asc())
+        .select(programme_target_group::target_group)
+        .load(conn)?;
+    let regions: Vec<i64> = programme_region::table
+        .filter(programme_region::programme_id.eq(p.id))
+        .order(programme_region::region_id.asc())
+        .select(programme_region::region_id)
+        .load(conn)?;
+    let participants: Vec<(i64, String, String)> = participation::table
+        .filter(participation::programme_id.eq(p.id))
+        .order(participation::id.asc())
+        .select((participation::organisation_id, participation::role, participation::status))
+        .load(conn)?;
+    Ok(json!({
+        "slug": p.slug, "name": p.name, "description": p.description, "kind": p.kind, "theme": p.theme,
+        "startDate": p.start_date, "startPrecision": p.start_precision, "endDate": p.end_date, "endPrecision": p.end_precision,
+        "website": p.website, "ownerId": p.owner_id, "targetGroups": groups, "regionIds": regions,
+        "participants": participants.iter().map(|(o, r, s)| json!({ "organisationId": o, "role": r, "status": s })).collect::<Vec<_>>(),
+        "version": p.version,
+    }))
+}
+
+fn slugify(name: &str) -> String {
+    let key = search_key(name);
+    let mut slug = String::new();
+    for c in key.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_matches('-').chars().take(80).collect::<String>();
+    if slug.is_empty() {
+        "programme".into()
+    } else {
+        slug
+    }
+}
+
+fn unique_slug(conn: &mut DbConn, base: &str) -> Result<String, AppError> {
+    let taken: Vec<String> =
+        programme::table.filter(programme::slug.like(format!("{base}%"))).select(programme::slug).load(conn)?;
+    if !taken.iter().any(|s| s == base) {
+        return Ok(base.to_owned());
+    }
+    Ok((2..).map(|n| format!("{base}-{n}")).find(|s| !taken.contains(s)).unwrap_or_else(|| base.to_owned()))
+}
+
+type DateCols = (Option<NaiveDate>, Option<String>, Option<NaiveDate>, Option<String>);
+
+fn date_cols(p: &ParsedPeriod) -> DateCols {
+    (p.0.map(|x| x.0), p.0.map(|x| x.1.as_str().to_owned()), p.1.map(|x| x.0), p.1.map(|x| x.1.as_str().to_owned()))
+}
+
+fn replace_target_groups(conn: &mut DbConn, id: i64, groups: &[TargetGroup]) -> Result<(), AppError> {
+    diesel::delete(programme_target_group::table.filter(programme_target_group::programme_id.eq(id))).execute(conn)?;
+    let t = now();
+    let mut seen = Vec::new();
+    for g in groups {
+        if seen.contains(g) {
+            continue;
+        }
+        seen.push(*g);
+        diesel::insert_into(programme_target_group::table)
+            .values((
+                programme_target_group::programme_id.eq(id),
+                programme_target_group::target_group.eq(g.as_str()),
+                programme_target_group::created_at.eq(t),
+                programme_target_group::updated_at.eq(t),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+fn replace_regions(conn: &mut DbConn, id: i64, regions: &[i64]) -> Result<(), AppError> {
+    diesel::delete(programme_region::table.filter(programme_region::programme_id.eq(id))).execute(conn)?;
+    let t = now();
+    let mut seen = Vec::new();
+    for r in regions {
+        if seen.contains(r) {
+            continue;
+        }
+        seen.push(*r);
+        diesel::insert_into(programme_region::table)
+            .values((
+                programme_region::programme_id.eq(id),
+                programme_region::region_id.eq(r),
+                programme_region::created_at.eq(t),
+                programme_region::updated_at.eq(t),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Raises a programme's version (participants or regions changed), checking `expected`.
+fn bump(conn: &mut DbConn, id: i64, expected: i32) -> Result<(), AppError> {
+    let rows = diesel::update(programme::table.filter(programme::id.eq(id)).filter(programme::version.eq(expected)))
+        .set((programme::version.eq(expected + 1), programme::updated_at.eq(now())))
+        .execute(conn)?;
+    updated_one(rows, "the programme")
+}
+
+/// Creates a programme owned by the caller, who becomes its LEAD.
+///
+/// # Errors
+/// `FORBIDDEN` without `programmes:write`; user errors for unknown regions or a taken slug;
+/// `CONFLICT` for a reused idempotency key with other input.
+pub fn create(conn: &mut DbConn, actor: &Actor, input: &NewProgramme) -> Result<ProgrammeRow, AppError> {
+    policy::create_programme(actor)?;
+    if let Idempotency::Replay(id) =
+        check_idempotency(conn, actor, input.idempotency_key.as_deref(), "createProgramme", input)?
+    {
+        return find(conn, id, &["input"]);
+    }
+    check_refs!(conn, region, &input.region_ids, ["input", "regionIds"], "region");
+    let slug = match &input.slug {
+        Some(s) => {
+            let taken: i64 = programme::table.filter(programme::slug.eq(s)).count().get_result(conn)?;
+            if taken > 0 {
+                return Err(AppError::invalid(&["input", "slug"], UserErrorCode::Duplicate, "this slug is taken"));
+            }
+            s.clone()
+        }
+        None => unique_slug(conn, &slugify(&input.name))?,
+    };
+    let t = now();
+    let (sd, sp, ed, ep) = date_cols(&input.period);
+    let id: i64 = diesel::insert_into(programme::table)
+        .values((
+            (
+                programme::slug.eq(&slug),
+                programme::name.eq(&input.name),
+                programme::description.eq(&input.description),
+                programme::kind.eq(input.kind.as_str()),
+                programme::theme.eq(&input.theme),
+                programme::start_date.eq(sd),
+                programme::start_precision.eq(sp),
+                programme::end_date.eq(ed),
+                programme::end_precision.eq(ep),
+            ),
+            (
+                programme::website.eq(&input.website),
+                programme::owner_id.eq(Some(actor.organisation_id)),
+                programme::sort_key.eq(search_key(&input.name)),
+                programme::search_text.eq(search_text([input.name.as_str()])),
+                programme::created_at.eq(t),
+                programme::updated_at.eq(t),
+            ),
+        ))
+        .returning(programme::id)
+        .get_result(conn)?;
+    replace_target_groups(conn, id, &input.target_groups)?;
+    replace_regions(conn, id, &input.region_ids)?;
+    diesel::insert_into(participation::table)
+        .values((
+            participation::programme_id.eq(id),
+            participation::organisation_id.eq(actor.organisation_id),
+            participation::role.eq(ParticipationRole::Lead.as_str()),
+            participation::status.eq("ACCEPTED"),
+            participation::created_at.eq(t),
+            participation::updated_at.eq(t),
+        ))
+        .execute(conn)?;
+    let row = find(conn, id, &["input"])?;
+    let after = snapshot(conn, &row)?;
+    let event =
+        audit(conn, actor, "createProgramme", "programme", id, Some(actor.organisation_id), &Value::Null, &after)?;
+    partner_source(conn, "programme", id, actor, event)?;
+    remember(conn, actor, input.idempotency_key.as_deref(), "createProgramme", input, "programme", id)?;
+    Ok(row)
+}
+
+/// Changes the given fields of a programme.
+///
+/// # Errors
+/// `FORBIDDEN` unless the caller owns it (or is admin); `CONFLICT` for a stale version;
+/// `NOT_FOUND` user error.
+pub fn update(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: i64,
+    expected: i32,
+    changes: &ProgrammeChanges,
+) -> Result<ProgrammeRow, AppError> {
+    let row = find(conn, id, &["input", "id"])?;
+    policy::change_programme(actor, &row)?;
+    check_version(row.version, expected, "the programme")?;
+    let before = snapshot(conn, &row)?;
+    let name = changes.name.clone().unwrap_or_else(|| row.name.clone());
+    let aliases = json_strings(&row.aliases);
+    let names = std::iter::once(name.as_str()).chain(aliases.iter().map(String::as_str));
+    let (sd, sp, ed, ep) = match &changes.period {
+        Some(p) => date_cols(p),
+        None => (row.start_date, row.start_precision.clone(), row.end_date, row.end_precision.clone()),
+    };
+    let rows = diesel::update(programme::table.filter(programme::id.eq(id)).filter(programme::version.eq(expected)))
+        .set((
+            (
+                programme::name.eq(&name),
+                programme::description.eq(changes.description.clone().unwrap_or(row.description.clone())),
+                programme::kind.eq(changes.kind.map_or(row.kind.clone(), |k| k.as_str().to_owned())),
+                programme::theme.eq(changes.theme.clone().unwrap_or(row.theme.clone())),
+                programme::start_date.eq(sd),
+                programme::start_precision.eq(sp),
+                programme::end_date.eq(ed),
+                programme::end_precision.eq(ep),
+            ),
+            (
+                programme::website.eq(changes.website.clone().unwrap_or(row.website.clone())),
+                programme::sort_key.eq(search_key(&name)),
+                programme::search_text.eq(search_text(names)),
+                programme::updated_at.eq(now()),
+                programme::version.eq(expected + 1),
+            ),
+        ))
+        .execute(conn)?;
+    updated_one(rows, "the programme")?;
+    if let Some(groups) = &changes.target_groups {
+        replace_target_groups(conn, id, groups)?;
+    }
+    let row = find(conn, id, &["input", "id"])?;
+    let after = snapshot(conn, &row)?;
+    audit(conn, actor, "updateProgramme", "programme", id, row.owner_id, &before, &after)?;
+    Ok(row)
+}
+
+/// Deletes a programme with its participants, regions and target groups. Refused while fundings
+/// name it.
+///
+/// # Errors
+/// `FORBIDDEN`, `CONFLICT`, `NOT_FOUND`, or `IN_USE` when fundings name it.
+pub fn delete(conn: &mut DbConn, actor: &Actor, id: i64, expected: i32) -> Result<ProgrammeRow, AppError> {
+    let row = find(conn, id, &["input", "id"])?;
+    policy::change_programme(actor, &row)?;
+    check_version(row.version, expected, "the programme")?;
+    let fundings: i64 = funding::table.filter(funding::programme_id.eq(id)).count().get_result(conn)?;
+    if fundings > 0 {
+        return Err(AppError::invalid(
+            &["input", "id"],
+            UserErrorCode::InUse,
+            format!("{fundings} funding(s) name this programme; delete or change them first"),
+        ));
+    }
+    let before = snapshot(conn, &row)?;
+    let parts: Vec<i64> =
+        participation::table.filter(participation::programme_id.eq(id)).select(participation::id).load(conn)?;
+    diesel::delete(
+        source::table.filter(source::entity_type.eq("participation")).filter(source::entity_id.eq_any(&parts)),
+    )
+    .execute(conn)?;
+    diesel::delete(participation::table.filter(participation::programme_id.eq(id))).execute(conn)?;
+    diesel::delete(programme_target_group::table.filter(programme_target_group::programme_id.eq(id))).execute(conn)?;
+    diesel::delete(programme_region::table.filter(programme_region::programme_id.eq(id))).execute(conn)?;
+    diesel::delete(source::table.filter(source::entity_type.eq("programme")).filter(source::entity_id.eq(id)))
+        .execute(conn)?;
+    let rows = diesel::delete(programme::table.filter(programme::id.eq(id)).filter(programme::version.eq(expected)))
+        .execute(conn)?;
+    updated_one(rows, "the programme")?;
+    audit(conn, actor, "deleteProgramme", "programme", id, row.owner_id, &before, &Value::Null)?;
+    Ok(row)
+}
+
+/// Adds a participant. The caller's own organisation is added as accepted; any other as
+/// proposed, visible only to the owner, that organisation and admins until it accepts.
+///
+/// # Errors
+/// `FORBIDDEN`, `CONFLICT`, user errors for an unknown organisation or a duplicate.
+pub fn add_participant(
+    conn: &mut DbConn,
+    actor: &Actor,
+    programme_id: i64,
+    expected: i32,
+    organisation_id: i64,
+    role: ParticipationRole,
+) -> Result<ParticipationRow, AppError> {
+    let row = find(conn, programme_id, &["input", "programmeId"])?;
+    policy::change_programme(actor, &row)?;
+    check_version(row.version, expected, "the programme")?;
+    check_refs!(conn, organisation, &[organisation_id], ["input", "organisationId"], "organisation");
+    let exists: i64 = participation::table
+        .filter(participation::programme_id.eq(programme_id))
+        .filter(participation::organisation_id.eq(organisation_id))
+        .filter(participation::role.eq(role.as_str()))
+        .count()
+        .get_result(conn)?;
+    if exists > 0 {
+        return Err(AppError::invalid(
+            &["input", "organisationId"],
+            UserErrorCode::Duplicate,
+            "this organisation already has this role",
+        ));
+    }
+    let before = snapshot(conn, &row)?;
+    let status = if organisation_id == actor.organisation_id { "ACCEPTED" } else { "PROPOSED" };
+    let t = now();
+    let id: i64 = diesel::insert_into(participation::table)
+        .values((
+            participation::programme_id.eq(programme_id),
+            participation::organisation_id.eq(organisation_id),
+            participation::role.eq(role.as_str()),
+            participation::status.eq(status),
+            participation::created_at.eq(t),
+            participation::updated_at.eq(t),
+        ))
+        .returning(participation::id)
+        .get_result(conn)?;
+    bump(conn, programme_id, expected)?;
+    let updated = find(conn, programme_id, &["input"])?;
+    let after = snapshot(conn, &updated)?;
+    let event =
+        audit(conn, actor, "addProgrammeParticipant", "programme", programme_id, row.owner_id, &before, &after)?;
+    partner_source(conn, "participation", id, actor, event)?;
+    Ok(participation::table.find(id).select(ParticipationRow::as_select()).first(conn)?)
+}
+
+/// Accepts a proposed participation (by the proposed organisation or an admin).
+///
+/// # Errors
+/// `FORBIDDEN`, `CONFLICT` (stale participation version), user errors when not found or not proposed.
+pub fn accept_participation(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: i64,
+    expected: i32,
+) -> Result<ParticipationRow, AppError> {
+    let part: ParticipationRow =
+        participation::table.find(id).select(ParticipationRow::as_select()).first(conn).optional()?.ok_or_else(
+            || AppError::invalid(&["input", "participationId"], UserErrorCode::NotFound, "no such participation"),
+        )?;
+    policy::accept_participation(actor, &part)?;
+    let version: i32 = participation::table.find(id).select(participation::version).first(conn)?;
+    check_version(version, expected, "the participation")?;
+    if part.status != "PROPOSED" {
+        return Err(AppError::invalid(
+            &["input", "participationId"],
+            UserErrorCode::Invalid,
+            "this participation is already accepted",
+        ));
+    }
+    let programme = find(conn, part.programme_id, &["input"])?;
+    let before = snapshot(conn, &programme)?;
+    let rows = diesel::update(
+        participation::table.filter(participation::id.eq(id)).filter(participation::version.eq(expected)),
+    )
+    .set((
+        participation::status.eq("ACCEPTED"),
+        participation::version.eq(expected + 1),
+        participation::updated_at.eq(now()),
+    ))
+    .execute(conn)?;
+    updated_one(rows, "the participation")?;
+    bump(conn, programme.id, programme.version)?;
+    let updated = find(conn, programme.id, &["input"])?;
+    let after = snapshot(conn, &updated)?;
+    audit(conn, actor, "acceptParticipation", "programme", programme.id, programme.owner_id, &before, &after)?;
+    Ok(participation::table.find(id).select(ParticipationRow::as_select()).first(conn)?)
+}
+
+/// Replaces the regions a programme names.
+///
+/// # Errors
+/// `FORBIDDEN`, `CONFLICT`, user errors for unknown regions.
+pub fn set_regions(
+    conn: &mut DbConn,
+    actor: &Actor,
+    programme_id: i64,
+    expected: i32,
+    region_ids: &[i64],
+) -> Result<ProgrammeRow, AppError> {
+    let row = find(conn, programme_id, &["input", "programmeId"])?;
+    policy::change_programme(actor, &row)?;
+    check_version(row.version, expected, "the programme")?;
+    check_refs!(conn, region, region_ids, ["input", "regionIds"], "region");
+    let before = snapshot(conn, &row)?;
+    replace_regions(conn, programme_id, region_ids)?;
+    bump(conn, programme_id, expected)?;
+    let row = find(conn, programme_id, &["input"])?;
+    let after = snapshot(conn, &row)?;
+    audit(conn, actor, "setProgrammeRegions", "programme", programme_id, row.owner_id, &before, &after)?;
+    Ok(row)
+}

@@ -1,0 +1,209 @@
+//! Token writes: issue and revoke (admin), session tokens (`tokens:write`, for oneself).
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Duration, Utc};
+use diesel::prelude::*;
+use serde_json::{json, Value};
+
+use super::audit;
+use crate::auth::keys::JwtKeys;
+use crate::auth::token::{issue, IssuedToken, MAX_SESSION_SECONDS};
+use crate::auth::{policy, Actor, Scope};
+use crate::check_refs;
+use crate::db::schema::api_token;
+use crate::db::{now, DbConn};
+use crate::error::{AppError, UserErrorCode};
+
+/// Issues a token for an organisation (admin).
+///
+/// # Errors
+/// `FORBIDDEN` for non-admins; a user error for an unknown organisation.
+pub fn issue_token(
+    conn: &mut DbConn,
+    actor: &Actor,
+    keys: &JwtKeys,
+    organisation_id: i64,
+    scopes: &BTreeSet<Scope>,
+    ttl: Duration,
+    label: Option<&str>,
+) -> Result<IssuedToken, AppError> {
+    policy::admin_only(actor, "issuing tokens")?;
+    check_refs!(conn, organisation, &[organisation_id], ["input", "organisationId"], "organisation");
+    let issued = issue(conn, keys, organisation_id, scopes, ttl, label)?;
+    let after = json!({ "jti": issued.jti, "organisationId": organisation_id, "scopes": Scope::format_list(scopes), "label": label, "expiresAt": issued.expires_at });
+    let row = token_row(conn, &issued.jti)?;
+    audit(conn, actor, "issueToken", "api_token", row, Some(organisation_id), &Value::Null, &after)?;
+    Ok(issued)
+}
+
+fn token_row(conn: &mut DbConn, jti: &str) -> Result<i64, AppError> {
+    Ok(api_token::table.filter(api_token::jti.eq(jti)).select(api_token::id).first(conn)?)
+}
+
+/// Revokes a token by `jti` (admin). It is refused from its next request on.
+///
+/// # Errors
+/// `FORBIDDEN`; `NOT_FOUND` user error; `CONFLICT` when already revoked.
+pub fn revoke_token(conn: &mut DbConn, actor: &Actor, jti: &str) -> Result<DateTime<Utc>, AppError> {
+    policy::admin_only(actor, "revoking tokens")?;
+    let row: Option<(i64, i64, Option<chrono::NaiveDateTime>)> = api_token::table
+        .filter(api_token::jti.eq(jti))
+        .select((api_token::id, api_token::organisation_id, api_token::revoked_at))
+        .first(conn)
+        .optional()?;
+    let Some((id, organisation_id, revoked_at)) = row else {
+        return Err(AppError::invalid(&["input", "jti"], UserErrorCode::NotFound, "no such token"));
+    };
+    if let Some(at) = revoked_at {
+        return Ok(at.and_utc());
+    }
+    let t = now();
+    diesel::update(api_token::table.find(id))
+        .set((
+            api_token::revoked_at.eq(Some(t)),
+            api_token::updated_at.eq(t),
+            api_token::version.eq(api_token::version + 1),
+        ))
+        .execute(conn)?;
+    audit(
+        conn,
+        actor,
+        "revokeToken",
+        "api_token",
+        id,
+        Some(organisation_id),
+        &json!({ "revokedAt": null }),
+        &json!({ "revokedAt": t.and_utc() }),
+    )?;
+    Ok(t.and_utc())
+}
+
+/// Exchanges the caller's token for a short-lived one (at most 1 h, never past the caller's own
+/// expiry) for the same organisation with a subset of its scopes.
+///
+/// # Errors
+/// `FORBIDDEN` without `tokens:write`; a user error for scopes the caller does not have.
+pub fn create_session_token(
+    conn: &mut DbConn,
+    actor: &Actor,
+    keys: &JwtKeys,
+    scopes: Option<&BTreeSet<Scope>>,
+    ttl_seconds: Option<i64>,
+) -> Result<IssuedToken, AppError> {
+    policy::create_session_token(actor)?;
+    let scopes =
+        scopes.cloned().unwrap_or_else(|| actor.scopes.iter().filter(|s| **s != Scope::TokensWrite).copied().collect());
+    if !scopes.is_subset(&actor.scopes) {
+        return Err(AppError::invalid(
+            &["input", "scopes"],
+            UserErrorCode::Invalid,
+            "a session token can only carry scopes the caller's token has",
+        ));
+    }
+    let requested = ttl_seconds.unwrap_or(MAX_SESSION_SECONDS);
+    if !(60..=MAX_SESSION_SECONDS).contains(&requested) {
+        return Err(AppError::invalid(
+            &["input", "ttlSeconds"],
+            UserErrorCode::OutOfRange,
+            "ttlSeconds must be between 60 and 3600",
+        ));
+    }
+    let remaining = (actor.expires_at - Utc::now()).num_seconds().max(1);
+    let label = format!("session of {}", actor.jti);
+    let issued =
+        issue(conn, keys, actor.organisation_id, &scopes, Duration::seconds(requested.min(remaining)), Some(&label))?;
+    let after = json!({ "jti": issued.jti, "scopes": Scope::format_list(&scopes), "expiresAt": issued.expires_at, "parentJti": actor.jti });
+    let row = token_row(conn, &issued.jti)?;
+    audit(conn, actor, "createSessionToken", "api_token", row, Some(actor.organisation_id), &Value::Null, &after)?;
+    Ok(issued)
+}
+
+/// A token row as `token list` shows it.
+#[derive(Debug, Clone, Queryable, serde::Serialize)]
+pub struct TokenListing {
+    pub jti: String,
+    pub organisation: String,
+    pub scopes: String,
+    pub label: Option<String>,
+    pub expires_at: chrono::NaiveDateTime,
+    pub revoked_at: Option<chrono::NaiveDateTime>,
+}
+
+/// Issues a token from the command line (audited without an actor).
+///
+/// # Errors
+/// An unknown organisation slug; a database error.
+pub fn issue_from_cli(
+    conn: &mut DbConn,
+    keys: &JwtKeys,
+    organisation_slug: &str,
+    scopes: &BTreeSet<Scope>,
+    ttl: Duration,
+    label: Option<&str>,
+) -> Result<IssuedToken, AppError> {
+    use crate::db::schema::organisation;
+    let org: i64 = organisation::table
+        .filter(organisation::slug.eq(organisation_slug))
+        .select(organisation::id)
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| AppError::NotFound(format!("no organisation with slug {organisation_slug:?}")))?;
+    let issued = issue(conn, keys, org, scopes, ttl, label)?;
+    let row = token_row(conn, &issued.jti)?;
+    let after = json!({ "jti": issued.jti, "organisationId": org, "scopes": Scope::format_list(scopes), "label": label, "expiresAt": issued.expires_at });
+    super::audit_as(conn, None, "cli:token issue", "api_token", row, Some(org), &Value::Null, &after)?;
+    Ok(issued)
+}
+
+/// Revokes a token from the command line.
+///
+/// # Errors
+/// An unknown `jti`; a database error.
+pub fn revoke_from_cli(conn: &mut DbConn, jti: &str) -> Result<(), AppError> {
+    let row: Option<(i64, i64)> = api_token::table
+        .filter(api_token::jti.eq(jti))
+        .select((api_token::id, api_token::organisation_id))
+        .first(conn)
+        .optional()?;
+    let Some((id, org)) = row else { return Err(AppError::NotFound(format!("no token with jti {jti:?}"))) };
+    let t = now();
+    diesel::update(api_token::table.find(id).filter(api_token::revoked_at.is_null()))
+        .set((
+            api_token::revoked_at.eq(Some(t)),
+            api_token::updated_at.eq(t),
+            api_token::version.eq(api_token::version + 1),
+        ))
+        .execute(conn)?;
+    super::audit_as(
+        conn,
+        None,
+        "cli:token revoke",
+        "api_token",
+        id,
+        Some(org),
+        &json!({ "revokedAt": null }),
+        &json!({ "revokedAt": t.and_utc() }),
+    )?;
+    Ok(())
+}
+
+/// Every token, newest first.
+///
+/// # Errors
+/// A database error.
+pub fn list(conn: &mut DbConn) -> Result<Vec<TokenListing>, AppError> {
+    use crate::db::schema::organisation;
+    Ok(api_token::table
+        .inner_join(organisation::table.on(organisation::id.eq(api_token::organisation_id)))
+        .order(api_token::id.desc())
+        .select((
+            api_token::jti,
+            organisation::slug,
+            api_token::scopes,
+            api_token::label,
+            api_token::expires_at,
+            api_token::revoked_at,
+        ))
+        .load(conn)?)
+}
