@@ -2,58 +2,10 @@
 //! the API since it was loaded.
 
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Nullable, Text};
 use serde_json::json;
 use techniekpact_api::data::{self, format::DataSet};
-use techniekpact_api::db::DbConn;
 
-use crate::helpers::{backends, spawn_app};
-
-const TABLES: &[&str] = &[
-    "region",
-    "region_link",
-    "organisation",
-    "organisation_region",
-    "programme",
-    "programme_target_group",
-    "programme_region",
-    "participation",
-    "funding_scheme",
-    "budget_line",
-    "funding",
-    "region_allocation",
-    "source",
-    "dataset_record",
-    "dataset_meta",
-];
-
-#[derive(QueryableByName, Debug, PartialEq, Eq)]
-struct TableDigest {
-    #[diesel(sql_type = BigInt)]
-    n: i64,
-    #[diesel(sql_type = BigInt)]
-    versions: i64,
-    #[diesel(sql_type = Nullable<Text>)]
-    last_change: Option<String>,
-}
-
-/// Row count, version sum and last change of every table.
-fn digest(conn: &mut DbConn) -> Vec<(String, TableDigest)> {
-    TABLES
-        .iter()
-        .map(|t| {
-            let sql = format!(
-                "SELECT CAST(COUNT(*) AS BIGINT) AS n, CAST(COALESCE(SUM(version), 0) AS BIGINT) AS versions, \
-                 CAST(MAX(updated_at) AS TEXT) AS last_change FROM {t}"
-            );
-            let d = match conn {
-                DbConn::Pg(c) => diesel::sql_query(sql).get_result::<TableDigest>(c),
-                DbConn::Sqlite(c) => diesel::sql_query(sql).get_result::<TableDigest>(c),
-            };
-            ((*t).to_owned(), d.expect("digest query"))
-        })
-        .collect()
-}
+use crate::helpers::{backends, digest, spawn_app};
 
 fn bundled() -> DataSet {
     data::parse(data::BUNDLED_DATA).expect("the bundled data parses")

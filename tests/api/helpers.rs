@@ -4,10 +4,13 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Nullable, Text};
 use diesel::{Connection, PgConnection};
 use serde_json::{json, Value};
 use techniekpact_api::config::Settings;
 use techniekpact_api::db::Database;
+use techniekpact_api::db::DbConn;
 use techniekpact_api::startup::Application;
 
 /// Which database a test runs on.
@@ -131,6 +134,18 @@ impl TestApp {
         response.json::<Value>().limit(64 * 1024 * 1024).await.expect("a JSON body")
     }
 
+    /// POSTs a GraphQL query with `Authorization: Bearer <token>`; returns HTTP status and body.
+    pub async fn query_as(&self, token: Option<&str>, query: &str, variables: Value) -> (u16, Value) {
+        let mut request = self.client.post(format!("{}/graphql", self.address));
+        if let Some(t) = token {
+            request = request.insert_header(("Authorization", format!("Bearer {t}")));
+        }
+        let mut response =
+            request.send_json(&json!({ "query": query, "variables": variables })).await.expect("request sent");
+        let status = response.status().as_u16();
+        (status, response.json::<Value>().limit(64 * 1024 * 1024).await.expect("a JSON body"))
+    }
+
     /// Like [`query`](Self::query) but fails the test on any error; returns `data`.
     pub async fn data(&self, query: &str, variables: Value) -> Value {
         let body = self.query(query, variables).await;
@@ -166,4 +181,53 @@ pub fn error_codes(body: &Value) -> Vec<String> {
         .as_array()
         .map(|errors| errors.iter().map(|e| e["extensions"]["code"].as_str().unwrap_or("<none>").to_owned()).collect())
         .unwrap_or_default()
+}
+
+const TABLES: &[&str] = &[
+    "region",
+    "region_link",
+    "organisation",
+    "organisation_region",
+    "programme",
+    "programme_target_group",
+    "programme_region",
+    "participation",
+    "funding_scheme",
+    "budget_line",
+    "funding",
+    "region_allocation",
+    "source",
+    "dataset_record",
+    "dataset_meta",
+    "api_token",
+    "audit_event",
+    "idempotency_key",
+];
+
+#[derive(QueryableByName, Debug, PartialEq, Eq)]
+pub struct TableDigest {
+    #[diesel(sql_type = BigInt)]
+    pub n: i64,
+    #[diesel(sql_type = BigInt)]
+    pub versions: i64,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub last_change: Option<String>,
+}
+
+/// Row count, version sum and last change of every table.
+pub fn digest(conn: &mut DbConn) -> Vec<(String, TableDigest)> {
+    TABLES
+        .iter()
+        .map(|t| {
+            let sql = format!(
+                "SELECT CAST(COUNT(*) AS BIGINT) AS n, CAST(COALESCE(SUM(version), 0) AS BIGINT) AS versions, \
+                 CAST(MAX(updated_at) AS TEXT) AS last_change FROM {t}"
+            );
+            let d = match conn {
+                DbConn::Pg(c) => diesel::sql_query(sql).get_result::<TableDigest>(c),
+                DbConn::Sqlite(c) => diesel::sql_query(sql).get_result::<TableDigest>(c),
+            };
+            ((*t).to_owned(), d.expect("digest query"))
+        })
+        .collect()
 }

@@ -1,6 +1,7 @@
 //! Black-box tests through HTTP, each on a fresh database, on SQLite and (with TEST_DATABASE_URL)
 //! PostgreSQL.
 
+mod access_matrix;
 mod batching;
 mod data_load;
 mod errors;
@@ -11,3 +12,4 @@ mod readme;
 mod reads;
 mod reports;
 mod schema;
+mod writes_fixture;
