@@ -12,4 +12,5 @@ mod readme;
 mod reads;
 mod reports;
 mod schema;
+mod writes;
 mod writes_fixture;
