@@ -133,7 +133,8 @@ pub fn issue(
     label: Option<&str>,
 ) -> Result<IssuedToken, AppError> {
     let now = Utc::now();
-    let expires_at = now + ttl;
+    // Whole seconds, as in the token's `exp`.
+    let expires_at = DateTime::from_timestamp(now.timestamp() + ttl.num_seconds(), 0).unwrap_or(now + ttl);
     let jti = new_jti();
     let claims = Claims {
         sub: encode_id(NodeType::Organisation, organisation_id).0,
