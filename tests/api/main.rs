@@ -8,6 +8,7 @@ mod errors;
 mod fixtures;
 mod helpers;
 mod pagination;
+mod provenance;
 mod readme;
 mod reads;
 mod reports;

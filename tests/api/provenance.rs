@@ -1,0 +1,300 @@
+//! Provenance: every record of the shipped data set cites lines of the source documents
+//! (`../shared/seeds/`) that really contain its name (or an alias), and every money figure cites
+//! lines that contain both the amount (in any Dutch notation) and what it is tied to.
+//!
+//! Runs wherever the documents exist; elsewhere it says it skipped, and with `CI=true` a skip fails.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use techniekpact_api::data::format::{DataSet, SourceRef};
+use techniekpact_api::data::{self};
+use techniekpact_api::money::parse_euros;
+
+fn seeds_dir() -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds");
+    dir.is_dir().then_some(dir)
+}
+
+/// Lower-cased, `€` dropped, words hyphenated across lines joined, whitespace folded.
+fn normalise(text: &str) -> String {
+    let folded = text.to_lowercase().replace('€', " ").replace('\u{a0}', " ");
+    let mut out = String::with_capacity(folded.len());
+    let mut chars = folded.split_whitespace().peekable();
+    while let Some(word) = chars.next() {
+        if let Some(stem) = word.strip_suffix('-').filter(|s| s.chars().last().is_some_and(char::is_alphabetic)) {
+            // "opge-" + "maakt" → "opgemaakt"; keep the hyphen too by also matching names with it.
+            if let Some(next) = chars.peek().filter(|n| n.chars().next().is_some_and(char::is_lowercase)) {
+                out.push_str(stem);
+                out.push_str(next);
+                out.push(' ');
+                chars.next();
+                continue;
+            }
+        }
+        out.push_str(word);
+        out.push(' ');
+    }
+    out
+}
+
+struct Documents(HashMap<String, Vec<String>>);
+
+impl Documents {
+    fn load(dir: &PathBuf, set: &DataSet) -> Self {
+        Self(
+            set.documents
+                .iter()
+                .map(|d| {
+                    let text = std::fs::read_to_string(dir.join(&d.file)).unwrap_or_else(|e| panic!("{}: {e}", d.file));
+                    (d.file.clone(), text.lines().map(String::from).collect())
+                })
+                .collect(),
+        )
+    }
+
+    /// The cited lines, joined and normalised; `Err` when the range does not exist.
+    fn cited(&self, source: &str) -> Result<String, String> {
+        let r = SourceRef::parse(source)?;
+        let lines = self.0.get(&r.document).ok_or_else(|| format!("{source}: unknown document"))?;
+        let (a, b) = (r.line_start as usize, r.line_end as usize);
+        if b > lines.len() {
+            return Err(format!("{source}: the document has only {} lines", lines.len()));
+        }
+        Ok(normalise(&lines[a - 1..b].join(" ")))
+    }
+}
+
+fn contains_name(haystack: &str, name: &str) -> bool {
+    let n = normalise(name);
+    let n = n.trim();
+    !n.is_empty() && (haystack.contains(n) || haystack.contains(&n.replace('-', "")))
+}
+
+const UNITS: [&str; 10] = ["", "een", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen"];
+const TEENS: [&str; 10] =
+    ["tien", "elf", "twaalf", "dertien", "veertien", "vijftien", "zestien", "zeventien", "achttien", "negentien"];
+const TENS: [&str; 10] =
+    ["", "", "twintig", "dertig", "veertig", "vijftig", "zestig", "zeventig", "tachtig", "negentig"];
+
+/// A number below 100 in Dutch words: 25 → "vijfentwintig".
+fn dutch_words(n: u64) -> Option<String> {
+    Some(match n {
+        1..=9 => UNITS[n as usize].to_owned(),
+        10..=19 => TEENS[n as usize - 10].to_owned(),
+        20..=99 if n % 10 == 0 => TENS[n as usize / 10].to_owned(),
+        21..=99 => {
+            let unit = UNITS[n as usize % 10];
+            let join = if unit.ends_with('e') { "ën" } else { "en" };
+            format!("{unit}{join}{}", TENS[n as usize / 10])
+        }
+        _ => return None,
+    })
+}
+
+/// The ways a Dutch text may write an amount of euros: "25.000.000", "25 miljoen", "25 mln",
+/// "32,1 miljoen", "1,52 miljoen", "530.000", "18.6 miljoen" (a dot as decimal point), "vijfentwintig
+/// miljoen", "2 miljard".
+fn amount_forms(cents: i64) -> Vec<String> {
+    let euros = cents / 100;
+    let mut forms = Vec::new();
+    if cents % 100 != 0 {
+        forms.push(format!("{},{:02}", euros, cents % 100));
+    }
+    let grouped = {
+        let s = euros.to_string();
+        let mut out = String::new();
+        for (i, c) in s.chars().enumerate() {
+            if i > 0 && (s.len() - i) % 3 == 0 {
+                out.push('.');
+            }
+            out.push(c);
+        }
+        out
+    };
+    forms.push(grouped);
+    for (unit, size, names) in [
+        (1_000_000_000i64, "miljard", &["miljard", "mld"][..]),
+        (1_000_000, "miljoen", &["miljoen", "mln", "mio"][..]),
+        (1_000, "duizend", &["duizend"][..]),
+    ] {
+        let _ = size;
+        if euros * 100 >= unit && (euros * 1000) % unit == 0 {
+            let whole = euros / unit;
+            let frac = euros % unit * 1000 / unit;
+            let mut numbers = Vec::new();
+            if frac == 0 {
+                numbers.push(whole.to_string());
+                if let Some(w) = dutch_words(whole as u64) {
+                    numbers.push(w);
+                }
+            } else {
+                let f = format!("{frac:03}");
+                let f = f.trim_end_matches('0');
+                numbers.push(format!("{whole},{f}"));
+                numbers.push(format!("{whole}.{f}"));
+            }
+            for n in &numbers {
+                for name in names {
+                    forms.push(format!("{n} {name}"));
+                    forms.push(format!("{n}{name}"));
+                }
+            }
+        }
+    }
+    forms
+}
+
+fn contains_amount(haystack: &str, cents: i64) -> bool {
+    amount_forms(cents).iter().any(|form| {
+        haystack.match_indices(form.as_str()).any(|(i, _)| {
+            let before = haystack[..i].chars().next_back();
+            let after = haystack[i + form.len()..].chars().next();
+            let digit_before = before.is_some_and(|c| c.is_ascii_digit() || c == ',' || c == '.');
+            let digit_after = after.is_some_and(|c| c.is_ascii_digit())
+                || haystack[i + form.len()..]
+                    .starts_with([',', '.'])
+                    .then(|| haystack[i + form.len() + 1..].starts_with(|c: char| c.is_ascii_digit()))
+                    .unwrap_or(false);
+            !digit_before && !digit_after
+        })
+    })
+}
+
+#[derive(Default)]
+struct Report {
+    problems: Vec<String>,
+    checked: usize,
+}
+
+impl Report {
+    /// Some cited range contains one of `names`; every alias appears in some cited range.
+    fn names(&mut self, docs: &Documents, what: &str, sources: &[String], names: &[&str], aliases: &[String]) {
+        self.checked += 1;
+        let mut texts = Vec::new();
+        for s in sources {
+            match docs.cited(s) {
+                Ok(t) => texts.push(t),
+                Err(e) => self.problems.push(format!("{what}: {e}")),
+            }
+        }
+        if !texts.iter().any(|t| names.iter().any(|n| contains_name(t, n))) {
+            self.problems.push(format!("{what}: no cited range {sources:?} contains {names:?}"));
+        }
+        for alias in aliases {
+            if !texts.iter().any(|t| contains_name(t, alias)) {
+                self.problems.push(format!("{what}: alias {alias:?} is not in any cited range"));
+            }
+        }
+    }
+
+    /// Some cited range contains both the amount and one of `names`.
+    fn money(&mut self, docs: &Documents, what: &str, sources: &[String], amount: &str, names: &[String]) {
+        self.checked += 1;
+        let Ok(cents) = parse_euros(amount) else {
+            self.problems.push(format!("{what}: amount {amount:?} does not parse"));
+            return;
+        };
+        let ok = sources
+            .iter()
+            .filter_map(|s| docs.cited(s).ok())
+            .any(|t| contains_amount(&t, cents) && names.iter().any(|n| contains_name(&t, n)));
+        if !ok {
+            self.problems
+                .push(format!("{what}: no cited range {sources:?} contains both {amount} and one of {names:?}"));
+        }
+    }
+}
+
+fn all_names(name: &str, short: Option<&String>, display: Option<&String>, aliases: &[String]) -> Vec<String> {
+    std::iter::once(name.to_owned())
+        .chain(short.cloned())
+        .chain(display.cloned())
+        .chain(aliases.iter().cloned())
+        .collect()
+}
+
+#[test]
+fn every_record_cites_lines_that_name_it_and_every_amount_cites_its_figure() {
+    let Some(dir) = seeds_dir() else {
+        assert!(
+            std::env::var("CI").map(|v| v != "true").unwrap_or(true),
+            "CI=true but ../shared/seeds/ is missing: the provenance test cannot be skipped in CI"
+        );
+        eprintln!("skipped: ../shared/seeds/ not found beside the repository");
+        return;
+    };
+    let set = data::parse(data::BUNDLED_DATA).expect("the bundled data parses");
+    let docs = Documents::load(&dir, &set);
+    let mut r = Report::default();
+    let mut names_of: HashMap<String, Vec<String>> = HashMap::new();
+    for reg in &set.regions {
+        let what = format!("region {}:{}", reg.scheme, reg.code);
+        r.names(&docs, &what, &reg.sources, &[&reg.name], &reg.aliases);
+    }
+    for o in &set.organisations {
+        let names = all_names(&o.name, o.short_name.as_ref(), None, &o.aliases);
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        r.names(&docs, &format!("organisation {}", o.slug), &o.sources, &refs, &o.aliases);
+        names_of.insert(format!("org:{}", o.slug), names);
+    }
+    for p in &set.programmes {
+        let names = all_names(&p.name, None, None, &p.aliases);
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        r.names(&docs, &format!("programme {}", p.slug), &p.sources, &refs, &p.aliases);
+        for part in &p.participants {
+            if !part.sources.is_empty() {
+                let org_names = names_of.get(&format!("org:{}", part.organisation)).cloned().unwrap_or_default();
+                let refs: Vec<&str> = org_names.iter().map(String::as_str).collect();
+                r.names(
+                    &docs,
+                    &format!("programme {} participant {}", p.slug, part.organisation),
+                    &part.sources,
+                    &refs,
+                    &[],
+                );
+            }
+        }
+        names_of.insert(format!("programme:{}", p.slug), names);
+    }
+    for s in &set.funding_schemes {
+        let names = all_names(&s.name, None, s.display_name.as_ref(), &s.aliases);
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        r.names(&docs, &format!("scheme {}", s.code), &s.sources, &refs, &s.aliases);
+        for (i, line) in s.budget_lines.iter().enumerate() {
+            r.money(&docs, &format!("scheme {} budgetLines[{i}]", s.code), &line.sources, &line.amount, &names);
+        }
+        names_of.insert(format!("scheme:{}", s.code), names);
+    }
+    for f in &set.fundings {
+        let mut tied: Vec<String> = Vec::new();
+        for key in [
+            f.scheme.as_ref().map(|c| format!("scheme:{c}")),
+            f.programme.as_ref().map(|p| format!("programme:{p}")),
+            f.recipient.as_ref().map(|o| format!("org:{o}")),
+            f.funder.as_ref().map(|o| format!("org:{o}")),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            tied.extend(names_of.get(&key).cloned().unwrap_or_default());
+        }
+        r.money(&docs, &format!("funding {}", f.key), &f.sources, &f.amount_awarded, &tied);
+    }
+    assert!(r.checked > 300, "the data set has at least 300 records to check (got {})", r.checked);
+    assert!(r.problems.is_empty(), "{} provenance problem(s):\n  {}", r.problems.len(), r.problems.join("\n  "));
+}
+
+#[test]
+fn dutch_amounts_are_recognised_in_their_usual_notations() {
+    let hay = |s: &str| normalise(s);
+    assert!(contains_amount(&hay("totaal van € 32,1 miljoen voor"), 3_210_000_000));
+    assert!(contains_amount(&hay("4 jaar lang 25 mln. per jaar"), 2_500_000_000));
+    assert!(contains_amount(&hay("kost €1,52 miljoen"), 152_000_000));
+    assert!(contains_amount(&hay("gemiddeld €530.000 per centre"), 53_000_000));
+    assert!(contains_amount(&hay("een totaal van 18.6 miljoen euro"), 1_860_000_000));
+    assert!(contains_amount(&hay("vijfentwintig miljoen"), 2_500_000_000));
+    assert!(!contains_amount(&hay("125 miljoen"), 2_500_000_000), "25 is not 125");
+    assert!(!contains_amount(&hay("25,5 miljoen"), 2_500_000_000), "25 is not 25,5");
+    assert_eq!(normalise("Tech-\nniekpact"), "techniekpact ");
+}
