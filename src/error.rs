@@ -71,6 +71,10 @@ impl From<diesel::result::Error> for AppError {
                 "already exists ({})",
                 info.constraint_name().or(info.table_name()).unwrap_or("unique key")
             )),
+            // PostgreSQL refuses NUL characters in text; SQLite stores them. Same answer on both.
+            Error::DatabaseError(_, info) if info.message().contains("0x00") => {
+                Self::BadUserInput("text arguments must not contain NUL (\\u0000) characters".into())
+            }
             other => Self::Internal(format!("database: {other}")),
         }
     }

@@ -68,16 +68,29 @@ pub fn encode_id(node_type: NodeType, id: i64) -> async_graphql::ID {
 /// # Errors
 /// `BAD_USER_INPUT` naming `argument` when the text is not one of our IDs.
 pub fn decode_id(id: &str, argument: &str) -> Result<(NodeType, i64), AppError> {
-    let bad = || AppError::bad_input(format!("argument `{argument}`: {id:?} is not a valid ID"));
-    let bytes = URL_SAFE_NO_PAD.decode(id.trim_end_matches('=')).map_err(|_| bad())?;
+    let bad = || AppError::bad_input(format!("argument `{argument}`: {} is not a valid ID", echo(id)));
+    if id.len() > 100 {
+        return Err(bad());
+    }
+    let bytes = URL_SAFE_NO_PAD.decode(id).map_err(|_| bad())?;
     let text = String::from_utf8(bytes).map_err(|_| bad())?;
     let (name, raw) = text.split_once(':').ok_or_else(bad)?;
     let node_type = NodeType::from_name(name).ok_or_else(bad)?;
     let row: i64 = raw.parse().map_err(|_| bad())?;
-    if row <= 0 {
+    // Only the canonical form: no sign, no leading zeros (one record, one ID).
+    if row <= 0 || raw != row.to_string() {
         return Err(bad());
     }
     Ok((node_type, row))
+}
+
+/// Quotes user input in an error message, shortened to 60 characters.
+pub fn echo(input: &str) -> String {
+    if input.chars().count() <= 60 {
+        format!("{input:?}")
+    } else {
+        format!("{:?}…", input.chars().take(60).collect::<String>())
+    }
 }
 
 /// Decodes a global ID that must be of `expected` type.
@@ -118,16 +131,23 @@ impl Cursor {
     /// # Errors
     /// `BAD_USER_INPUT` naming `argument` when the text is not a cursor, or was made for another order.
     pub fn decode(text: &str, order: &str, argument: &str) -> Result<Self, AppError> {
-        let bad = || AppError::bad_input(format!("argument `{argument}`: {text:?} is not a valid cursor"));
+        let bad = || AppError::bad_input(format!("argument `{argument}`: {} is not a valid cursor", echo(text)));
+        if text.len() > 1000 {
+            return Err(bad());
+        }
         let bytes = URL_SAFE_NO_PAD.decode(text).map_err(|_| bad())?;
         let decoded = String::from_utf8(bytes).map_err(|_| bad())?;
+        if decoded.contains('\0') {
+            return Err(bad());
+        }
         let mut parts = decoded.splitn(3, '\u{1f}');
         let (Some(o), Some(id), Some(value)) = (parts.next(), parts.next(), parts.next()) else {
             return Err(bad());
         };
         if o != order {
             return Err(AppError::bad_input(format!(
-                "argument `{argument}`: the cursor belongs to another orderBy ({o}, not {order})"
+                "argument `{argument}`: the cursor belongs to another list or orderBy ({}, not {order})",
+                echo(o)
             )));
         }
         Ok(Self { order: o.to_owned(), value: value.to_owned(), id: id.parse().map_err(|_| bad())? })

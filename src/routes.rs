@@ -5,7 +5,6 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use async_graphql::dataloader::DataLoader;
 use async_graphql::http::GraphiQLSource;
-use async_graphql_actix_web::GraphQLRequest;
 use diesel::connection::SimpleConnection;
 
 use crate::auth::keys::JwtKeys;
@@ -16,6 +15,59 @@ use crate::error::AppError;
 use crate::graphql::loaders::DbLoader;
 use crate::graphql::{ensure_error_codes, ApiSchema};
 
+/// The largest request body accepted, in bytes.
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+/// An error response outside GraphQL execution, still in the GraphQL shape with `extensions.code`.
+fn request_error(status: StatusCode, code: &str, message: &str) -> HttpResponse {
+    HttpResponse::build(status).json(serde_json::json!({
+        "data": null,
+        "errors": [{ "message": message, "extensions": { "code": code } }]
+    }))
+}
+
+/// Reads the body (at most [`MAX_BODY_BYTES`]) as one GraphQL request in JSON.
+async fn read_request(mut payload: web::Payload) -> Result<async_graphql::Request, HttpResponse> {
+    use futures_util::StreamExt;
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk
+            .map_err(|_| request_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", "the request body could not be read"))?;
+        if body.len() + chunk.len() > MAX_BODY_BYTES {
+            let message = format!("the request body is larger than {MAX_BODY_BYTES} bytes");
+            return Err(request_error(StatusCode::PAYLOAD_TOO_LARGE, "REQUEST_TOO_LARGE", &message));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let value: serde_json::Value = serde_json::from_slice(&body).map_err(|_| {
+        request_error(
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            "the body must be JSON: {\"query\": \"…\", \"variables\": {…}}",
+        )
+    })?;
+    if value.is_array() {
+        return Err(request_error(
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            "batch requests are not supported: send one query per request",
+        ));
+    }
+    if !value.get("query").is_some_and(serde_json::Value::is_string) {
+        return Err(request_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", "the body needs a string `query`"));
+    }
+    if value.get("variables").is_some_and(|v| !v.is_object() && !v.is_null()) {
+        return Err(request_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", "`variables` must be an object"));
+    }
+    serde_json::from_value(value).map_err(|_| {
+        request_error(
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            "the body must be {\"query\": string, \"variables\": object, \"operationName\": string}",
+        )
+    })
+}
+
 /// Runs one GraphQL request with a fresh set of data loaders and the caller found in its
 /// `Authorization` header. A header that is not a valid, unrevoked bearer token is refused with
 /// `401` and `UNAUTHENTICATED`, also for reads: a bad token is never silently anonymous.
@@ -24,26 +76,33 @@ pub async fn graphql(
     db: web::Data<Database>,
     keys: web::Data<JwtKeys>,
     http: HttpRequest,
-    request: GraphQLRequest,
+    payload: web::Payload,
 ) -> HttpResponse {
+    let request = match read_request(payload).await {
+        Ok(r) => r,
+        Err(response) => return response,
+    };
     let viewer = match viewer(&http, db.get_ref(), keys.get_ref()).await {
         Ok(v) => v,
         Err(e) => {
-            let body = serde_json::json!({
-                "data": null,
-                "errors": [{ "message": e.to_string(), "extensions": { "code": e.code() } }]
-            });
             let status = if matches!(e, AppError::Unauthenticated(_)) {
                 StatusCode::UNAUTHORIZED
             } else {
                 StatusCode::INTERNAL_SERVER_ERROR
             };
-            return HttpResponse::build(status).insert_header(("WWW-Authenticate", "Bearer")).json(body);
+            let mut response = request_error(status, e.code(), &e.to_string());
+            response.headers_mut().insert(
+                actix_web::http::header::WWW_AUTHENTICATE,
+                actix_web::http::header::HeaderValue::from_static("Bearer"),
+            );
+            return response;
         }
     };
     let loader = DataLoader::new(DbLoader::new(db.get_ref().clone()), tokio::spawn);
-    let mut response = schema.execute(request.into_inner().data(loader).data(viewer)).await;
+    let (query, operation) = (request.query.clone(), request.operation_name.clone());
+    let mut response = schema.execute(request.data(loader).data(viewer)).await;
     ensure_error_codes(&mut response);
+    crate::graphql::order::reorder(&query, operation.as_deref(), &mut response.data);
     match serde_json::to_vec(&response) {
         Ok(body) => {
             HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).content_type("application/json").body(body)
@@ -67,8 +126,16 @@ async fn viewer(http: &HttpRequest, db: &Database, keys: &JwtKeys) -> Result<Vie
     Ok(Viewer::Authenticated(actor))
 }
 
-/// The GraphiQL explorer, posting to `/graphql`.
-pub async fn graphiql() -> HttpResponse {
+/// The GraphiQL explorer, posting to `/graphql`. Queries are not run over GET: a `?query=` gets a
+/// `405` telling the client to POST.
+pub async fn graphiql(http: HttpRequest) -> HttpResponse {
+    if http.query_string().split('&').any(|p| p.starts_with("query=")) {
+        return request_error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "METHOD_NOT_ALLOWED",
+            "send queries with POST /graphql (JSON body)",
+        );
+    }
     HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .body(GraphiQLSource::build().endpoint("/graphql").title("Techniekpact partner graph").finish())

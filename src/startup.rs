@@ -29,12 +29,13 @@ impl Application {
     /// The database cannot be reached or migrated, the data set is invalid, or the port is taken.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let db = Database::connect(&settings.database_url, settings.db_pool_size)?;
+        // Fail fast on a taken port or a bad key before the (slower) migrations and data load.
+        let listener = TcpListener::bind((settings.host.as_str(), settings.port))
+            .map_err(|e| anyhow::anyhow!("cannot listen on {}:{}: {e}", settings.host, settings.port))?;
+        let keys = JwtKeys::from_settings(&settings)?;
         let setup = db.clone();
         let load = settings.load_data;
         tokio::task::spawn_blocking(move || prepare(&setup, load)).await??;
-        let keys = JwtKeys::from_settings(&settings)?;
-        let listener = TcpListener::bind((settings.host.as_str(), settings.port))
-            .map_err(|e| anyhow::anyhow!("cannot listen on {}:{}: {e}", settings.host, settings.port))?;
         let port = listener.local_addr()?.port();
         let schema = web::Data::new(build_schema(db.clone(), keys.clone()));
         let keys = web::Data::new(keys);
@@ -88,9 +89,12 @@ pub fn prepare(db: &Database, load_data: bool) -> anyhow::Result<()> {
     for m in db.migrate()? {
         tracing::info!(migration = %m, "applied migration");
     }
+    let mut conn = db.get()?;
+    if data::reindex_if_needed(&mut conn).map_err(|e| anyhow::anyhow!("recomputing search keys: {e:?}"))? {
+        tracing::info!("recomputed the stored search keys");
+    }
     if load_data {
         let set = data::parse(data::BUNDLED_DATA)?;
-        let mut conn = db.get()?;
         let report =
             data::load(&mut conn, &set, false).map_err(|e| anyhow::anyhow!("loading the bundled data set: {e:?}"))?;
         if !report.up_to_date {

@@ -155,6 +155,14 @@ impl Database {
         let target = DbTarget::parse(url).map_err(anyhow::Error::msg)?;
         let counter = QueryCounter::default();
         let manager = ConnectionManager { target: target.clone(), counter: counter.clone() };
+        // One direct attempt first, so a wrong URL fails at once with the driver's own message
+        // instead of after the pool's retries.
+        r2d2::ManageConnection::connect(&manager).map_err(|e| match &target {
+            DbTarget::Sqlite(path) => {
+                anyhow::anyhow!("cannot open the SQLite database {path:?} (does its folder exist?): {e}")
+            }
+            DbTarget::Postgres(_) => anyhow::anyhow!("cannot connect to PostgreSQL: {e}"),
+        })?;
         // SQLite allows one writer at a time; more connections only help readers.
         let pool = r2d2::Pool::builder()
             .max_size(max_connections.max(1))

@@ -58,6 +58,30 @@ macro_rules! overlap {
     }};
 }
 
+/// The most values a filter list may hold.
+pub const MAX_FILTER_VALUES: usize = 100;
+
+/// Refuses a filter list longer than [`MAX_FILTER_VALUES`].
+fn capped<T>(list: Option<&Vec<T>>, argument: &str) -> Result<(), AppError> {
+    match list {
+        Some(l) if l.len() > MAX_FILTER_VALUES => {
+            Err(AppError::bad_input(format!("argument `{argument}`: at most {MAX_FILTER_VALUES} values")))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The `LIKE` pattern of a search, refusing one without letters or digits.
+fn search_pattern(search: &str, argument: &str) -> Result<String, AppError> {
+    if search.chars().count() > 200 {
+        return Err(AppError::bad_input(format!("argument `{argument}`: at most 200 characters")));
+    }
+    if crate::text::search_key(search).is_empty() {
+        return Err(AppError::bad_input(format!("argument `{argument}` needs at least one letter or digit")));
+    }
+    Ok(like_pattern(search))
+}
+
 fn region_ids(conn: &mut DbConn, id: &ID, argument: &str) -> Result<Vec<i64>, AppError> {
     let root = decode_typed_id(id, NodeType::Region, argument)?;
     Ok(descendants_of(conn, &[root])?.remove(&root).unwrap_or_default())
@@ -83,9 +107,11 @@ pub struct OrganisationFilter {
 impl OrganisationFilter {
     /// The filtered query.
     pub fn query(&self, conn: &mut DbConn) -> Result<organisation::BoxedQuery<'static, Db>, AppError> {
+        capped(self.kind.as_ref(), "filter.kind")?;
+        capped(self.role.as_ref(), "filter.role")?;
         let mut q = organisation::table.into_boxed::<Db>();
         if let Some(s) = &self.search {
-            q = q.filter(organisation::search_text.like(like_pattern(s)).escape('\\'));
+            q = q.filter(organisation::search_text.like(search_pattern(s, "filter.search")?).escape('\\'));
         }
         if let Some(kinds) = &self.kind {
             q = q.filter(organisation::kind.eq_any(kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>()));
@@ -158,9 +184,13 @@ pub struct ProgrammeFilter {
 impl ProgrammeFilter {
     /// The filtered query.
     pub fn query(&self, conn: &mut DbConn) -> Result<programme::BoxedQuery<'static, Db>, AppError> {
+        capped(self.kind.as_ref(), "filter.kind")?;
+        capped(self.target_group.as_ref(), "filter.targetGroup")?;
+        capped(self.role.as_ref(), "filter.role")?;
+        capped(self.status.as_ref(), "filter.status")?;
         let mut q = programme::table.into_boxed::<Db>();
         if let Some(s) = &self.search {
-            q = q.filter(programme::search_text.like(like_pattern(s)).escape('\\'));
+            q = q.filter(programme::search_text.like(search_pattern(s, "filter.search")?).escape('\\'));
         }
         if let Some(kinds) = &self.kind {
             q = q.filter(programme::kind.eq_any(kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>()));
@@ -245,9 +275,10 @@ pub struct RegionFilter {
 impl RegionFilter {
     /// The filtered query.
     pub fn query(&self, conn: &mut DbConn) -> Result<region::BoxedQuery<'static, Db>, AppError> {
+        capped(self.scheme.as_ref(), "filter.scheme")?;
         let mut q = region::table.into_boxed::<Db>();
         if let Some(s) = &self.search {
-            q = q.filter(region::search_text.like(like_pattern(s)).escape('\\'));
+            q = q.filter(region::search_text.like(search_pattern(s, "filter.search")?).escape('\\'));
         }
         if let Some(schemes) = &self.scheme {
             q = q.filter(region::scheme.eq_any(schemes.iter().map(|s| s.as_str()).collect::<Vec<_>>()));
@@ -287,7 +318,7 @@ impl FundingSchemeFilter {
     pub fn query(&self, _conn: &mut DbConn) -> Result<funding_scheme::BoxedQuery<'static, Db>, AppError> {
         let mut q = funding_scheme::table.into_boxed::<Db>();
         if let Some(s) = &self.search {
-            q = q.filter(funding_scheme::search_text.like(like_pattern(s)).escape('\\'));
+            q = q.filter(funding_scheme::search_text.like(search_pattern(s, "filter.search")?).escape('\\'));
         }
         if let Some(o) = &self.organisation {
             let org = decode_typed_id(o, NodeType::Organisation, "filter.organisation")?;
@@ -325,6 +356,8 @@ pub struct FundingFilter {
 impl FundingFilter {
     /// The filtered query.
     pub fn query(&self, conn: &mut DbConn) -> Result<funding::BoxedQuery<'static, Db>, AppError> {
+        capped(self.scheme.as_ref(), "filter.scheme")?;
+        capped(self.status.as_ref(), "filter.status")?;
         let mut q = funding::table.into_boxed::<Db>();
         if let Some(schemes) = &self.scheme {
             let ids = schemes

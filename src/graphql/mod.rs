@@ -6,6 +6,7 @@ pub mod context;
 pub mod filters;
 pub mod loaders;
 pub mod mutation;
+pub mod order;
 pub mod pagination;
 pub mod query;
 pub mod report;
@@ -23,8 +24,9 @@ pub type ApiSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
 /// How deep a query may nest.
 pub const MAX_DEPTH: usize = 12;
-/// How much a query may cost: every field costs 1, a connection costs its page size times its node.
-pub const MAX_COMPLEXITY: usize = 25_000;
+/// How much a query may cost: every field costs 1, a connection costs its page size times its node,
+/// a plain list its expected length (5–20, see each field) times its item.
+pub const MAX_COMPLEXITY: usize = 50_000;
 
 /// The schema's types and limits, without data.
 pub fn schema_builder() -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
@@ -45,8 +47,9 @@ pub fn sdl() -> String {
 }
 
 /// Gives every error in a response an `extensions.code`: errors raised by our resolvers carry one
-/// already; those raised by the GraphQL engine get `GRAPHQL_PARSE_FAILED`,
-/// `GRAPHQL_VALIDATION_FAILED` or `QUERY_TOO_COMPLEX`; anything else is `INTERNAL`.
+/// already; those raised by the GraphQL engine get `GRAPHQL_PARSE_FAILED`, `BAD_USER_INPUT` (a value
+/// that does not fit its type), `GRAPHQL_VALIDATION_FAILED` or `QUERY_TOO_COMPLEX`; anything else is
+/// `INTERNAL`.
 pub fn ensure_error_codes(response: &mut async_graphql::Response) {
     for error in &mut response.errors {
         let has_code = error.extensions.as_ref().is_some_and(|e| e.get("code").is_some());
@@ -56,9 +59,15 @@ pub fn ensure_error_codes(response: &mut async_graphql::Response) {
         let m = error.message.as_str();
         let code = if m.contains("nested too deep") || m.contains("too complex") {
             "QUERY_TOO_COMPLEX"
-        } else if m.trim_start().starts_with("-->") || m.starts_with("Failed to parse") {
+        } else if m.trim_start().starts_with("-->") {
             // The parser's messages start with the position: ` --> 1:13`.
             "GRAPHQL_PARSE_FAILED"
+        } else if m.starts_with("Failed to parse")
+            || m.starts_with("Invalid value for argument")
+            || m.contains("Invalid value for variable")
+        {
+            // A value that does not fit its type (a malformed DateTime, an Int out of range).
+            "BAD_USER_INPUT"
         } else if error.path.is_empty() {
             "GRAPHQL_VALIDATION_FAILED"
         } else {

@@ -50,7 +50,7 @@ pub struct OrderBy {
 }
 
 impl OrderBy {
-    fn cursor_tag(self) -> &'static str {
+    fn order_tag(self) -> &'static str {
         match (self.field, self.direction) {
             (OrderField::Name, OrderDirection::Asc) => "NAME_ASC",
             (OrderField::Name, OrderDirection::Desc) => "NAME_DESC",
@@ -73,6 +73,8 @@ pub struct Page {
     pub before: Option<Cursor>,
     /// The ordering.
     pub order: OrderBy,
+    /// The kind of item listed (a cursor of one list is refused by another).
+    pub list: &'static str,
 }
 
 impl Page {
@@ -81,6 +83,7 @@ impl Page {
     /// # Errors
     /// `BAD_USER_INPUT` naming the argument: `first`/`last` outside 1–100, both given, or a bad cursor.
     pub fn parse(
+        list: &'static str,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
@@ -100,7 +103,8 @@ impl Page {
         if first.is_some() && last.is_some() {
             return Err(AppError::bad_input("arguments `first` and `last` cannot be combined"));
         }
-        let tag = order.cursor_tag();
+        let tag = format!("{list}:{}", order.order_tag());
+        let tag = tag.as_str();
         let after = after.map(|c| Cursor::decode(&c, tag, "after")).transpose()?;
         let before = before.map(|c| Cursor::decode(&c, tag, "before")).transpose()?;
         if let Some(c) = after.iter().chain(before.iter()).next() {
@@ -115,6 +119,7 @@ impl Page {
             after,
             before,
             order,
+            list,
         })
     }
 
@@ -125,8 +130,8 @@ impl Page {
 
     /// The cursor of a row.
     pub fn cursor_for(&self, row: &impl Keyed) -> String {
-        Cursor { order: self.order.cursor_tag().to_owned(), value: row.sort_value(self.order.field), id: row.row_id() }
-            .encode()
+        let order = format!("{}:{}", self.list, self.order.order_tag());
+        Cursor { order, value: row.sort_value(self.order.field), id: row.row_id() }.encode()
     }
 }
 

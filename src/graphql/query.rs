@@ -26,7 +26,7 @@ use crate::vocab::{all_terms, RegionScheme};
 /// Runs a root connection: the filtered, keyset-paged rows now, the count only if asked for.
 macro_rules! root_connection {
     ($ctx:expr, $filter:expr, $table:ident, $row:ty, $node:path, $first:expr, $after:expr, $last:expr, $before:expr, $order:expr) => {{
-        let page = Page::parse($first, $after, $last, $before, $order).extend()?;
+        let page = Page::parse(stringify!($node), $first, $after, $last, $before, $order).extend()?;
         let database = db($ctx)?.clone();
         let filter = $filter.unwrap_or_default();
         let (fetch_filter, fetch_page) = (filter.clone(), page.clone());
@@ -75,6 +75,7 @@ impl QueryRoot {
     }
 
     /// Records by global ID, in the order asked; null for IDs with no record. At most 100 IDs.
+    #[graphql(complexity = "ids.len().max(1) * child_complexity")]
     async fn nodes(
         &self,
         ctx: &Context<'_>,
@@ -84,11 +85,9 @@ impl QueryRoot {
             return Err(AppError::bad_input("argument `ids`: at most 100 IDs").into_gql());
         }
         let decoded = ids.iter().map(|id| decode_id(id, "ids")).collect::<Result<Vec<_>, _>>().extend()?;
-        let mut out = Vec::with_capacity(decoded.len());
-        for (t, row) in decoded {
-            out.push(fetch_node(ctx, t, row).await?);
-        }
-        Ok(out)
+        // Start every load before awaiting any, so the data loader batches them per type.
+        let loads = decoded.into_iter().map(|(t, row)| fetch_node(ctx, t, row));
+        futures_util::future::try_join_all(loads).await
     }
 
     /// Stakeholders, filtered and paged (default order: name).
@@ -183,6 +182,9 @@ impl QueryRoot {
         ctx: &Context<'_>,
         #[graphql(desc = "The slug.")] slug: String,
     ) -> async_graphql::Result<Option<Organisation>> {
+        if slug.contains('\0') {
+            return Ok(None);
+        }
         let row = db(ctx)?
             .run(move |c| {
                 Ok(organisation::table
@@ -202,6 +204,9 @@ impl QueryRoot {
         ctx: &Context<'_>,
         #[graphql(desc = "The slug.")] slug: String,
     ) -> async_graphql::Result<Option<Programme>> {
+        if slug.contains('\0') {
+            return Ok(None);
+        }
         let row = db(ctx)?
             .run(move |c| {
                 Ok(programme::table
@@ -222,6 +227,9 @@ impl QueryRoot {
         #[graphql(desc = "The scheme.")] scheme: RegionScheme,
         #[graphql(desc = "The code within the scheme.")] code: String,
     ) -> async_graphql::Result<Option<Region>> {
+        if code.contains('\0') {
+            return Ok(None);
+        }
         let row = db(ctx)?
             .run(move |c| {
                 Ok(region::table
@@ -242,6 +250,9 @@ impl QueryRoot {
         ctx: &Context<'_>,
         #[graphql(desc = "The code.")] code: String,
     ) -> async_graphql::Result<Option<FundingScheme>> {
+        if code.contains('\0') {
+            return Ok(None);
+        }
         let row = db(ctx)?
             .run(move |c| {
                 Ok(funding_scheme::table
@@ -308,6 +319,7 @@ impl QueryRoot {
     /// Funding per region at one level of a scheme: each region's total includes its formal
     /// descendants; only allocations with shares count (split to the cent by largest remainder);
     /// everything else is reported under `unallocated`. Nothing is counted twice.
+    #[graphql(complexity = "50 * child_complexity")]
     async fn funding_by_region(
         &self,
         ctx: &Context<'_>,

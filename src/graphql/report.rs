@@ -84,7 +84,8 @@ pub struct UnallocatedFunding {
     pub total_awarded: Money,
     /// How many.
     pub funding_count: i32,
-    /// The fundings themselves (their `allocations` name the regions, without shares).
+    /// The first 100 of them by key (their `allocations` name the regions, without shares);
+    /// `fundingCount` counts all. Use `fundings(filter:)` to page through every one.
     pub fundings: Vec<Funding>,
 }
 
@@ -202,7 +203,11 @@ pub async fn funding_by_region(
         unallocated: UnallocatedFunding {
             total_awarded: Money::eur(unallocated_cents),
             funding_count: count(unallocated.len()),
-            fundings: unallocated,
+            fundings: {
+                unallocated.sort_by(|a, b| a.0.sort_key.cmp(&b.0.sort_key).then(a.0.id.cmp(&b.0.id)));
+                unallocated.truncate(100);
+                unallocated
+            },
         },
         outside_level: OutsideLevel {
             total_awarded: Money::eur(outside_cents),

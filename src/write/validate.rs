@@ -28,10 +28,16 @@ impl Validator {
         self.errors.push(FieldError::new(field, code, message));
     }
 
-    /// Trimmed non-empty text of at most `max` characters.
+    /// Trimmed non-empty text of at most `max` characters, without control characters.
     pub fn text(&mut self, field: &str, value: &str, max: usize) -> String {
         let t = value.trim();
-        if t.is_empty() {
+        if t.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+            self.push(
+                &["input", field],
+                UserErrorCode::Invalid,
+                format!("`{field}` must not contain control characters"),
+            );
+        } else if t.is_empty() {
             self.push(&["input", field], UserErrorCode::Blank, format!("`{field}` must not be empty"));
         } else if t.chars().count() > max {
             self.push(&["input", field], UserErrorCode::Invalid, format!("`{field}` is longer than {max} characters"));
@@ -42,7 +48,13 @@ impl Validator {
     /// Optional text: empty becomes `None`.
     pub fn optional_text(&mut self, field: &str, value: Option<&str>, max: usize) -> Option<String> {
         let t = value.map(str::trim).filter(|t| !t.is_empty())?;
-        if t.chars().count() > max {
+        if t.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+            self.push(
+                &["input", field],
+                UserErrorCode::Invalid,
+                format!("`{field}` must not contain control characters"),
+            );
+        } else if t.chars().count() > max {
             self.push(&["input", field], UserErrorCode::Invalid, format!("`{field}` is longer than {max} characters"));
         }
         Some(t.to_owned())

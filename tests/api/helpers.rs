@@ -153,6 +153,24 @@ impl TestApp {
         body["data"].clone()
     }
 
+    /// POSTs raw bytes to /graphql; returns status and body (parsed as JSON when it is JSON).
+    pub async fn post_raw(&self, body: Vec<u8>) -> (u16, Value) {
+        let mut response = self
+            .client
+            .post(format!("{}/graphql", self.address))
+            .insert_header(("content-type", "application/json"))
+            .send_body(body)
+            .await
+            .expect("request sent");
+        let status = response.status().as_u16();
+        let bytes = response.body().limit(64 * 1024 * 1024).await.expect("body");
+        (
+            status,
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned())),
+        )
+    }
+
     /// GETs a path; returns status and body text.
     pub async fn get(&self, path: &str) -> (u16, String) {
         let mut response = self.client.get(format!("{}{path}", self.address)).send().await.expect("request sent");

@@ -6,6 +6,7 @@ mod batching;
 mod data_load;
 mod errors;
 mod fixtures;
+mod hardening;
 mod helpers;
 mod pagination;
 mod provenance;

@@ -96,6 +96,7 @@ impl Funding {
 
     /// The regions it is allocated to. Either every allocation has a share (summing to 100%) or none
     /// has: then the source names the regions without a split and the funding counts as unallocated.
+    #[graphql(complexity = "5 * child_complexity")]
     async fn allocations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<RegionAllocation>> {
         let rows = load_list(ctx, AllocationsOfFunding(self.0.id)).await?;
         let shares: Option<Vec<i32>> = rows.iter().map(|r| r.share_basis_points).collect();
@@ -108,6 +109,7 @@ impl Funding {
     }
 
     /// Where the figure comes from.
+    #[graphql(complexity = "5 * child_complexity")]
     async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
         Ok(load_list(ctx, SourcesOf("funding", self.0.id)).await?.into_iter().map(Source).collect())
     }

@@ -51,7 +51,8 @@ pub(crate) fn funding_page(
     order_by: Option<super::pagination::OrderBy>,
 ) -> async_graphql::Result<super::pagination::FundingConnection> {
     use async_graphql::ErrorExtensions;
-    let page = super::pagination::Page::parse(first, after, last, before, order_by).map_err(|e| e.extend())?;
+    let page =
+        super::pagination::Page::parse("Funding", first, after, last, before, order_by).map_err(|e| e.extend())?;
     Ok(super::pagination::from_list(rows, &page, Funding).into())
 }
 

@@ -69,11 +69,13 @@ impl Organisation {
     }
 
     /// The regions the organisation is based in or works for.
+    #[graphql(complexity = "5 * child_complexity")]
     async fn home_regions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Region>> {
         Ok(load_list(ctx, HomeRegionsOfOrganisation(self.0.id)).await?.into_iter().map(Region).collect())
     }
 
     /// The organisation's roles in programmes (proposals only for those allowed to see them).
+    #[graphql(complexity = "20 * child_complexity")]
     async fn participations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Participation>> {
         let viewer = ctx.data::<Viewer>().ok().and_then(Viewer::actor);
         let mut visible = Vec::new();
@@ -119,11 +121,13 @@ impl Organisation {
     }
 
     /// Funding schemes this organisation funds or administers.
+    #[graphql(complexity = "10 * child_complexity")]
     async fn funding_schemes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<FundingScheme>> {
         Ok(load_list(ctx, SchemesOfOrganisation(self.0.id)).await?.into_iter().map(FundingScheme).collect())
     }
 
     /// Where this record comes from.
+    #[graphql(complexity = "5 * child_complexity")]
     async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
         Ok(load_list(ctx, SourcesOf("organisation", self.0.id)).await?.into_iter().map(Source).collect())
     }

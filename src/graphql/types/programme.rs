@@ -92,6 +92,7 @@ impl Programme {
 
     /// The organisations taking part, with their roles. Proposed participants are shown only to the
     /// programme's owner, the proposed organisation and admins.
+    #[graphql(complexity = "10 * child_complexity")]
     async fn participants(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Participation>> {
         let viewer = ctx.data::<Viewer>().ok().and_then(Viewer::actor);
         let rows = load_list(ctx, ParticipationsOfProgramme(self.0.id)).await?;
@@ -99,6 +100,7 @@ impl Programme {
     }
 
     /// The regions the programme names.
+    #[graphql(complexity = "10 * child_complexity")]
     async fn regions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Region>> {
         Ok(load_list(ctx, RegionsOfProgramme(self.0.id)).await?.into_iter().map(Region).collect())
     }
@@ -123,6 +125,7 @@ impl Programme {
     }
 
     /// Where this record comes from (including the source of its status).
+    #[graphql(complexity = "5 * child_complexity")]
     async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
         Ok(load_list(ctx, SourcesOf("programme", self.0.id)).await?.into_iter().map(Source).collect())
     }
@@ -185,6 +188,7 @@ impl Participation {
     }
 
     /// Where this participation is stated.
+    #[graphql(complexity = "5 * child_complexity")]
     async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
         Ok(load_list(ctx, SourcesOf("participation", self.0.id)).await?.into_iter().map(Source).collect())
     }

@@ -65,6 +65,7 @@ impl Region {
     }
 
     /// Every formal ancestor, nearest first.
+    #[graphql(complexity = "5 * child_complexity")]
     async fn parents(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Region>> {
         let mut out = Vec::new();
         let mut next = self.0.parent_id;
@@ -80,16 +81,19 @@ impl Region {
     }
 
     /// The direct formal children.
+    #[graphql(complexity = "20 * child_complexity")]
     async fn children(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Region>> {
         Ok(load_list(ctx, ChildrenOfRegion(self.0.id)).await?.into_iter().map(Region).collect())
     }
 
     /// Regions this one works with without formally belonging to them (shown, never counted).
+    #[graphql(complexity = "5 * child_complexity")]
     async fn associated_regions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Region>> {
         self.links(ctx, "ASSOCIATED").await
     }
 
     /// Records of the same name in other schemes (Zeeland the province and Zeeland the subregion).
+    #[graphql(complexity = "5 * child_complexity")]
     async fn same_as(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Region>> {
         self.links(ctx, "SAME_AS").await
     }
@@ -105,7 +109,7 @@ impl Region {
         #[graphql(desc = "Cursor to end before.")] before: Option<String>,
         #[graphql(desc = "Ordering (default by name).")] order_by: Option<OrderBy>,
     ) -> async_graphql::Result<ProgrammeConnection> {
-        let page = Page::parse(first, after, last, before, order_by).map_err(|e| e.extend())?;
+        let page = Page::parse("Programme", first, after, last, before, order_by).map_err(|e| e.extend())?;
         Ok(from_list(&load_list(ctx, ProgrammesOfRegion(self.0.id)).await?, &page, Programme).into())
     }
 
@@ -124,6 +128,7 @@ impl Region {
     }
 
     /// Where this record comes from.
+    #[graphql(complexity = "5 * child_complexity")]
     async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
         Ok(load_list(ctx, SourcesOf("region", self.0.id)).await?.into_iter().map(Source).collect())
     }

@@ -74,6 +74,7 @@ impl FundingScheme {
 
     /// Scheme-level amounts (budgets) per year or period, as the sources give them. These are not
     /// grants and are never counted as fundings.
+    #[graphql(complexity = "20 * child_complexity")]
     async fn budget_lines(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<BudgetLine>> {
         Ok(load_list(ctx, BudgetLinesOfScheme(self.0.id)).await?.into_iter().map(BudgetLine).collect())
     }
@@ -93,6 +94,7 @@ impl FundingScheme {
     }
 
     /// Where this record comes from.
+    #[graphql(complexity = "5 * child_complexity")]
     async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
         Ok(load_list(ctx, SourcesOf("funding_scheme", self.0.id)).await?.into_iter().map(Source).collect())
     }
@@ -152,6 +154,7 @@ impl BudgetLine {
     }
 
     /// Where the figure comes from.
+    #[graphql(complexity = "5 * child_complexity")]
     async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
         Ok(load_list(ctx, SourcesOf("budget_line", self.0.id)).await?.into_iter().map(Source).collect())
     }

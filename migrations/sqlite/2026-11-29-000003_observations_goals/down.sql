@@ -1,0 +1,3 @@
+DROP TABLE programme_goal;
+DROP TABLE pact_goal;
+DROP TABLE observation;
