@@ -154,6 +154,23 @@ vocab_enum! {
 }
 
 vocab_enum! {
+    /// What an observation's value counts.
+    ObservationUnit {
+        Count => "COUNT", "Aantal", "A count";
+        Eur => "EUR", "Euro", "An amount in euros";
+        Percent => "PERCENT", "Procent", "A percentage (0–100)";
+    }
+}
+
+vocab_enum! {
+    /// Whether a pact objective is one of the 2017 goals or one of the 2019 themes.
+    GoalKind {
+        Goal => "GOAL", "Doel", "A goal of the pact (2017 report)";
+        Theme => "THEME", "Thema", "A main theme of the pact (2019 report)";
+    }
+}
+
+vocab_enum! {
     /// How exact a date is.
     DatePrecision {
         Year => "YEAR", "Jaar", "Only the year is known";
@@ -193,6 +210,8 @@ pub fn all_terms() -> Vec<VocabularyRow> {
         rows("AmountQualifier", AmountQualifier::ALL),
         rows("AmountBasis", AmountBasis::ALL),
         rows("DatePrecision", DatePrecision::ALL),
+        rows("ObservationUnit", ObservationUnit::ALL),
+        rows("GoalKind", GoalKind::ALL),
         rows("CurrencyCode", CurrencyCode::ALL),
     ]
     .concat()

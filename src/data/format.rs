@@ -17,6 +17,61 @@ pub struct DataSet {
     pub funding_schemes: Vec<FundingScheme>,
     #[serde(default)]
     pub fundings: Vec<Funding>,
+    /// Dated figures (counts, percentages, amounts) the reports give.
+    #[serde(default)]
+    pub observations: Vec<Observation>,
+    /// The pact's goals (2017 report) and themes (2019 report).
+    #[serde(default)]
+    pub goals: Vec<Goal>,
+}
+
+/// A dated figure about a subject: `"programme:<slug>"`, `"organisation:<slug>"`, `"scheme:<CODE>"`,
+/// `"region:<SCHEME>:<CODE>"` or `"pact"`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Observation {
+    pub subject: String,
+    pub metric: String,
+    pub value: String,
+    pub unit: String,
+    #[serde(default)]
+    pub qualifier: Option<String>,
+    #[serde(default)]
+    pub date: Option<String>,
+    #[serde(default)]
+    pub report_year: Option<i32>,
+    #[serde(default)]
+    pub note: Option<String>,
+    pub sources: Vec<String>,
+}
+
+impl Observation {
+    /// The stable key: subject, metric and the moment it describes.
+    pub fn natural_key(&self) -> String {
+        format!(
+            "{}|{}|{}|{}",
+            self.subject,
+            self.metric,
+            self.date.as_deref().unwrap_or("-"),
+            self.report_year.map_or_else(|| "-".to_owned(), |y| y.to_string())
+        )
+    }
+}
+
+/// A goal or theme of the pact, with the programmes a report places under it.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Goal {
+    pub code: String,
+    pub kind: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub report_year: Option<i32>,
+    #[serde(default)]
+    pub programmes: Vec<String>,
+    pub sources: Vec<String>,
 }
 
 /// A source document.

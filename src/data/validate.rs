@@ -150,7 +150,51 @@ pub fn validate(data: &DataSet) -> Vec<String> {
         }
         v.sources(&at, &f.sources);
     }
+    let subjects = |s: &str| -> bool {
+        match s.split_once(':') {
+            None => s == "pact",
+            Some(("programme", slug)) => programmes.contains(slug),
+            Some(("organisation", slug)) => orgs.contains(slug),
+            Some(("scheme", code)) => schemes.contains(code),
+            Some(("region", key)) => regions.contains(key),
+            _ => false,
+        }
+    };
+    v.unique("observation", data.observations.iter().map(|o| o.natural_key()));
+    for o in &data.observations {
+        let at = format!("observation {}", o.natural_key());
+        v.check(subjects(&o.subject), &at, "subject", &format!("unknown subject {:?}", o.subject));
+        let metric_ok =
+            !o.metric.is_empty() && o.metric.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        v.check(metric_ok, &at, "metric", "metrics are snake_case");
+        v.check(is_decimal(&o.value), &at, "value", "a decimal number such as \"129\" or \"55.5\"");
+        v.known(&at, "unit", Some(&o.unit), |u| ObservationUnit::parse(u).is_some());
+        v.known(&at, "qualifier", o.qualifier.as_ref(), |q| AmountQualifier::parse(q).is_some());
+        if let Some(d) = &o.date {
+            v.check(parse_partial_date(d, Bound::Start).is_ok(), &at, "date", "not a date");
+        }
+        v.sources(&at, &o.sources);
+    }
+    v.unique("goal", data.goals.iter().map(|g| g.code.clone()));
+    for g in &data.goals {
+        let at = format!("goal {}", g.code);
+        v.known(&at, "kind", Some(&g.kind), |k| GoalKind::parse(k).is_some());
+        v.nonempty(&at, "name", &g.name);
+        for p in &g.programmes {
+            v.check(programmes.contains(p.as_str()), &at, "programmes", &format!("unknown programme {p:?}"));
+        }
+        v.sources(&at, &g.sources);
+    }
     v.problems
+}
+
+/// Digits with an optional decimal point: `"129"`, `"55.5"`.
+pub(crate) fn is_decimal(s: &str) -> bool {
+    let (whole, frac) = s.split_once('.').unwrap_or((s, "0"));
+    !whole.is_empty()
+        && !frac.is_empty()
+        && whole.chars().all(|c| c.is_ascii_digit())
+        && frac.chars().all(|c| c.is_ascii_digit())
 }
 
 struct Checker {

@@ -189,3 +189,32 @@ pub struct SourceRow {
     pub organisation_id: Option<i64>,
     pub audit_event_id: Option<i64>,
 }
+
+/// A row of `observation`: a dated figure about a subject (or the pact as a whole).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = observation)]
+pub struct ObservationRow {
+    pub id: i64,
+    pub subject_type: String,
+    pub subject_id: Option<i64>,
+    pub metric: String,
+    pub value: String,
+    pub unit: String,
+    pub qualifier: String,
+    pub observed_on: Option<NaiveDate>,
+    pub observed_precision: Option<String>,
+    pub report_year: Option<i32>,
+    pub note: Option<String>,
+}
+
+/// A row of `pact_goal`: a goal (2017 report) or theme (2019 report) of the pact.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = pact_goal)]
+pub struct GoalRow {
+    pub id: i64,
+    pub code: String,
+    pub kind: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub report_year: Option<i32>,
+}

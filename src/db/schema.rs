@@ -266,6 +266,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     api_token,
     audit_event,
     idempotency_key,
+    observation,
+    pact_goal,
+    programme_goal,
 );
 
 diesel::table! {
@@ -314,3 +317,51 @@ diesel::table! {
         version -> Integer,
     }
 }
+
+diesel::table! {
+    observation (id) {
+        id -> BigInt,
+        natural_key -> Text,
+        subject_type -> Text,
+        subject_id -> Nullable<BigInt>,
+        metric -> Text,
+        value -> Text,
+        unit -> Text,
+        qualifier -> Text,
+        observed_on -> Nullable<Date>,
+        observed_precision -> Nullable<Text>,
+        report_year -> Nullable<Integer>,
+        note -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    pact_goal (id) {
+        id -> BigInt,
+        code -> Text,
+        kind -> Text,
+        name -> Text,
+        description -> Nullable<Text>,
+        report_year -> Nullable<Integer>,
+        sort_key -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    programme_goal (id) {
+        id -> BigInt,
+        programme_id -> BigInt,
+        goal_id -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::joinable!(programme_goal -> pact_goal (goal_id));

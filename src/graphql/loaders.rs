@@ -390,3 +390,69 @@ impl Loader<SourcesOf> for DbLoader {
         Ok(map)
     }
 }
+
+/// Observations of a subject: (subject type as stored, row id; 0 for the pact as a whole).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ObservationsOf(pub &'static str, pub i64);
+
+impl Loader<ObservationsOf> for DbLoader {
+    type Value = Vec<ObservationRow>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[ObservationsOf]) -> Result<HashMap<ObservationsOf, Vec<ObservationRow>>, AppError> {
+        let types: Vec<&'static str> = keys.iter().map(|k| k.0).collect::<HashSet<_>>().into_iter().collect();
+        let ids: Vec<i64> = keys.iter().map(|k| k.1).collect();
+        let rows: Vec<ObservationRow> = self
+            .db
+            .run(move |c| {
+                Ok(observation::table
+                    .filter(observation::subject_type.eq_any(types))
+                    .filter(observation::subject_id.eq_any(ids).or(observation::subject_id.is_null()))
+                    .order((
+                        observation::metric.asc(),
+                        observation::report_year.asc(),
+                        observation::observed_on.asc(),
+                        observation::id.asc(),
+                    ))
+                    .select(ObservationRow::as_select())
+                    .load(c)?)
+            })
+            .await?;
+        let mut map: HashMap<ObservationsOf, Vec<ObservationRow>> =
+            keys.iter().map(|k| (k.clone(), Vec::new())).collect();
+        for r in rows {
+            let key = ObservationsOf(
+                keys.iter().map(|k| k.0).find(|t| *t == r.subject_type).unwrap_or("pact"),
+                r.subject_id.unwrap_or(0),
+            );
+            if let Some(list) = map.get_mut(&key) {
+                list.push(r);
+            }
+        }
+        Ok(map)
+    }
+}
+
+list_loader!(
+    /// The goals and themes a programme serves.
+    GoalsOfProgramme => GoalRow, |c, ids| {
+        Ok(programme_goal::table
+            .inner_join(pact_goal::table)
+            .filter(programme_goal::programme_id.eq_any(ids))
+            .order(pact_goal::code.asc())
+            .select((programme_goal::programme_id, GoalRow::as_select()))
+            .load(c)?)
+    }
+);
+
+list_loader!(
+    /// The programmes serving a goal or theme.
+    ProgrammesOfGoal => ProgrammeRow, |c, ids| {
+        Ok(programme_goal::table
+            .inner_join(programme::table.on(programme::id.eq(programme_goal::programme_id)))
+            .filter(programme_goal::goal_id.eq_any(ids))
+            .order((programme::sort_key.asc(), programme::id.asc()))
+            .select((programme_goal::goal_id, ProgrammeRow::as_select()))
+            .load(c)?)
+    }
+);

@@ -13,7 +13,9 @@ use super::pagination::{
     ProgrammeConnection, RegionConnection, TotalCount,
 };
 use super::report::{funding_by_region, FundingByRegion};
-use super::types::{BudgetLine, Funding, FundingScheme, Node, Organisation, Participation, Programme, Region};
+use super::types::{
+    BudgetLine, Funding, FundingScheme, Node, Observation, Organisation, PactGoal, Participation, Programme, Region,
+};
 use crate::auth::policy::can_see_participation;
 use crate::auth::Viewer;
 use crate::db::models::*;
@@ -21,7 +23,7 @@ use crate::db::schema::*;
 use crate::error::AppError;
 use crate::ids::{decode_id, NodeType};
 use crate::keyset;
-use crate::vocab::{all_terms, RegionScheme};
+use crate::vocab::{all_terms, GoalKind, RegionScheme};
 
 /// Runs a root connection: the filtered, keyset-paged rows now, the count only if asked for.
 macro_rules! root_connection {
@@ -264,6 +266,40 @@ impl QueryRoot {
             .await
             .extend()?;
         Ok(row.map(FundingScheme))
+    }
+
+    /// The pact's goals (2017 report) and main themes (2019 report), by code.
+    #[graphql(complexity = "30 * child_complexity")]
+    async fn goals(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only goals or only themes.")] kind: Option<GoalKind>,
+    ) -> async_graphql::Result<Vec<PactGoal>> {
+        let rows: Vec<GoalRow> = db(ctx)?
+            .run(move |c| {
+                let mut q = pact_goal::table
+                    .order(pact_goal::code.asc())
+                    .select(GoalRow::as_select())
+                    .into_boxed::<crate::db::Db>();
+                if let Some(k) = kind {
+                    q = q.filter(pact_goal::kind.eq(k.as_str()));
+                }
+                Ok(q.load(c)?)
+            })
+            .await
+            .extend()?;
+        Ok(rows.into_iter().map(PactGoal).collect())
+    }
+
+    /// Pact-wide figures the reports give (e.g. shares of pupils choosing technical profiles),
+    /// optionally of one metric.
+    #[graphql(complexity = "50 * child_complexity")]
+    async fn pact_observations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only this metric.")] metric: Option<String>,
+    ) -> async_graphql::Result<Vec<Observation>> {
+        super::types::observation::observations_of(ctx, "pact", 0, metric).await
     }
 
     /// Who the request's token acts for; null without a token.

@@ -30,7 +30,9 @@ async fn loading_the_same_data_set_again_changes_nothing() {
             + set.organisations.len()
             + set.programmes.len()
             + set.funding_schemes.len()
-            + set.fundings.len();
+            + set.fundings.len()
+            + set.goals.len()
+            + set.observations.len();
         assert_eq!((report.1.inserted, report.1.updated, report.1.unchanged), (0, 0, records), "{backend:?}");
     }
 }

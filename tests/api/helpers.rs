@@ -220,6 +220,9 @@ const TABLES: &[&str] = &[
     "api_token",
     "audit_event",
     "idempotency_key",
+    "observation",
+    "pact_goal",
+    "programme_goal",
 ];
 
 #[derive(QueryableByName, Debug, PartialEq, Eq)]

@@ -77,8 +77,13 @@ const TEENS: [&str; 10] =
 const TENS: [&str; 10] =
     ["", "", "twintig", "dertig", "veertig", "vijftig", "zestig", "zeventig", "tachtig", "negentig"];
 
-/// A number below 100 in Dutch words: 25 → "vijfentwintig".
+/// A number below 1000 in Dutch words: 25 → "vijfentwintig", 500 → "vijfhonderd".
 fn dutch_words(n: u64) -> Option<String> {
+    if (100..1000).contains(&n) {
+        let head = if n / 100 == 1 { String::new() } else { UNITS[(n / 100) as usize].to_owned() };
+        let tail = if n % 100 == 0 { String::new() } else { dutch_words(n % 100)? };
+        return Some(format!("{head}honderd{tail}"));
+    }
     Some(match n {
         1..=9 => UNITS[n as usize].to_owned(),
         10..=19 => TEENS[n as usize - 10].to_owned(),
@@ -143,6 +148,44 @@ fn amount_forms(cents: i64) -> Vec<String> {
         }
     }
     forms
+}
+
+/// The ways a count or percentage may be written: "2.000", "2000", "55,5", "55.5", "negen",
+/// "108 duizend", "1,2 miljoen".
+fn number_forms(value: &str) -> Vec<String> {
+    let mut forms = vec![value.to_owned(), value.replace('.', ",")];
+    if let Ok(n) = value.parse::<u64>() {
+        if let Ok(cents) = i64::try_from(n * 100) {
+            forms.extend(amount_forms(cents));
+        }
+        if let Some(w) = dutch_words(n) {
+            // "een vijftiental", "een viertal": about that many.
+            forms.push(format!("{w}tal"));
+            forms.push(w);
+        }
+    }
+    forms
+}
+
+fn contains_form(haystack: &str, form: &str) -> bool {
+    haystack.match_indices(form).any(|(i, _)| {
+        let before = haystack[..i].chars().next_back();
+        let rest = &haystack[i + form.len()..];
+        let alpha_form = form.chars().all(char::is_alphabetic);
+        let boundary_before = if alpha_form {
+            !before.is_some_and(char::is_alphabetic)
+        } else {
+            !before.is_some_and(|c| c.is_ascii_digit() || c == ',' || c == '.')
+        };
+        let boundary_after = if alpha_form {
+            !rest.chars().next().is_some_and(char::is_alphabetic)
+        } else {
+            let next = rest.chars().next();
+            !(next.is_some_and(|c| c.is_ascii_digit())
+                || (matches!(next, Some(',' | '.')) && rest[1..].starts_with(|c: char| c.is_ascii_digit())))
+        };
+        boundary_before && boundary_after
+    })
 }
 
 fn contains_amount(haystack: &str, cents: i64) -> bool {
@@ -280,6 +323,38 @@ fn every_record_cites_lines_that_name_it_and_every_amount_cites_its_figure() {
             tied.extend(names_of.get(&key).cloned().unwrap_or_default());
         }
         r.money(&docs, &format!("funding {}", f.key), &f.sources, &f.amount_awarded, &tied);
+    }
+    for g in &set.goals {
+        r.names(&docs, &format!("goal {}", g.code), &g.sources, &[&g.name], &[]);
+    }
+    for o in &set.observations {
+        let what = format!("observation {}", o.natural_key());
+        let names: Vec<String> = match o.subject.split_once(':') {
+            None => Vec::new(),
+            Some(("programme", s)) => names_of.get(&format!("programme:{s}")).cloned().unwrap_or_default(),
+            Some(("organisation", s)) => names_of.get(&format!("org:{s}")).cloned().unwrap_or_default(),
+            Some(("scheme", c)) => names_of.get(&format!("scheme:{c}")).cloned().unwrap_or_default(),
+            Some(("region", key)) => set
+                .regions
+                .iter()
+                .filter(|x| format!("{}:{}", x.scheme, x.code) == key)
+                .flat_map(|x| std::iter::once(x.name.clone()).chain(x.aliases.clone()))
+                .collect(),
+            Some(_) => Vec::new(),
+        };
+        r.checked += 1;
+        let ok = o.sources.iter().filter_map(|s| docs.cited(s).ok()).any(|t| {
+            let value_ok = if o.unit == "EUR" {
+                parse_euros(&o.value).is_ok_and(|c| contains_amount(&t, c))
+            } else {
+                number_forms(&o.value).iter().any(|f| contains_form(&t, f))
+            };
+            value_ok && (names.is_empty() || names.iter().any(|n| contains_name(&t, n)))
+        });
+        if !ok {
+            r.problems
+                .push(format!("{what}: no cited range {:?} contains both {} and one of {names:?}", o.sources, o.value));
+        }
     }
     assert!(r.checked > 300, "the data set has at least 300 records to check (got {})", r.checked);
     assert!(r.problems.is_empty(), "{} provenance problem(s):\n  {}", r.problems.len(), r.problems.join("\n  "));

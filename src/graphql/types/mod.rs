@@ -4,6 +4,7 @@
 pub mod common;
 pub mod funding;
 pub mod node;
+pub mod observation;
 pub mod organisation;
 pub mod programme;
 pub mod region;
@@ -11,6 +12,7 @@ pub mod scheme;
 
 pub use funding::{Funding, RegionAllocation};
 pub use node::Node;
+pub use observation::{Observation, PactGoal};
 pub use organisation::Organisation;
 pub use programme::{Participation, Programme};
 pub use region::Region;

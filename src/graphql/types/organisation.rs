@@ -68,6 +68,16 @@ impl Organisation {
         json_strings(&self.0.aliases)
     }
 
+    /// Dated figures the reports give about this record (optionally one metric), oldest report first.
+    #[graphql(complexity = "20 * child_complexity")]
+    async fn observations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only this metric, e.g. `participating_schools`.")] metric: Option<String>,
+    ) -> async_graphql::Result<Vec<super::Observation>> {
+        super::observation::observations_of(ctx, "organisation", self.0.id, metric).await
+    }
+
     /// The regions the organisation is based in or works for.
     #[graphql(complexity = "5 * child_complexity")]
     async fn home_regions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Region>> {

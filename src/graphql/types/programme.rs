@@ -124,6 +124,22 @@ impl Programme {
         json_strings(&self.0.aliases)
     }
 
+    /// Dated figures the reports give about this record (optionally one metric), oldest report first.
+    #[graphql(complexity = "20 * child_complexity")]
+    async fn observations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only this metric, e.g. `participating_schools`.")] metric: Option<String>,
+    ) -> async_graphql::Result<Vec<super::Observation>> {
+        super::observation::observations_of(ctx, "programme", self.0.id, metric).await
+    }
+
+    /// The goals and themes of the pact this programme serves, as the reports place it.
+    #[graphql(complexity = "5 * child_complexity")]
+    async fn goals(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<super::PactGoal>> {
+        Ok(load_list(ctx, GoalsOfProgramme(self.0.id)).await?.into_iter().map(super::PactGoal).collect())
+    }
+
     /// Where this record comes from (including the source of its status).
     #[graphql(complexity = "5 * child_complexity")]
     async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {

@@ -48,6 +48,16 @@ impl Region {
         json_strings(&self.0.aliases)
     }
 
+    /// Dated figures the reports give about this record (optionally one metric), oldest report first.
+    #[graphql(complexity = "20 * child_complexity")]
+    async fn observations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only this metric, e.g. `participating_schools`.")] metric: Option<String>,
+    ) -> async_graphql::Result<Vec<super::Observation>> {
+        super::observation::observations_of(ctx, "region", self.0.id, metric).await
+    }
+
     /// Other identifiers, e.g. the CBS province code `CBS:PV29`.
     async fn identifiers(&self) -> Vec<String> {
         json_strings(&self.0.identifiers)

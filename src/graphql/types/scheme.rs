@@ -72,6 +72,16 @@ impl FundingScheme {
         json_strings(&self.0.aliases)
     }
 
+    /// Dated figures the reports give about this record (optionally one metric), oldest report first.
+    #[graphql(complexity = "20 * child_complexity")]
+    async fn observations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only this metric, e.g. `participating_schools`.")] metric: Option<String>,
+    ) -> async_graphql::Result<Vec<super::Observation>> {
+        super::observation::observations_of(ctx, "funding_scheme", self.0.id, metric).await
+    }
+
     /// Scheme-level amounts (budgets) per year or period, as the sources give them. These are not
     /// grants and are never counted as fundings.
     #[graphql(complexity = "20 * child_complexity")]
