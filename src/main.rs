@@ -43,6 +43,12 @@ enum Command {
     },
     /// Print the GraphQL schema (SDL); `schema.graphql` is this output.
     PrintSchema,
+    /// Print a Markdown table of what a data set (default: the bundled one) holds.
+    Stats {
+        /// A data file to count instead of the bundled one.
+        #[arg(long)]
+        file: Option<std::path::PathBuf>,
+    },
     /// Issue, list and revoke partner tokens.
     Token {
         #[command(subcommand)]
@@ -156,6 +162,10 @@ fn main() -> anyhow::Result<()> {
             anyhow::bail!("{} problem(s)", problems.len())
         }
         Command::Token { command } => token_command(&cli.settings, command),
+        Command::Stats { file } => {
+            print!("{}", data::stats(&read_data(file.as_deref())?));
+            Ok(())
+        }
         Command::PrintSchema => {
             print!("{}", graphql::sdl());
             Ok(())

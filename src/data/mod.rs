@@ -30,3 +30,54 @@ pub(crate) fn content_hash(bytes: &[u8]) -> String {
     }
     format!("{hash:016x}")
 }
+
+/// A Markdown table of what a data set holds, for the README (`techniekpact-api stats`).
+pub fn stats(set: &DataSet) -> String {
+    use std::collections::BTreeMap;
+    fn by<'a>(items: impl Iterator<Item = &'a str>) -> String {
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        for i in items {
+            *counts.entry(i).or_default() += 1;
+        }
+        counts.iter().map(|(k, n)| format!("{n} {k}")).collect::<Vec<_>>().join(", ")
+    }
+    let budget_lines: usize = set.funding_schemes.iter().map(|s| s.budget_lines.len()).sum();
+    let participations: usize = set.programmes.iter().map(|p| p.participants.len()).sum();
+    let owned = set.programmes.iter().filter(|p| p.owner.is_some()).count();
+    let statuses = set.programmes.iter().filter(|p| p.status.is_some()).count();
+    let sources: usize = set.regions.iter().map(|r| r.sources.len()).sum::<usize>()
+        + set.organisations.iter().map(|o| o.sources.len()).sum::<usize>()
+        + set.programmes.iter().map(|p| p.sources.len()).sum::<usize>()
+        + set.funding_schemes.iter().map(|s| s.sources.len()).sum::<usize>()
+        + set.fundings.iter().map(|f| f.sources.len()).sum::<usize>()
+        + set.observations.iter().map(|o| o.sources.len()).sum::<usize>()
+        + set.goals.iter().map(|g| g.sources.len()).sum::<usize>();
+    let rows = [
+        ("Data-set version", set.data_version.to_string()),
+        ("Source documents", set.documents.len().to_string()),
+        ("Regions", format!("{} ({})", set.regions.len(), by(set.regions.iter().map(|r| r.scheme.as_str())))),
+        (
+            "Organisations",
+            format!("{} ({})", set.organisations.len(), by(set.organisations.iter().map(|o| o.kind.as_str()))),
+        ),
+        ("Programmes", format!("{} ({})", set.programmes.len(), by(set.programmes.iter().map(|p| p.kind.as_str())))),
+        (
+            "Participations",
+            format!("{participations} (programmes with an owner: {owned}; with a reported status: {statuses})"),
+        ),
+        ("Funding schemes", set.funding_schemes.len().to_string()),
+        ("Budget lines", budget_lines.to_string()),
+        ("Fundings", set.fundings.len().to_string()),
+        (
+            "Observations",
+            format!("{} ({})", set.observations.len(), by(set.observations.iter().map(|o| o.unit.as_str()))),
+        ),
+        ("Goals and themes", format!("{} ({})", set.goals.len(), by(set.goals.iter().map(|g| g.kind.as_str())))),
+        ("Source citations", sources.to_string()),
+    ];
+    let mut out = String::from("| What | Count |\n| --- | --- |\n");
+    for (what, n) in rows {
+        out.push_str(&format!("| {what} | {n} |\n"));
+    }
+    out
+}

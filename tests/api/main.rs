@@ -2,6 +2,7 @@
 //! PostgreSQL.
 
 mod access_matrix;
+mod answers;
 mod batching;
 mod data_load;
 mod errors;

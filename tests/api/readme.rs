@@ -50,3 +50,16 @@ async fn every_graphql_example_in_the_readme_returns_data() {
         }
     }
 }
+
+#[test]
+fn the_readme_data_table_is_the_output_of_stats() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README.md");
+    let start = readme.find("<!-- stats:begin -->\n").expect("a stats:begin marker") + "<!-- stats:begin -->\n".len();
+    let end = readme.find("<!-- stats:end -->").expect("a stats:end marker");
+    let set = techniekpact_api::data::parse(techniekpact_api::data::BUNDLED_DATA).expect("data");
+    assert_eq!(
+        &readme[start..end],
+        techniekpact_api::data::stats(&set),
+        "README's data table is out of date: replace it with the output of `cargo run -- stats`"
+    );
+}
