@@ -259,7 +259,8 @@ list_loader!(
     BudgetLinesOfScheme => BudgetLineRow, |c, ids| {
         let rows: Vec<BudgetLineRow> = budget_line::table
             .filter(budget_line::scheme_id.eq_any(ids))
-            .order((budget_line::start_date.asc(), budget_line::id.asc()))
+            // NULLs sort first on SQLite and last on PostgreSQL: put unknown periods last on both.
+            .order((budget_line::start_date.is_null().asc(), budget_line::start_date.asc(), budget_line::id.asc()))
             .select(BudgetLineRow::as_select())
             .load(c)?;
         Ok(rows.into_iter().map(|r| (r.scheme_id, r)).collect())

@@ -74,23 +74,43 @@ async fn the_rif_budget_is_25_million_a_year_from_2014_with_its_source() {
             .await;
         let scheme = &d["fundingScheme"];
         assert_eq!(scheme["name"], "Regionaal Investeringsfonds mbo", "{backend:?}");
-        let lines = scheme["budgetLines"].as_array().expect("budget lines");
-        let yearly = lines.iter().find(|l| l["basis"] == "PER_YEAR").expect("a yearly line");
+        let lines: Vec<Value> = scheme["budgetLines"]
+            .as_array()
+            .expect("budget lines")
+            .iter()
+            .map(|l| {
+                json!([
+                    l["amount"]["amount"],
+                    l["basis"],
+                    l["period"]["start"]["value"],
+                    l["period"]["end"]["value"],
+                    l["sources"]
+                ])
+            })
+            .collect();
+        let src = |d: &str, l: &str| json!({ "document": d, "locator": l });
+        let (annex, report2017) = ("001_a9afeef750dbdd18.txt", "000_87cd8f7ef391f932.txt");
+        assert_eq!(
+            lines,
+            vec![
+                json!([
+                    "25000000.00",
+                    "PER_YEAR",
+                    "2014",
+                    "2017",
+                    [src(annex, "L131-L131"), src(report2017, "L328-L328")]
+                ]),
+                json!(["125000000.00", "TOTAL", "2014", "2018", [src(report2017, "L330-L330")]]),
+                json!(["25000000.00", "TOTAL", "2018", "2018", [src(report2017, "L330-L330")]]),
+            ],
+            "{backend:?}: the RIF's budget lines, oldest period first"
+        );
+        let yearly = &scheme["budgetLines"][0];
         assert_eq!(yearly["amount"], json!({ "amount": "25000000.00", "currencyCode": "EUR" }));
         assert_eq!(
             yearly["period"]["start"],
             json!({ "value": "2014", "precision": "YEAR", "earliest": "2014-01-01" })
         );
-        assert!(yearly["sources"]
-            .as_array()
-            .expect("sources")
-            .contains(&json!({ "document": "001_a9afeef750dbdd18.txt", "locator": "L131-L131" })));
-        let total = lines.iter().find(|l| l["amount"]["amount"] == "125000000.00").expect("the €125 million total");
-        assert_eq!(total["basis"], "TOTAL");
-        assert!(total["sources"]
-            .as_array()
-            .expect("sources")
-            .contains(&json!({ "document": "000_87cd8f7ef391f932.txt", "locator": "L330-L330" })));
     }
 }
 

@@ -1,0 +1,305 @@
+//! The idempotent loader. It writes the whole data set in one transaction, remembers per record the
+//! hash it loaded and the row version it left, and on a later load:
+//! - skips records whose data did not change (so a second load changes nothing);
+//! - updates records whose data changed, unless the row was changed through the API since it was
+//!   loaded (its version moved on): those are kept as they are and listed in the report;
+//! - never deletes a row that is no longer in the file (it is listed instead).
+//!
+//! The per-table steps live in `records` (regions, organisations, programmes), `money` (schemes,
+//! budget lines, fundings) and `extra` (goals, observations); `reindex` recomputes search keys.
+
+mod extra;
+mod money;
+mod records;
+mod reindex;
+
+pub use reindex::reindex_if_needed;
+
+use std::collections::HashMap;
+
+use diesel::prelude::*;
+
+use super::format::{DataSet, Period, SourceRef};
+use super::{content_hash, validate};
+use crate::db::schema::*;
+use crate::db::{now, write_transaction, DbConn};
+use crate::error::AppError;
+use crate::money::parse_euros;
+use crate::period::{parse_partial_date, Bound, DatePrecision};
+
+/// What a load did.
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct LoadReport {
+    /// The data-set version now in the database.
+    pub data_version: i64,
+    /// True when the database already held this data set and nothing was compared.
+    pub up_to_date: bool,
+    /// Records written for the first time.
+    pub inserted: usize,
+    /// Records brought up to date with the file.
+    pub updated: usize,
+    /// Records whose data did not change.
+    pub unchanged: usize,
+    /// Records the file changed but the API had changed since the last load: kept, not overwritten.
+    pub kept_api_changes: Vec<String>,
+    /// Records in the database from an earlier load that the file no longer has (left in place).
+    pub no_longer_in_file: Vec<String>,
+}
+
+const META_VERSION: &str = "data_version";
+const META_HASH: &str = "data_hash";
+
+/// Loads `data` into the database in one write transaction. With `force == false` a database that
+/// already holds this exact data set (same version and hash) is left untouched.
+///
+/// # Errors
+/// `BAD_USER_INPUT` listing every validation problem (nothing is written), or a database error
+/// (the transaction is rolled back; nothing is written).
+pub fn load(conn: &mut DbConn, data: &DataSet, force: bool) -> Result<LoadReport, AppError> {
+    let problems = validate(data);
+    if !problems.is_empty() {
+        return Err(AppError::bad_input(format!("the data set is invalid:\n  {}", problems.join("\n  "))));
+    }
+    let file_hash = content_hash(&serde_json::to_vec(data).map_err(|e| AppError::internal(e.to_string()))?);
+    write_transaction(conn, |conn| {
+        let stored_version = meta(conn, META_VERSION)?.and_then(|v| v.parse::<i64>().ok());
+        let stored_hash = meta(conn, META_HASH)?;
+        if !force && stored_version == Some(data.data_version) && stored_hash.as_deref() == Some(&file_hash) {
+            return Ok(LoadReport { data_version: data.data_version, up_to_date: true, ..LoadReport::default() });
+        }
+        if let Some(v) = stored_version.filter(|v| *v > data.data_version) {
+            return Err(AppError::Conflict(format!(
+                "the database holds data-set version {v}, newer than this file's {}; not loading",
+                data.data_version
+            )));
+        }
+        let mut loader = Loader {
+            conn,
+            report: LoadReport { data_version: data.data_version, ..LoadReport::default() },
+            ids: Ids::default(),
+        };
+        loader.regions(&data.regions)?;
+        loader.organisations(&data.organisations)?;
+        loader.programmes(&data.programmes)?;
+        loader.schemes(&data.funding_schemes)?;
+        loader.fundings(&data.fundings)?;
+        loader.goals(&data.goals)?;
+        loader.observations(&data.observations)?;
+        loader.leftovers(data)?;
+        set_meta(loader.conn, META_VERSION, &data.data_version.to_string())?;
+        set_meta(loader.conn, META_HASH, &file_hash)?;
+        Ok(loader.report)
+    })
+}
+
+pub(super) fn meta(conn: &mut DbConn, name: &str) -> Result<Option<String>, AppError> {
+    Ok(dataset_meta::table.filter(dataset_meta::name.eq(name)).select(dataset_meta::value).first(conn).optional()?)
+}
+
+pub(super) fn set_meta(conn: &mut DbConn, name: &str, value: &str) -> Result<(), AppError> {
+    if meta(conn, name)?.as_deref() == Some(value) {
+        return Ok(());
+    }
+    let t = now();
+    let n = diesel::update(dataset_meta::table.filter(dataset_meta::name.eq(name)))
+        .set((
+            dataset_meta::value.eq(value),
+            dataset_meta::updated_at.eq(t),
+            dataset_meta::version.eq(dataset_meta::version + 1),
+        ))
+        .execute(conn)?;
+    if n == 0 {
+        diesel::insert_into(dataset_meta::table)
+            .values((
+                dataset_meta::name.eq(name),
+                dataset_meta::value.eq(value),
+                dataset_meta::created_at.eq(t),
+                dataset_meta::updated_at.eq(t),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Natural key → row id, filled as the load goes on.
+#[derive(Default)]
+struct Ids {
+    regions: HashMap<String, i64>,
+    organisations: HashMap<String, i64>,
+    programmes: HashMap<String, i64>,
+    schemes: HashMap<String, i64>,
+}
+
+impl Ids {
+    fn get(map: &HashMap<String, i64>, key: &str, what: &str) -> Result<i64, AppError> {
+        map.get(key).copied().ok_or_else(|| AppError::internal(format!("loader: {what} {key} has no row")))
+    }
+}
+
+/// What to do with one record.
+enum Plan {
+    Insert,
+    Update(i64),
+    Keep(i64),
+}
+
+struct Loader<'c> {
+    conn: &'c mut DbConn,
+    report: LoadReport,
+    ids: Ids,
+}
+
+type Dates = (Option<chrono::NaiveDate>, Option<String>, Option<chrono::NaiveDate>, Option<String>);
+
+fn dates(period: Option<&Period>) -> Dates {
+    let part = |text: &Option<String>, bound| {
+        text.as_deref()
+            .and_then(|t| parse_partial_date(t, bound).ok())
+            .map(|(d, p): (_, DatePrecision)| (d, p.as_str().to_owned()))
+    };
+    let (start, end) = period.map_or((None, None), |p| (part(&p.start, Bound::Start), part(&p.end, Bound::End)));
+    let (sd, sp) = start.unzip();
+    let (ed, ep) = end.unzip();
+    (sd, sp, ed, ep)
+}
+
+fn json_list(items: &[String]) -> String {
+    serde_json::to_string(items).unwrap_or_else(|_| "[]".into())
+}
+
+fn euros(text: &str) -> Result<i64, AppError> {
+    parse_euros(text).map_err(AppError::bad_input)
+}
+
+impl Loader<'_> {
+    /// Decides insert/update/keep for a record and does the bookkeeping that does not depend on the table.
+    pub(super) fn plan<T: serde::Serialize>(
+        &mut self,
+        kind: &str,
+        key: &str,
+        record: &T,
+        current: impl FnOnce(&mut DbConn) -> QueryResult<Option<(i64, i32)>>,
+    ) -> Result<(Plan, String), AppError> {
+        let hash = content_hash(&serde_json::to_vec(record).map_err(|e| AppError::internal(e.to_string()))?);
+        let loaded: Option<(i64, String, i32)> = dataset_record::table
+            .filter(dataset_record::entity_type.eq(kind))
+            .filter(dataset_record::natural_key.eq(key))
+            .select((dataset_record::entity_id, dataset_record::content_hash, dataset_record::row_version))
+            .first(self.conn)
+            .optional()?;
+        let row = current(self.conn)?;
+        let plan = match (loaded, row) {
+            (None, None) => Plan::Insert,
+            (None, Some((id, _))) => {
+                self.report
+                    .kept_api_changes
+                    .push(format!("{kind} {key}: created through the API before the data set had it"));
+                Plan::Keep(id)
+            }
+            (Some(_), None) => Plan::Insert,
+            (Some((_, h, _)), Some((id, _))) if h == hash => {
+                self.report.unchanged += 1;
+                Plan::Keep(id)
+            }
+            (Some((_, _, loaded_version)), Some((id, version))) if version != loaded_version => {
+                self.report
+                    .kept_api_changes
+                    .push(format!("{kind} {key}: changed through the API since it was loaded; not overwritten"));
+                Plan::Keep(id)
+            }
+            (Some(_), Some((id, _))) => Plan::Update(id),
+        };
+        Ok((plan, hash))
+    }
+
+    pub(super) fn remember(
+        &mut self,
+        kind: &str,
+        key: &str,
+        id: i64,
+        hash: &str,
+        inserted: bool,
+    ) -> Result<(), AppError> {
+        let t = now();
+        diesel::delete(
+            dataset_record::table
+                .filter(dataset_record::entity_type.eq(kind))
+                .filter(dataset_record::natural_key.eq(key)),
+        )
+        .execute(self.conn)?;
+        diesel::insert_into(dataset_record::table)
+            .values((
+                dataset_record::entity_type.eq(kind),
+                dataset_record::natural_key.eq(key),
+                dataset_record::entity_id.eq(id),
+                dataset_record::content_hash.eq(hash),
+                dataset_record::row_version.eq(if inserted { 1 } else { row_version(self.conn, kind, id)? }),
+                dataset_record::created_at.eq(t),
+                dataset_record::updated_at.eq(t),
+            ))
+            .execute(self.conn)?;
+        if inserted {
+            self.report.inserted += 1;
+        } else {
+            self.report.updated += 1;
+        }
+        Ok(())
+    }
+
+    pub(super) fn sources(&mut self, entity_type: &str, entity_id: i64, sources: &[String]) -> Result<(), AppError> {
+        diesel::delete(
+            source::table.filter(source::entity_type.eq(entity_type)).filter(source::entity_id.eq(entity_id)),
+        )
+        .execute(self.conn)?;
+        let t = now();
+        for s in sources {
+            let r = SourceRef::parse(s).map_err(AppError::bad_input)?;
+            diesel::insert_into(source::table)
+                .values((
+                    source::entity_type.eq(entity_type),
+                    source::entity_id.eq(entity_id),
+                    source::document.eq(Some(r.document)),
+                    source::line_start.eq(Some(r.line_start)),
+                    source::line_end.eq(Some(r.line_end)),
+                    source::created_at.eq(t),
+                    source::updated_at.eq(t),
+                ))
+                .execute(self.conn)?;
+        }
+        Ok(())
+    }
+
+    /// Lists records of earlier loads that the file no longer has.
+    fn leftovers(&mut self, data: &DataSet) -> Result<(), AppError> {
+        let mut keys: std::collections::HashSet<(String, String)> = std::collections::HashSet::new();
+        keys.extend(data.regions.iter().map(|r| ("region".into(), format!("{}:{}", r.scheme, r.code))));
+        keys.extend(data.organisations.iter().map(|o| ("organisation".into(), o.slug.clone())));
+        keys.extend(data.programmes.iter().map(|p| ("programme".into(), p.slug.clone())));
+        keys.extend(data.funding_schemes.iter().map(|s| ("funding_scheme".into(), s.code.clone())));
+        keys.extend(data.fundings.iter().map(|f| ("funding".into(), f.key.clone())));
+        keys.extend(data.goals.iter().map(|g| ("pact_goal".into(), g.code.clone())));
+        keys.extend(data.observations.iter().map(|o| ("observation".into(), o.natural_key())));
+        let loaded: Vec<(String, String)> =
+            dataset_record::table.select((dataset_record::entity_type, dataset_record::natural_key)).load(self.conn)?;
+        for (kind, key) in loaded {
+            if !keys.contains(&(kind.clone(), key.clone())) {
+                self.report.no_longer_in_file.push(format!("{kind} {key}"));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn row_version(conn: &mut DbConn, kind: &str, id: i64) -> Result<i32, AppError> {
+    let v = match kind {
+        "region" => region::table.find(id).select(region::version).first(conn)?,
+        "organisation" => organisation::table.find(id).select(organisation::version).first(conn)?,
+        "programme" => programme::table.find(id).select(programme::version).first(conn)?,
+        "funding_scheme" => funding_scheme::table.find(id).select(funding_scheme::version).first(conn)?,
+        "funding" => funding::table.find(id).select(funding::version).first(conn)?,
+        "pact_goal" => pact_goal::table.find(id).select(pact_goal::version).first(conn)?,
+        "observation" => observation::table.find(id).select(observation::version).first(conn)?,
+        other => return Err(AppError::internal(format!("loader: unknown entity type {other}"))),
+    };
+    Ok(v)
+}
