@@ -230,9 +230,9 @@ async fn run_cell(w: &World, backend: Backend, m: &Mutation, cell: Cell) {
         "mutation($input: {}!) {{ {}(input: $input) {{ userErrors {{ field message code }} }} }}",
         m.input_type, m.name
     );
-    let before = w.app.with_conn(|c| digest(c)).await;
+    let before = w.app.with_conn(digest).await;
     let (status, body) = w.app.query_as(token.as_deref(), &query, variables).await;
-    let after = w.app.with_conn(|c| digest(c)).await;
+    let after = w.app.with_conn(digest).await;
     let want = expected(cell, m);
     let context = format!("{backend:?} {} × {cell:?}: HTTP {status} {body}", m.name);
     if want == "OK" {

@@ -18,7 +18,7 @@ fn seeds_dir() -> Option<PathBuf> {
 
 /// Lower-cased, `€` dropped, words hyphenated across lines joined, whitespace folded.
 fn normalise(text: &str) -> String {
-    let folded = text.to_lowercase().replace('€', " ").replace('\u{a0}', " ");
+    let folded = text.to_lowercase().replace(['€', '\u{a0}'], " ");
     let mut out = String::with_capacity(folded.len());
     let mut chars = folded.split_whitespace().peekable();
     while let Some(word) = chars.next() {
@@ -195,10 +195,11 @@ fn contains_amount(haystack: &str, cents: i64) -> bool {
             let after = haystack[i + form.len()..].chars().next();
             let digit_before = before.is_some_and(|c| c.is_ascii_digit() || c == ',' || c == '.');
             let digit_after = after.is_some_and(|c| c.is_ascii_digit())
-                || haystack[i + form.len()..]
-                    .starts_with([',', '.'])
-                    .then(|| haystack[i + form.len() + 1..].starts_with(|c: char| c.is_ascii_digit()))
-                    .unwrap_or(false);
+                || if haystack[i + form.len()..].starts_with([',', '.']) {
+                    haystack[i + form.len() + 1..].starts_with(|c: char| c.is_ascii_digit())
+                } else {
+                    false
+                };
             !digit_before && !digit_after
         })
     })
