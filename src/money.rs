@@ -1,9 +1,14 @@
 //! Exact money: integer euro cents in storage, decimal strings at the edges. Never a float.
 
+/// The largest amount one record may hold: €100 billion, in cents. Sums of many such amounts still
+/// fit the 64-bit totals with room to spare, and no figure of the pact comes near it.
+pub const MAX_CENTS: i64 = 10_000_000_000_000;
+
 /// Parses a decimal euro amount such as `"25000000"`, `"1520000.5"` or `"2.50"` into cents.
 ///
 /// # Errors
-/// A message when the text is not a non-negative decimal with at most two decimals, or overflows.
+/// A message when the text is not a non-negative decimal with at most two decimals, or is over
+/// [`MAX_CENTS`].
 pub fn parse_euros(text: &str) -> Result<i64, String> {
     let t = text.trim();
     let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
@@ -17,7 +22,11 @@ pub fn parse_euros(text: &str) -> Result<i64, String> {
         1 => i64::from(frac.as_bytes()[0] - b'0') * 10,
         _ => frac.parse().map_err(|_| format!("{text:?} is not an amount"))?,
     };
-    whole.checked_mul(100).and_then(|c| c.checked_add(frac_cents)).ok_or_else(|| format!("{text:?} is too large"))
+    whole
+        .checked_mul(100)
+        .and_then(|c| c.checked_add(frac_cents))
+        .filter(|c| *c <= MAX_CENTS)
+        .ok_or_else(|| format!("{text:?} is more than the largest amount accepted (100000000000.00)"))
 }
 
 /// Formats cents as a decimal string with two decimals: `2500000000` → `"25000000.00"`.
@@ -64,6 +73,8 @@ mod tests {
         assert!(parse_euros("-3").is_err());
         assert!(parse_euros("1.234").is_err());
         assert!(parse_euros("99999999999999999999").is_err());
+        assert!(parse_euros("92233720368547758.07").is_err());
+        assert_eq!(parse_euros("100000000000"), Ok(MAX_CENTS));
         assert_eq!(format_cents(2_500_000_000), "25000000.00");
         assert_eq!(format_cents(7), "0.07");
     }

@@ -27,8 +27,20 @@ fn request_error(status: StatusCode, code: &str, message: &str) -> HttpResponse 
 }
 
 /// Reads the body (at most [`MAX_BODY_BYTES`]) as one GraphQL request in JSON.
-async fn read_request(mut payload: web::Payload) -> Result<async_graphql::Request, HttpResponse> {
+async fn read_request(http: &HttpRequest, mut payload: web::Payload) -> Result<async_graphql::Request, HttpResponse> {
     use futures_util::StreamExt;
+    let json = http
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("application/json"));
+    if !json {
+        return Err(request_error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "BAD_REQUEST",
+            "send `Content-Type: application/json` with a body {\"query\": …}",
+        ));
+    }
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
         let chunk = chunk
@@ -78,7 +90,7 @@ pub async fn graphql(
     http: HttpRequest,
     payload: web::Payload,
 ) -> HttpResponse {
-    let request = match read_request(payload).await {
+    let request = match read_request(&http, payload).await {
         Ok(r) => r,
         Err(response) => return response,
     };
@@ -147,4 +159,14 @@ pub async fn health(db: web::Data<Database>) -> HttpResponse {
         Ok(()) => HttpResponse::Ok().json(serde_json::json!({ "status": "ok" })),
         Err(_) => HttpResponse::ServiceUnavailable().json(serde_json::json!({ "status": "database unavailable" })),
     }
+}
+
+/// Any other method on `/graphql`: `405` in the GraphQL error shape.
+pub async fn method_not_allowed() -> HttpResponse {
+    request_error(StatusCode::METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED", "use POST /graphql (or GET for GraphiQL)")
+}
+
+/// Any other path: `404` in the GraphQL error shape.
+pub async fn not_found() -> HttpResponse {
+    request_error(StatusCode::NOT_FOUND, "NOT_FOUND", "no such path: the API is at POST /graphql")
 }

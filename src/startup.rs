@@ -50,7 +50,9 @@ impl Application {
                 .app_data(keys.clone())
                 .route("/graphql", web::post().to(routes::graphql))
                 .route("/graphql", web::get().to(routes::graphiql))
+                .route("/graphql", web::route().to(routes::method_not_allowed))
                 .route("/health", web::get().to(routes::health))
+                .default_service(web::to(routes::not_found))
         })
         .listen(listener)?
         .run();

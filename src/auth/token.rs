@@ -131,6 +131,7 @@ pub fn issue(
     scopes: &BTreeSet<Scope>,
     ttl: Duration,
     label: Option<&str>,
+    parent_jti: Option<&str>,
 ) -> Result<IssuedToken, AppError> {
     let now = Utc::now();
     // Whole seconds, as in the token's `exp`.
@@ -154,6 +155,7 @@ pub fn issue(
             api_token::organisation_id.eq(organisation_id),
             api_token::scopes.eq(&claims.scope),
             api_token::label.eq(label),
+            api_token::parent_jti.eq(parent_jti),
             api_token::expires_at.eq(expires_at.naive_utc()),
             api_token::created_at.eq(t),
             api_token::updated_at.eq(t),
@@ -170,14 +172,37 @@ pub fn authenticate(conn: &mut DbConn, keys: &JwtKeys, token: &str) -> Result<Ac
     let claims = verify(keys, token, Utc::now())?;
     let refuse = |why: &str| AppError::Unauthenticated(format!("invalid token: {why}"));
     let organisation_id = decode_typed_id(&claims.sub, NodeType::Organisation, "sub").map_err(|_| refuse("bad sub"))?;
-    let row: Option<(i64, String, Option<chrono::NaiveDateTime>)> = api_token::table
-        .filter(api_token::jti.eq(&claims.jti))
-        .select((api_token::organisation_id, api_token::scopes, api_token::revoked_at))
-        .first(conn)
-        .optional()?;
-    let Some((stored_org, stored_scopes, revoked_at)) = row else { return Err(refuse("unknown token")) };
+    type Stored = (i64, String, chrono::NaiveDateTime, Option<chrono::NaiveDateTime>, Option<String>);
+    let find = |conn: &mut DbConn, jti: &str| -> Result<Option<Stored>, AppError> {
+        Ok(api_token::table
+            .filter(api_token::jti.eq(jti))
+            .select((
+                api_token::organisation_id,
+                api_token::scopes,
+                api_token::expires_at,
+                api_token::revoked_at,
+                api_token::parent_jti,
+            ))
+            .first(conn)
+            .optional()?)
+    };
+    let Some((stored_org, stored_scopes, stored_expiry, revoked_at, mut parent)) = find(conn, &claims.jti)? else {
+        return Err(refuse("unknown token"));
+    };
+    let now = Utc::now().naive_utc();
     if revoked_at.is_some() {
         return Err(refuse("revoked"));
+    }
+    if stored_expiry + Duration::seconds(LEEWAY_SECONDS) < now {
+        return Err(refuse("expired"));
+    }
+    // A session token dies with the token it was exchanged from.
+    for _ in 0..4 {
+        let Some(p) = parent.take() else { break };
+        match find(conn, &p)? {
+            Some((_, _, expiry, None, next)) if expiry + Duration::seconds(LEEWAY_SECONDS) >= now => parent = next,
+            _ => return Err(refuse("revoked")),
+        }
     }
     if stored_org != organisation_id {
         return Err(refuse("bad sub"));

@@ -283,6 +283,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> Integer,
+        parent_jti -> Nullable<Text>,
     }
 }
 

@@ -97,9 +97,12 @@ impl AuditEvent {
         Ok(load_one(ctx, OrganisationById(id)).await?.map(Organisation))
     }
 
-    /// The token's ID (`jti`).
-    async fn token_id(&self) -> Option<&str> {
-        self.0.token_jti.as_deref()
+    /// The token's ID (`jti`); shown to admins and to the organisation whose token it was.
+    async fn token_id(&self, ctx: &Context<'_>) -> Option<&str> {
+        let viewer = ctx.data::<crate::auth::Viewer>().ok().and_then(crate::auth::Viewer::actor)?;
+        (viewer.is_admin() || self.0.organisation_id == Some(viewer.organisation_id))
+            .then_some(self.0.token_jti.as_deref())
+            .flatten()
     }
 
     /// The mutation, e.g. `updateProgramme`.

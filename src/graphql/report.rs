@@ -153,11 +153,11 @@ pub async fn funding_by_region(
     let mut unallocated = Vec::new();
     let mut unallocated_cents = 0i64;
     for f in &fundings {
-        grand += f.amount_cents;
+        grand = grand.saturating_add(f.amount_cents);
         let list = allocs.get(&f.id).map(Vec::as_slice).unwrap_or_default();
         let shares: Option<Vec<i32>> = list.iter().map(|a| a.share_basis_points).collect();
         let Some(shares) = shares.filter(|s| !s.is_empty()) else {
-            unallocated_cents += f.amount_cents;
+            unallocated_cents = unallocated_cents.saturating_add(f.amount_cents);
             unallocated.push(Funding(f.clone()));
             continue;
         };
@@ -165,14 +165,14 @@ pub async fn funding_by_region(
             match level_of(a.region_id) {
                 Some(region) => {
                     let e = acc.entry(region).or_default();
-                    e.cents += part;
+                    e.cents = e.cents.saturating_add(part);
                     e.fundings.insert(f.id);
                     let s = e.by_scheme.entry(f.scheme_id).or_default();
-                    s.0 += part;
+                    s.0 = s.0.saturating_add(part);
                     s.1.insert(f.id);
                 }
                 None => {
-                    outside_cents += part;
+                    outside_cents = outside_cents.saturating_add(part);
                     outside_fundings.insert(f.id);
                 }
             }

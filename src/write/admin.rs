@@ -66,6 +66,19 @@ pub fn create_region(conn: &mut DbConn, actor: &Actor, input: &NewRegion) -> Res
     }
     if let Some(p) = input.parent_id {
         check_refs!(conn, region, &[p], ["input", "parentId"], "region");
+        let parent_scheme: String = region::table.find(p).select(region::scheme).first(conn)?;
+        let allowed: &[&str] = match input.scheme {
+            RegionScheme::Landsdeel => &[],
+            RegionScheme::Province | RegionScheme::Subregion => &["LANDSDEEL"],
+            RegionScheme::Arbeidsmarktregio => &["LANDSDEEL", "PROVINCE"],
+        };
+        if !allowed.contains(&parent_scheme.as_str()) {
+            return Err(AppError::invalid(
+                &["input", "parentId"],
+                UserErrorCode::Invalid,
+                format!("a {} cannot have a {parent_scheme} as its formal parent", input.scheme.as_str()),
+            ));
+        }
     }
     let taken: i64 = region::table
         .filter(region::scheme.eq(input.scheme.as_str()))

@@ -14,6 +14,7 @@ use crate::db::models::{FundingRow, FundingSchemeRow};
 use crate::db::schema::*;
 use crate::db::{now, DbConn};
 use crate::error::{AppError, UserErrorCode};
+use crate::ids::{encode_id, NodeType};
 use crate::text::{search_key, search_text};
 use crate::vocab::{AmountBasis, AmountQualifier, FundingStatus};
 
@@ -102,12 +103,13 @@ fn snapshot(conn: &mut DbConn, f: &FundingRow) -> Result<Value, AppError> {
         .order(region_allocation::id.asc())
         .select((region_allocation::region_id, region_allocation::share_basis_points))
         .load(conn)?;
+    let id = |t: NodeType, v: Option<i64>| v.map(|v| encode_id(t, v).0);
     Ok(json!({
-        "key": f.key, "schemeId": f.scheme_id, "funderId": f.funder_id, "programmeId": f.programme_id,
-        "recipientId": f.recipient_id, "startDate": f.start_date, "endDate": f.end_date, "awardDate": f.award_date,
+        "key": f.key, "schemeId": id(NodeType::FundingScheme, f.scheme_id), "funderId": id(NodeType::Organisation, f.funder_id),
+        "programmeId": id(NodeType::Programme, f.programme_id), "recipientId": id(NodeType::Organisation, f.recipient_id), "startDate": f.start_date, "endDate": f.end_date, "awardDate": f.award_date,
         "amountCents": f.amount_cents, "coFinancingCents": f.co_financing_cents, "qualifier": f.qualifier,
         "basis": f.basis, "status": f.status, "note": f.note,
-        "allocations": allocations.iter().map(|(r, s)| json!({ "regionId": r, "shareBasisPoints": s })).collect::<Vec<_>>(),
+        "allocations": allocations.iter().map(|(r, s)| json!({ "regionId": encode_id(NodeType::Region, *r).0, "shareBasisPoints": s })).collect::<Vec<_>>(),
         "version": f.version,
     }))
 }
@@ -168,6 +170,16 @@ fn new_key() -> String {
 pub fn record(conn: &mut DbConn, actor: &Actor, input: &NewFunding) -> Result<FundingRow, AppError> {
     let scheme_row = scheme(conn, input.scheme_id)?;
     policy::manage_funding(actor, scheme_row.as_ref(), input.funder_id)?;
+    if let (Some(s), Some(funder)) = (&scheme_row, input.funder_id) {
+        // Under a scheme, the named funder is the scheme's funder or the caller, never a bystander.
+        if !actor.is_admin() && s.funder_id != Some(funder) && funder != actor.organisation_id {
+            return Err(AppError::invalid(
+                &["input", "funderId"],
+                UserErrorCode::Invalid,
+                "under a scheme, funderId must be the scheme's funder or your own organisation",
+            ));
+        }
+    }
     if let Idempotency::Replay(id) =
         check_idempotency(conn, actor, input.idempotency_key.as_deref(), "recordFunding", input)?
     {

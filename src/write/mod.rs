@@ -223,7 +223,7 @@ macro_rules! check_refs {
             if !found.contains(id) {
                 let index = i.to_string();
                 let mut path: Vec<&str> = $field.to_vec();
-                if ids.len() > 1 || path.last().is_some_and(|p| p.ends_with("Ids")) {
+                if ids.len() > 1 || path.last().is_some_and(|p| p.ends_with("Ids") || *p == "allocations") {
                     path.push(&index);
                 }
                 v.push(&path, $crate::error::UserErrorCode::UnknownReference, concat!("no such ", $what));

@@ -10,6 +10,7 @@ use crate::db::models::OrganisationRow;
 use crate::db::schema::*;
 use crate::db::{now, DbConn};
 use crate::error::{AppError, UserErrorCode};
+use crate::ids::{encode_id, NodeType};
 use crate::text::{search_key, search_text};
 use crate::vocab::{OrganisationKind, SchoolLevel};
 
@@ -56,7 +57,11 @@ fn snapshot(conn: &mut DbConn, o: &OrganisationRow) -> Result<Value, AppError> {
         .load(conn)?;
     Ok(json!({
         "slug": o.slug, "name": o.name, "shortName": o.short_name, "kind": o.kind, "schoolLevel": o.school_level,
-        "website": o.website, "identifiers": o.identifiers, "aliases": o.aliases, "homeRegionIds": regions, "version": o.version,
+        "website": o.website,
+        "identifiers": crate::graphql::types::common::json_strings(&o.identifiers),
+        "aliases": crate::graphql::types::common::json_strings(&o.aliases),
+        "homeRegionIds": regions.iter().map(|r| encode_id(NodeType::Region, *r).0).collect::<Vec<_>>(),
+        "version": o.version,
     }))
 }
 

@@ -13,6 +13,7 @@ use crate::db::schema::*;
 use crate::db::{now, DbConn};
 use crate::error::{AppError, UserErrorCode};
 use crate::graphql::types::common::json_strings;
+use crate::ids::{encode_id, NodeType};
 use crate::text::{search_key, search_text};
 use crate::vocab::{ParticipationRole, ProgrammeKind, TargetGroup};
 
@@ -67,16 +68,20 @@ fn snapshot(conn: &mut DbConn, p: &ProgrammeRow) -> Result<Value, AppError> {
         .order(programme_region::region_id.asc())
         .select(programme_region::region_id)
         .load(conn)?;
-    let participants: Vec<(i64, String, String)> = participation::table
+    // Only accepted participants: a snapshot is readable by others than those who may see proposals.
+    let participants: Vec<(i64, String)> = participation::table
         .filter(participation::programme_id.eq(p.id))
+        .filter(participation::status.eq("ACCEPTED"))
         .order(participation::id.asc())
-        .select((participation::organisation_id, participation::role, participation::status))
+        .select((participation::organisation_id, participation::role))
         .load(conn)?;
+    let org = |id: i64| encode_id(NodeType::Organisation, id).0;
     Ok(json!({
         "slug": p.slug, "name": p.name, "description": p.description, "kind": p.kind, "theme": p.theme,
         "startDate": p.start_date, "startPrecision": p.start_precision, "endDate": p.end_date, "endPrecision": p.end_precision,
-        "website": p.website, "ownerId": p.owner_id, "targetGroups": groups, "regionIds": regions,
-        "participants": participants.iter().map(|(o, r, s)| json!({ "organisationId": o, "role": r, "status": s })).collect::<Vec<_>>(),
+        "website": p.website, "ownerId": p.owner_id.map(org), "targetGroups": groups,
+        "regionIds": regions.iter().map(|r| encode_id(NodeType::Region, *r).0).collect::<Vec<_>>(),
+        "participants": participants.iter().map(|(o, r)| json!({ "organisationId": org(*o), "role": r })).collect::<Vec<_>>(),
         "version": p.version,
     }))
 }
@@ -305,6 +310,19 @@ pub fn delete(conn: &mut DbConn, actor: &Actor, id: i64, expected: i32) -> Resul
             format!("{fundings} funding(s) name this programme; delete or change them first"),
         ));
     }
+    let goals: i64 = programme_goal::table.filter(programme_goal::programme_id.eq(id)).count().get_result(conn)?;
+    let observations: i64 = observation::table
+        .filter(observation::subject_type.eq("programme"))
+        .filter(observation::subject_id.eq(id))
+        .count()
+        .get_result(conn)?;
+    if goals + observations > 0 {
+        return Err(AppError::invalid(
+            &["input", "id"],
+            UserErrorCode::InUse,
+            "the pact's reports link this programme to goals or figures; it cannot be deleted",
+        ));
+    }
     let before = snapshot(conn, &row)?;
     let parts: Vec<i64> =
         participation::table.filter(participation::programme_id.eq(id)).select(participation::id).load(conn)?;
@@ -370,7 +388,12 @@ pub fn add_participant(
         .get_result(conn)?;
     bump(conn, programme_id, expected)?;
     let updated = find(conn, programme_id, &["input"])?;
-    let after = snapshot(conn, &updated)?;
+    let mut after = snapshot(conn, &updated)?;
+    if status == "PROPOSED" {
+        // Visible only to the owner (who caused it) and admins, like the proposal itself.
+        after["proposedParticipant"] =
+            json!({ "organisationId": encode_id(NodeType::Organisation, organisation_id).0, "role": role.as_str() });
+    }
     let event =
         audit(conn, actor, "addProgrammeParticipant", "programme", programme_id, row.owner_id, &before, &after)?;
     partner_source(conn, "participation", id, actor, event)?;

@@ -30,7 +30,7 @@ pub fn issue_token(
 ) -> Result<IssuedToken, AppError> {
     policy::admin_only(actor, "issuing tokens")?;
     check_refs!(conn, organisation, &[organisation_id], ["input", "organisationId"], "organisation");
-    let issued = issue(conn, keys, organisation_id, scopes, ttl, label)?;
+    let issued = issue(conn, keys, organisation_id, scopes, ttl, label, None)?;
     let after = json!({ "jti": issued.jti, "organisationId": organisation_id, "scopes": Scope::format_list(scopes), "label": label, "expiresAt": issued.expires_at });
     let row = token_row(conn, &issued.jti)?;
     audit(conn, actor, "issueToken", "api_token", row, Some(organisation_id), &Value::Null, &after)?;
@@ -55,8 +55,8 @@ pub fn revoke_token(conn: &mut DbConn, actor: &Actor, jti: &str) -> Result<DateT
     let Some((id, organisation_id, revoked_at)) = row else {
         return Err(AppError::invalid(&["input", "jti"], UserErrorCode::NotFound, "no such token"));
     };
-    if let Some(at) = revoked_at {
-        return Ok(at.and_utc());
+    if revoked_at.is_some() {
+        return Err(AppError::invalid(&["input", "jti"], UserErrorCode::Conflict, "this token is already revoked"));
     }
     let t = now();
     diesel::update(api_token::table.find(id))
@@ -92,13 +92,21 @@ pub fn create_session_token(
     ttl_seconds: Option<i64>,
 ) -> Result<IssuedToken, AppError> {
     policy::create_session_token(actor)?;
-    let scopes =
-        scopes.cloned().unwrap_or_else(|| actor.scopes.iter().filter(|s| **s != Scope::TokensWrite).copied().collect());
+    let scopes = scopes.cloned().unwrap_or_else(|| actor.scopes.clone());
     if !scopes.is_subset(&actor.scopes) {
         return Err(AppError::invalid(
             &["input", "scopes"],
             UserErrorCode::Invalid,
             "a session token can only carry scopes the caller's token has",
+        ));
+    }
+    // A session token cannot mint further tokens.
+    let scopes: BTreeSet<Scope> = scopes.into_iter().filter(|s| *s != Scope::TokensWrite).collect();
+    if scopes.is_empty() {
+        return Err(AppError::invalid(
+            &["input", "scopes"],
+            UserErrorCode::Blank,
+            "a session token needs at least one scope other than TOKENS_WRITE",
         ));
     }
     let requested = ttl_seconds.unwrap_or(MAX_SESSION_SECONDS);
@@ -111,8 +119,8 @@ pub fn create_session_token(
     }
     let remaining = (actor.expires_at - Utc::now()).num_seconds().max(1);
     let label = format!("session of {}", actor.jti);
-    let issued =
-        issue(conn, keys, actor.organisation_id, &scopes, Duration::seconds(requested.min(remaining)), Some(&label))?;
+    let ttl = Duration::seconds(requested.min(remaining));
+    let issued = issue(conn, keys, actor.organisation_id, &scopes, ttl, Some(&label), Some(&actor.jti))?;
     let after = json!({ "jti": issued.jti, "scopes": Scope::format_list(&scopes), "expiresAt": issued.expires_at, "parentJti": actor.jti });
     let row = token_row(conn, &issued.jti)?;
     audit(conn, actor, "createSessionToken", "api_token", row, Some(actor.organisation_id), &Value::Null, &after)?;
@@ -149,7 +157,10 @@ pub fn issue_from_cli(
         .first(conn)
         .optional()?
         .ok_or_else(|| AppError::NotFound(format!("no organisation with slug {organisation_slug:?}")))?;
-    let issued = issue(conn, keys, org, scopes, ttl, label)?;
+    if ttl < Duration::seconds(60) || ttl > Duration::days(400) {
+        return Err(AppError::BadUserInput("--ttl must be between 60s and 400d".into()));
+    }
+    let issued = issue(conn, keys, org, scopes, ttl, label, None)?;
     let row = token_row(conn, &issued.jti)?;
     let after = json!({ "jti": issued.jti, "organisationId": org, "scopes": Scope::format_list(scopes), "label": label, "expiresAt": issued.expires_at });
     super::audit_as(conn, None, "cli:token issue", "api_token", row, Some(org), &Value::Null, &after)?;

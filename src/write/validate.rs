@@ -11,6 +11,23 @@ use crate::period::{parse_partial_date, Bound, DatePrecision};
 /// A parsed period: start and end as (date, precision).
 pub type ParsedPeriod = (Option<(NaiveDate, DatePrecision)>, Option<(NaiveDate, DatePrecision)>);
 
+/// What is wrong with a (trimmed) text, if anything.
+fn text_problem(t: &str, max: usize) -> Option<(UserErrorCode, &'static str)> {
+    let multi_line = max > 300;
+    let invisible =
+        |c: char| c.is_whitespace() || matches!(c, '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{feff}');
+    let bidi = |c: char| matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    if t.chars().all(invisible) {
+        Some((UserErrorCode::Blank, "must not be empty"))
+    } else if t.chars().any(|c| (c.is_control() && !(multi_line && (c == '\n' || c == '\t'))) || bidi(c)) {
+        Some((UserErrorCode::Invalid, "must not contain control characters or direction overrides"))
+    } else if t.chars().count() > max {
+        Some((UserErrorCode::Invalid, "is too long"))
+    } else {
+        None
+    }
+}
+
 /// Accumulates field errors.
 #[derive(Default)]
 pub struct Validator {
@@ -28,36 +45,56 @@ impl Validator {
         self.errors.push(FieldError::new(field, code, message));
     }
 
-    /// Trimmed non-empty text of at most `max` characters, without control characters.
+    /// Trimmed non-empty one-line text of at most `max` characters: no control characters, no
+    /// bidirectional overrides, not only invisible characters.
     pub fn text(&mut self, field: &str, value: &str, max: usize) -> String {
         let t = value.trim();
-        if t.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-            self.push(
-                &["input", field],
-                UserErrorCode::Invalid,
-                format!("`{field}` must not contain control characters"),
-            );
-        } else if t.is_empty() {
-            self.push(&["input", field], UserErrorCode::Blank, format!("`{field}` must not be empty"));
-        } else if t.chars().count() > max {
-            self.push(&["input", field], UserErrorCode::Invalid, format!("`{field}` is longer than {max} characters"));
+        match text_problem(t, max) {
+            Some((code, message)) => self.push(&["input", field], code, format!("`{field}` {message}")),
+            None => {}
         }
         t.to_owned()
     }
 
-    /// Optional text: empty becomes `None`.
+    /// Optional text: empty becomes `None`; otherwise as [`text`](Self::text) (newlines allowed
+    /// when `max` exceeds 300, for descriptions and notes).
     pub fn optional_text(&mut self, field: &str, value: Option<&str>, max: usize) -> Option<String> {
         let t = value.map(str::trim).filter(|t| !t.is_empty())?;
-        if t.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-            self.push(
-                &["input", field],
-                UserErrorCode::Invalid,
-                format!("`{field}` must not contain control characters"),
-            );
-        } else if t.chars().count() > max {
-            self.push(&["input", field], UserErrorCode::Invalid, format!("`{field}` is longer than {max} characters"));
+        if let Some((code, message)) = text_problem(t, max) {
+            self.push(&["input", field], code, format!("`{field}` {message}"));
         }
         Some(t.to_owned())
+    }
+
+    /// An `http://` or `https://` address.
+    pub fn url(&mut self, field: &str, value: Option<&str>) -> Option<String> {
+        let t = self.optional_text(field, value, 500)?;
+        let lower = t.to_ascii_lowercase();
+        let ok = (lower.starts_with("https://") || lower.starts_with("http://"))
+            && t.len() > 8
+            && !t.chars().any(|c| c.is_whitespace() || c == '<' || c == '>' || c == '"');
+        if !ok {
+            self.push(&["input", field], UserErrorCode::Invalid, format!("`{field}` must be an http(s) address"));
+        }
+        Some(t)
+    }
+
+    /// A list of short texts: blanks refused, duplicates removed, at most 50 items.
+    pub fn text_list(&mut self, field: &str, items: &[String]) -> Vec<String> {
+        if items.len() > 50 {
+            self.push(&["input", field], UserErrorCode::OutOfRange, format!("`{field}` holds at most 50 items"));
+        }
+        let mut out: Vec<String> = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let t = item.trim();
+            let index = i.to_string();
+            if let Some((code, message)) = text_problem(t, 300) {
+                self.push(&["input", field, &index], code, format!("`{field}` item {message}"));
+            } else if !out.iter().any(|o| o == t) {
+                out.push(t.to_owned());
+            }
+        }
+        out
     }
 
     /// A slug: lowercase ASCII letters, digits and `-`.
@@ -106,6 +143,10 @@ impl Validator {
     pub fn period(&mut self, field: &str, start: Option<&str>, end: Option<&str>) -> ParsedPeriod {
         let mut part = |sub: &str, text: Option<&str>, bound| {
             text.and_then(|t| match parse_partial_date(t, bound) {
+                Ok(v) if !(1900..=2100).contains(&chrono::Datelike::year(&v.0)) => {
+                    self.push(&["input", field, sub], UserErrorCode::OutOfRange, "years run from 1900 to 2100");
+                    None
+                }
                 Ok(v) => Some(v),
                 Err(e) => {
                     self.push(&["input", field, sub], UserErrorCode::Invalid, e);

@@ -134,7 +134,7 @@ async fn input(w: &World, name: &str) -> Value {
             json!({ "slug": "nieuwe-organisatie", "name": "Nieuwe organisatie", "kind": "COMPANY" })
         }
         "createRegion" => {
-            json!({ "scheme": "SUBREGION", "code": "TWENTE", "name": "Twente", "parentId": w.id(T::Region, i.region) })
+            json!({ "scheme": "ARBEIDSMARKTREGIO", "code": "TWENTE", "name": "Twente", "parentId": w.id(T::Region, i.region) })
         }
         "createFundingScheme" => {
             json!({ "code": "NIEUW", "name": "Nieuwe regeling", "administratorId": w.id(T::Organisation, i.org_a) })

@@ -269,3 +269,79 @@ async fn the_recipient_may_change_only_co_financing_and_the_audit_trail_shows_it
         assert_eq!(error_codes(&anonymous), ["UNAUTHENTICATED"]);
     }
 }
+
+#[actix_web::test]
+async fn revoking_a_token_revokes_its_sessions_and_sessions_cannot_mint_more() {
+    for backend in backends() {
+        let w = World::new(backend).await;
+        let (parent, jti) = w.issued(w.ids.org_a, ALL_PARTNER_SCOPES).await;
+        let session = "mutation($input: CreateSessionTokenInput!) { createSessionToken(input: $input) { token { token } userErrors { code } } }";
+        let (_, body) = w
+            .app
+            .query_as(Some(&parent), session, json!({ "input": { "scopes": ["PROGRAMMES_WRITE", "TOKENS_WRITE"] } }))
+            .await;
+        let child = body["data"]["createSessionToken"]["token"]["token"].as_str().expect("a session token").to_owned();
+        let (_, me) = w.app.query_as(Some(&child), "{ viewer { scopes } }", json!({})).await;
+        assert_eq!(
+            me["data"]["viewer"]["scopes"],
+            json!(["PROGRAMMES_WRITE"]),
+            "{backend:?}: TOKENS_WRITE is never passed on"
+        );
+        let (_, body) = w.app.query_as(Some(&parent), session, json!({ "input": { "scopes": [] } })).await;
+        assert_eq!(codes(&body["data"]["createSessionToken"]), ["BLANK"], "{body}");
+        let admin = w.token(w.ids.secretariat, "admin").await;
+        let revoke =
+            "mutation($input: RevokeTokenInput!) { revokeToken(input: $input) { revokedAt userErrors { code } } }";
+        w.app.query_as(Some(&admin), revoke, json!({ "input": { "jti": jti } })).await;
+        let (status, _) = w.app.query_as(Some(&child), "{ viewer { scopes } }", json!({})).await;
+        assert_eq!(status, 401, "{backend:?}: the session dies with its parent");
+        let (_, again) = w.app.query_as(Some(&admin), revoke, json!({ "input": { "jti": jti } })).await;
+        assert_eq!(codes(&again["data"]["revokeToken"]), ["CONFLICT"]);
+    }
+}
+
+#[actix_web::test]
+async fn amounts_links_and_texts_are_checked_before_anything_is_written() {
+    for backend in backends() {
+        let w = World::new(backend).await;
+        let a = w.token(w.ids.org_a, ALL_PARTNER_SCOPES).await;
+        let record = "mutation($input: RecordFundingInput!) { recordFunding(input: $input) { funding { id } userErrors { field code } } }";
+        let scheme = w.id(T::FundingScheme, w.ids.scheme);
+        for (input, code) in [
+            (json!({ "schemeId": scheme, "amountAwarded": "92233720368547758.07" }), "INVALID"),
+            (
+                json!({ "schemeId": scheme, "amountAwarded": "10", "funderId": w.id(T::Organisation, w.ids.org_b) }),
+                "INVALID",
+            ),
+        ] {
+            let (_, body) = w.app.query_as(Some(&a), record, json!({ "input": input })).await;
+            assert_eq!(codes(&body["data"]["recordFunding"]), [code], "{backend:?}: {body}");
+        }
+        let update = "mutation($input: UpdateOrganisationInput!) { updateOrganisation(input: $input) { organisation { website } userErrors { field code } } }";
+        let org = w.id(T::Organisation, w.ids.org_a);
+        for (input, code) in [
+            (json!({ "id": org, "expectedVersion": 1, "website": "javascript:alert(1)" }), "INVALID"),
+            (json!({ "id": org, "expectedVersion": 1, "name": "\u{200b}" }), "BLANK"),
+            (json!({ "id": org, "expectedVersion": 1, "name": "a\u{202e}b" }), "INVALID"),
+        ] {
+            let (_, body) = w.app.query_as(Some(&a), update, json!({ "input": input })).await;
+            assert_eq!(codes(&body["data"]["updateOrganisation"]), [code], "{backend:?}: {body}");
+        }
+        // A token without the scope is refused before its input is even looked at.
+        let no_scope = w.token(w.ids.org_a, "fundings:write").await;
+        let (_, body) = w
+            .app
+            .query_as(
+                Some(&no_scope),
+                UPDATE,
+                json!({ "input": { "id": w.id(T::Programme, w.ids.p), "expectedVersion": 1, "name": "" } }),
+            )
+            .await;
+        assert_eq!(error_codes(&body), ["FORBIDDEN"], "{body}");
+        let (status, body) = w.app.post_raw(b"{\"query\":\"{ __typename }\"}".to_vec()).await;
+        assert_eq!(status, 200, "{body}");
+        let (status, body) = w.app.get("/nowhere").await;
+        assert_eq!(status, 404);
+        assert!(body.contains("NOT_FOUND"));
+    }
+}

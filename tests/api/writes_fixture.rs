@@ -126,9 +126,10 @@ impl World {
         let scopes: BTreeSet<Scope> = Scope::parse_list(scopes).expect("scopes");
         self.app
             .with_conn(move |c| {
-                let t =
-                    write_transaction(c, |c| issue(c, &keys, org, &scopes, chrono::Duration::hours(1), Some("test")))
-                        .expect("issue");
+                let t = write_transaction(c, |c| {
+                    issue(c, &keys, org, &scopes, chrono::Duration::hours(1), Some("test"), None)
+                })
+                .expect("issue");
                 (t.token, t.jti)
             })
             .await

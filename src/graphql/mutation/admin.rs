@@ -13,7 +13,7 @@ use crate::write::organisation::{self as org_ops, NewOrganisation, OrganisationC
 use crate::write::Validator;
 
 fn list(v: &mut Validator, field: &str, items: &[String]) -> Vec<String> {
-    items.iter().filter_map(|s| v.optional_text(field, Some(s), 300)).collect()
+    v.text_list(field, items)
 }
 
 /// Input of `updateOrganisation`: fields left out stay as they are; `null` clears a field.
@@ -26,10 +26,8 @@ pub struct UpdateOrganisationInput {
     /// A new name.
     pub name: Option<String>,
     /// A new short name, or null.
-    #[graphql(default)]
     pub short_name: MaybeUndefined<String>,
     /// A new website, or null.
-    #[graphql(default)]
     pub website: MaybeUndefined<String>,
     /// The complete new list of identifiers (e.g. `NL-KVK-12345678`).
     pub identifiers: Option<Vec<String>>,
@@ -159,13 +157,13 @@ impl AdminMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The changes.")] input: UpdateOrganisationInput,
     ) -> async_graphql::Result<OrganisationPayload> {
-        super::actor(ctx)?;
+        super::require(ctx, crate::auth::Scope::OrganisationWrite)?;
         let mut v = Validator::new();
         let id = v.id(&["input", "id"], &input.id, NodeType::Organisation);
         let changes = OrganisationChanges {
             name: input.name.as_deref().map(|n| v.text("name", n, 300)),
             short_name: patch(&input.short_name).map(|s| v.optional_text("shortName", s.as_deref(), 100)),
-            website: patch(&input.website).map(|w| v.optional_text("website", w.as_deref(), 500)),
+            website: patch(&input.website).map(|w| v.url("website", w.as_deref())),
             identifiers: input.identifiers.as_ref().map(|l| list(&mut v, "identifiers", l)),
             aliases: input.aliases.as_ref().map(|l| list(&mut v, "aliases", l)),
             home_region_ids: input.home_region_ids.as_ref().map(|l| ids(&mut v, "homeRegionIds", l, NodeType::Region)),
@@ -184,7 +182,7 @@ impl AdminMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The organisation.")] input: CreateOrganisationInput,
     ) -> async_graphql::Result<OrganisationPayload> {
-        super::actor(ctx)?;
+        super::require(ctx, crate::auth::Scope::Admin)?;
         let mut v = Validator::new();
         let parsed = NewOrganisation {
             slug: v.slug("slug", &input.slug),
@@ -192,7 +190,7 @@ impl AdminMutation {
             short_name: v.optional_text("shortName", input.short_name.as_deref(), 100),
             kind: input.kind,
             school_level: input.school_level,
-            website: v.optional_text("website", input.website.as_deref(), 500),
+            website: v.url("website", input.website.as_deref()),
             identifiers: list(&mut v, "identifiers", &input.identifiers),
             aliases: list(&mut v, "aliases", &input.aliases),
             home_region_ids: ids(&mut v, "homeRegionIds", &input.home_region_ids, NodeType::Region),
@@ -211,7 +209,7 @@ impl AdminMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The region.")] input: CreateRegionInput,
     ) -> async_graphql::Result<RegionPayload> {
-        super::actor(ctx)?;
+        super::require(ctx, crate::auth::Scope::Admin)?;
         let mut v = Validator::new();
         let code = v.text("code", &input.code, 100);
         if !code.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-') {
@@ -239,7 +237,7 @@ impl AdminMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The scheme.")] input: CreateFundingSchemeInput,
     ) -> async_graphql::Result<FundingSchemePayload> {
-        super::actor(ctx)?;
+        super::require(ctx, crate::auth::Scope::Admin)?;
         let mut v = Validator::new();
         let code = v.text("code", &input.code, 100);
         if !code.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_') {
@@ -255,7 +253,7 @@ impl AdminMutation {
                 .as_ref()
                 .map(|o| v.id(&["input", "administratorId"], o, NodeType::Organisation)),
             legal_basis: v.optional_text("legalBasis", input.legal_basis.as_deref(), 500),
-            url: v.optional_text("url", input.url.as_deref(), 500),
+            url: v.url("url", input.url.as_deref()),
             period: input
                 .period
                 .as_ref()
@@ -276,7 +274,7 @@ impl AdminMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The budget line.")] input: AddBudgetLineInput,
     ) -> async_graphql::Result<BudgetLinePayload> {
-        super::actor(ctx)?;
+        super::require(ctx, crate::auth::Scope::Admin)?;
         let mut v = Validator::new();
         let scheme = v.id(&["input", "schemeId"], &input.scheme_id, NodeType::FundingScheme);
         let line = NewBudgetLine {

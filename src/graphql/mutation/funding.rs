@@ -157,31 +157,24 @@ pub struct UpdateFundingInput {
     /// The version you last read.
     pub expected_version: i32,
     /// The programme funded, or null.
-    #[graphql(default)]
     pub programme_id: MaybeUndefined<ID>,
     /// The recipient, or null.
-    #[graphql(default)]
     pub recipient_id: MaybeUndefined<ID>,
     /// The period, or null.
-    #[graphql(default)]
     pub period: MaybeUndefined<PeriodInput>,
     /// The award day (`YYYY-MM-DD`), or null.
-    #[graphql(default)]
     pub award_date: MaybeUndefined<String>,
     /// The amount in euros.
     pub amount_awarded: Option<Decimal>,
     /// Co-financing in euros, or null. The recipient may change this field (and only this one).
-    #[graphql(default)]
     pub co_financing: MaybeUndefined<Decimal>,
     /// How exact the amount is.
     pub qualifier: Option<AmountQualifier>,
     /// What the amount counts.
     pub basis: Option<AmountBasis>,
     /// Where it stands, or null.
-    #[graphql(default)]
     pub status: MaybeUndefined<FundingStatus>,
     /// A remark, or null.
-    #[graphql(default)]
     pub note: MaybeUndefined<String>,
     /// The complete new list of allocations.
     pub allocations: Option<Vec<AllocationInput>>,
@@ -244,7 +237,7 @@ impl FundingMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The funding.")] input: RecordFundingInput,
     ) -> async_graphql::Result<FundingPayload> {
-        super::actor(ctx)?;
+        super::require(ctx, crate::auth::Scope::FundingsWrite)?;
         let parsed = match input.parse() {
             Ok(p) => p,
             Err(e) => return Ok(FundingPayload::refused(validation_errors(e)?)),
@@ -260,7 +253,7 @@ impl FundingMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The changes.")] input: UpdateFundingInput,
     ) -> async_graphql::Result<FundingPayload> {
-        super::actor(ctx)?;
+        super::require(ctx, crate::auth::Scope::FundingsWrite)?;
         let (id, changes) = match input.parse() {
             Ok(p) => p,
             Err(e) => return Ok(FundingPayload::refused(validation_errors(e)?)),
@@ -276,7 +269,7 @@ impl FundingMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to delete.")] input: DeleteFundingInput,
     ) -> async_graphql::Result<DeleteFundingPayload> {
-        super::actor(ctx)?;
+        super::require(ctx, crate::auth::Scope::FundingsWrite)?;
         let mut v = Validator::new();
         let id = v.id(&["input", "id"], &input.id, NodeType::Funding);
         if let Err(e) = v.finish() {

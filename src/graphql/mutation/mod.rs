@@ -54,6 +54,20 @@ pub fn actor(ctx: &Context<'_>) -> async_graphql::Result<Actor> {
     }
 }
 
+/// The caller, who must hold `scope` (admin holds every scope). Checked before the input is
+/// validated, so a caller without the scope learns nothing about the input rules.
+///
+/// # Errors
+/// `UNAUTHENTICATED` without a token, `FORBIDDEN` without the scope.
+pub fn require(ctx: &Context<'_>, scope: crate::auth::Scope) -> async_graphql::Result<Actor> {
+    let actor = actor(ctx)?;
+    if actor.has(scope) {
+        Ok(actor)
+    } else {
+        Err(AppError::Forbidden(format!("not allowed: this needs the scope {}", scope.as_str())).extend())
+    }
+}
+
 /// The signing keys.
 pub(crate) fn keys<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a JwtKeys> {
     ctx.data::<JwtKeys>().map_err(|_| AppError::internal("no signing keys in the schema data").extend())

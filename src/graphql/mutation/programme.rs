@@ -81,7 +81,7 @@ impl CreateProgrammeInput {
             target_groups: self.target_groups.clone(),
             theme: v.optional_text("theme", self.theme.as_deref(), 300),
             period,
-            website: v.optional_text("website", self.website.as_deref(), 500),
+            website: v.url("website", self.website.as_deref()),
             region_ids,
             idempotency_key: v.optional_text("idempotencyKey", self.idempotency_key.as_deref(), 200),
         };
@@ -99,20 +99,16 @@ pub struct UpdateProgrammeInput {
     /// A new name.
     pub name: Option<String>,
     /// A new description, or null to clear it.
-    #[graphql(default)]
     pub description: MaybeUndefined<String>,
     /// A new kind.
     pub kind: Option<ProgrammeKind>,
     /// The new list of target groups.
     pub target_groups: Option<Vec<TargetGroup>>,
     /// A new theme, or null to clear it.
-    #[graphql(default)]
     pub theme: MaybeUndefined<String>,
     /// A new period, or null to clear it.
-    #[graphql(default)]
     pub period: MaybeUndefined<PeriodInput>,
     /// A new website, or null to clear it.
-    #[graphql(default)]
     pub website: MaybeUndefined<String>,
 }
 
@@ -130,7 +126,7 @@ impl UpdateProgrammeInput {
                 Some(p) => v.period("period", p.start.as_deref(), p.end.as_deref()),
                 None => (None, None),
             }),
-            website: patch(&self.website).map(|w| v.optional_text("website", w.as_deref(), 500)),
+            website: patch(&self.website).map(|w| v.url("website", w.as_deref())),
         };
         v.finish().map(|()| (id, changes))
     }
@@ -204,7 +200,7 @@ impl ProgrammeMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The programme.")] input: CreateProgrammeInput,
     ) -> async_graphql::Result<ProgrammePayload> {
-        super::actor(ctx)?;
+        super::require(ctx, crate::auth::Scope::ProgrammesWrite)?;
         let parsed = match input.parse() {
             Ok(p) => p,
             Err(e) => return Ok(ProgrammePayload::refused(validation_errors(e)?)),
@@ -219,7 +215,7 @@ impl ProgrammeMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The changes.")] input: UpdateProgrammeInput,
     ) -> async_graphql::Result<ProgrammePayload> {
-        super::actor(ctx)?;
+        super::require(ctx, crate::auth::Scope::ProgrammesWrite)?;
         let (id, changes) = match input.parse() {
             Ok(p) => p,
             Err(e) => return Ok(ProgrammePayload::refused(validation_errors(e)?)),
@@ -236,7 +232,7 @@ impl ProgrammeMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to delete.")] input: DeleteProgrammeInput,
     ) -> async_graphql::Result<DeleteProgrammePayload> {
-        super::actor(ctx)?;
+        super::require(ctx, crate::auth::Scope::ProgrammesWrite)?;
         let mut v = Validator::new();
         let id = v.id(&["input", "id"], &input.id, NodeType::Programme);
         if let Err(e) = v.finish() {
@@ -255,7 +251,7 @@ impl ProgrammeMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "Who, in which role.")] input: AddProgrammeParticipantInput,
     ) -> async_graphql::Result<ParticipationPayload> {
-        super::actor(ctx)?;
+        super::require(ctx, crate::auth::Scope::ProgrammesWrite)?;
         let mut v = Validator::new();
         let programme = v.id(&["input", "programmeId"], &input.programme_id, NodeType::Programme);
         let organisation = v.id(&["input", "organisationId"], &input.organisation_id, NodeType::Organisation);
@@ -274,7 +270,7 @@ impl ProgrammeMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The proposal.")] input: AcceptParticipationInput,
     ) -> async_graphql::Result<ParticipationPayload> {
-        super::actor(ctx)?;
+        super::require(ctx, crate::auth::Scope::ProgrammesWrite)?;
         let mut v = Validator::new();
         let id = v.id(&["input", "participationId"], &input.participation_id, NodeType::Participation);
         if let Err(e) = v.finish() {
@@ -291,7 +287,7 @@ impl ProgrammeMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The new regions.")] input: SetProgrammeRegionsInput,
     ) -> async_graphql::Result<ProgrammePayload> {
-        super::actor(ctx)?;
+        super::require(ctx, crate::auth::Scope::ProgrammesWrite)?;
         let mut v = Validator::new();
         let programme = v.id(&["input", "programmeId"], &input.programme_id, NodeType::Programme);
         let regions = ids(&mut v, "regionIds", &input.region_ids, NodeType::Region);

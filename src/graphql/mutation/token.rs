@@ -85,7 +85,7 @@ impl TokenMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "For whom, with what scopes.")] input: IssueTokenInput,
     ) -> async_graphql::Result<TokenPayload> {
-        super::actor(ctx)?;
+        super::require(ctx, crate::auth::Scope::Admin)?;
         let keys = keys(ctx)?.clone();
         let mut v = Validator::new();
         let org = v.id(&["input", "organisationId"], &input.organisation_id, NodeType::Organisation);
@@ -118,7 +118,7 @@ impl TokenMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "Which token.")] input: RevokeTokenInput,
     ) -> async_graphql::Result<RevokeTokenPayload> {
-        super::actor(ctx)?;
+        super::require(ctx, crate::auth::Scope::Admin)?;
         let jti = input.jti.trim().to_owned();
         let outcome = run_write(ctx, move |c, a| ops::revoke_token(c, a, &jti)).await?;
         Ok(match outcome {
@@ -135,7 +135,7 @@ impl TokenMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "Scopes and lifetime.")] input: CreateSessionTokenInput,
     ) -> async_graphql::Result<TokenPayload> {
-        super::actor(ctx)?;
+        super::require(ctx, crate::auth::Scope::TokensWrite)?;
         let keys = keys(ctx)?.clone();
         let scopes: Option<BTreeSet<Scope>> = input.scopes.map(|s| s.into_iter().collect());
         let ttl = input.ttl_seconds;
