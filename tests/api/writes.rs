@@ -345,3 +345,40 @@ async fn amounts_links_and_texts_are_checked_before_anything_is_written() {
         assert!(body.contains("NOT_FOUND"));
     }
 }
+
+#[actix_web::test]
+async fn a_programme_deleted_through_the_api_is_not_recreated_by_a_newer_data_set() {
+    for backend in backends() {
+        let w = World::new(backend).await;
+        let a = w.token(w.ids.org_a, ALL_PARTNER_SCOPES).await;
+        let delete = "mutation($input: DeleteProgrammeInput!) { deleteProgramme(input: $input) { deletedProgrammeId userErrors { code } } }";
+        let (_, body) = w
+            .app
+            .query_as(
+                Some(&a),
+                delete,
+                json!({ "input": { "id": w.id(T::Programme, w.ids.p_empty), "expectedVersion": 1 } }),
+            )
+            .await;
+        assert!(body["data"]["deleteProgramme"]["deletedProgrammeId"].is_string(), "{backend:?}: {body}");
+        let report = w
+            .app
+            .with_conn(|c| {
+                let mut v2 = crate::writes_fixture::world();
+                v2.data_version = 2;
+                v2.programmes[0].description = Some("Nieuwe beschrijving".into());
+                techniekpact_api::data::load(c, &v2, false).expect("v2 loads")
+            })
+            .await;
+        assert!(
+            report.kept_api_changes.iter().any(|k| k.contains("p-empty") && k.contains("deleted")),
+            "{backend:?}: {report:?}"
+        );
+        let d = w
+            .app
+            .data("{ programme(slug: \"p-empty\") { id } p: programme(slug: \"p\") { description } }", json!({}))
+            .await;
+        assert_eq!(d["programme"], Value::Null, "{backend:?}");
+        assert_eq!(d["p"]["description"], "Nieuwe beschrijving");
+    }
+}

@@ -30,7 +30,7 @@ impl Loader<'_> {
                 pact_goal::updated_at.eq(t),
             );
             let id = match plan {
-                Plan::Keep(_) => continue,
+                Plan::Keep(_) | Plan::Skip => continue,
                 Plan::Insert => diesel::insert_into(pact_goal::table)
                     .values((values, pact_goal::created_at.eq(t)))
                     .returning(pact_goal::id)
@@ -101,7 +101,7 @@ impl Loader<'_> {
                 observation::updated_at.eq(t),
             );
             let id = match plan {
-                Plan::Keep(_) => continue,
+                Plan::Keep(_) | Plan::Skip => continue,
                 Plan::Insert => diesel::insert_into(observation::table)
                     .values((values, observation::created_at.eq(t)))
                     .returning(observation::id)

@@ -141,6 +141,8 @@ enum Plan {
     Insert,
     Update(i64),
     Keep(i64),
+    /// Deleted through the API: leave it deleted.
+    Skip,
 }
 
 struct Loader<'c> {
@@ -196,7 +198,13 @@ impl Loader<'_> {
                     .push(format!("{kind} {key}: created through the API before the data set had it"));
                 Plan::Keep(id)
             }
-            (Some(_), None) => Plan::Insert,
+            (Some(_), None) => {
+                // Loaded once, then deleted through the API: a deletion is a change too.
+                self.report
+                    .kept_api_changes
+                    .push(format!("{kind} {key}: deleted through the API since it was loaded; not re-created"));
+                Plan::Skip
+            }
             (Some((_, h, _)), Some((id, _))) if h == hash => {
                 self.report.unchanged += 1;
                 Plan::Keep(id)

@@ -52,6 +52,7 @@ impl Loader<'_> {
                 ),
             );
             let id = match plan {
+                Plan::Skip => continue,
                 Plan::Keep(id) => {
                     self.ids.schemes.insert(s.code.clone(), id);
                     continue;
@@ -148,7 +149,7 @@ impl Loader<'_> {
                 ),
             );
             let id = match plan {
-                Plan::Keep(_) => continue,
+                Plan::Keep(_) | Plan::Skip => continue,
                 Plan::Insert => diesel::insert_into(funding::table)
                     .values((values, funding::created_at.eq(t)))
                     .returning(funding::id)

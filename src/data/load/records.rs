@@ -37,6 +37,7 @@ impl Loader<'_> {
                 region::updated_at.eq(t),
             );
             let id = match plan {
+                Plan::Skip => continue,
                 Plan::Keep(id) => {
                     self.ids.regions.insert(key, id);
                     continue;
@@ -107,6 +108,7 @@ impl Loader<'_> {
                 organisation::updated_at.eq(t),
             );
             let id = match plan {
+                Plan::Skip => continue,
                 Plan::Keep(id) => {
                     self.ids.organisations.insert(o.slug.clone(), id);
                     continue;
@@ -179,6 +181,7 @@ impl Loader<'_> {
                 ),
             );
             let id = match plan {
+                Plan::Skip => continue,
                 Plan::Keep(id) => {
                     self.ids.programmes.insert(p.slug.clone(), id);
                     continue;
