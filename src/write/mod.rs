@@ -98,6 +98,18 @@ fn changed_fields(before: &Value, after: &Value) -> (Value, Value) {
     }
 }
 
+/// True when two snapshots differ at most in `version`: the update changed nothing.
+pub fn same_but_version(before: &Value, after: &Value) -> bool {
+    let strip = |v: &Value| {
+        let mut v = v.clone();
+        if let Value::Object(m) = &mut v {
+            m.remove("version");
+        }
+        v
+    };
+    strip(before) == strip(after)
+}
+
 /// Records that a partner submitted a record (its source), linked to the audit event.
 ///
 /// # Errors

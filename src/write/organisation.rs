@@ -1,9 +1,12 @@
 //! Organisation writes: a partner changes its own profile; the pact secretariat creates organisations.
 
+use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use serde_json::{json, Value};
 
-use super::{audit, check_idempotency, check_version, partner_source, remember, updated_one, Idempotency};
+use super::{
+    audit, check_idempotency, check_version, partner_source, remember, same_but_version, updated_one, Idempotency,
+};
 use crate::auth::{policy, Actor};
 use crate::check_refs;
 use crate::db::models::OrganisationRow;
@@ -105,6 +108,8 @@ pub fn update(
         check_refs!(conn, region, regions, ["input", "homeRegionIds"], "region");
     }
     let before = snapshot(conn, &row)?;
+    let original = row.clone();
+    conn.batch_execute("SAVEPOINT unchanged_check")?;
     let name = changes.name.clone().unwrap_or_else(|| row.name.clone());
     let short = changes.short_name.clone().unwrap_or(row.short_name.clone());
     let aliases = changes.aliases.clone().unwrap_or_else(|| crate::graphql::types::common::json_strings(&row.aliases));
@@ -130,6 +135,12 @@ pub fn update(
     }
     let row = find(conn, id)?;
     let after = snapshot(conn, &row)?;
+    if same_but_version(&before, &after) {
+        // Nothing changed: undo the version bump, write no audit event.
+        conn.batch_execute("ROLLBACK TO SAVEPOINT unchanged_check; RELEASE SAVEPOINT unchanged_check")?;
+        return Ok(original);
+    }
+    conn.batch_execute("RELEASE SAVEPOINT unchanged_check")?;
     audit(conn, actor, "updateOrganisation", "organisation", id, Some(id), &before, &after)?;
     Ok(row)
 }

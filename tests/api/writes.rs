@@ -382,3 +382,33 @@ async fn a_programme_deleted_through_the_api_is_not_recreated_by_a_newer_data_se
         assert_eq!(d["p"]["description"], "Nieuwe beschrijving");
     }
 }
+
+#[actix_web::test]
+async fn an_update_that_changes_nothing_keeps_the_version_and_writes_no_event() {
+    for backend in backends() {
+        let w = World::new(backend).await;
+        let a = w.token(w.ids.org_a, ALL_PARTNER_SCOPES).await;
+        let same =
+            json!({ "input": { "id": w.id(T::Programme, w.ids.p), "expectedVersion": 1, "name": "Programma P" } });
+        let (_, body) = w.app.query_as(Some(&a), UPDATE, same).await;
+        assert_eq!(
+            body["data"]["updateProgramme"]["programme"],
+            json!({ "name": "Programma P", "version": 1 }),
+            "{backend:?}: {body}"
+        );
+        let admin = w.token(w.ids.secretariat, "admin").await;
+        let (_, events) = w
+            .app
+            .query_as(
+                Some(&admin),
+                "{ auditEvents(filter: { mutation: \"updateProgramme\" }) { nodes { mutation } } }",
+                json!({}),
+            )
+            .await;
+        assert_eq!(events["data"]["auditEvents"]["nodes"], json!([]), "{events}");
+        let changed =
+            json!({ "input": { "id": w.id(T::Programme, w.ids.p), "expectedVersion": 1, "name": "Programma P2" } });
+        let (_, body) = w.app.query_as(Some(&a), UPDATE, changed).await;
+        assert_eq!(body["data"]["updateProgramme"]["programme"]["version"], 2, "{body}");
+    }
+}
