@@ -1,4 +1,4 @@
-//! Programme writes: create, update, delete, participants, regions.
+//! Programme writes: create, update, delete. Participants and regions: `participants`.
 
 use chrono::NaiveDate;
 use diesel::connection::SimpleConnection;
@@ -11,7 +11,7 @@ use super::{
 };
 use crate::auth::{policy, Actor};
 use crate::check_refs;
-use crate::db::models::{ParticipationRow, ProgrammeRow};
+use crate::db::models::ProgrammeRow;
 use crate::db::schema::*;
 use crate::db::{now, DbConn};
 use crate::error::{AppError, UserErrorCode};
@@ -60,7 +60,7 @@ pub fn find(conn: &mut DbConn, id: i64, field: &[&str]) -> Result<ProgrammeRow, 
         .ok_or_else(|| AppError::invalid(field, UserErrorCode::NotFound, "no such programme"))
 }
 
-fn snapshot(conn: &mut DbConn, p: &ProgrammeRow) -> Result<Value, AppError> {
+pub(super) fn snapshot(conn: &mut DbConn, p: &ProgrammeRow) -> Result<Value, AppError> {
     let groups: Vec<String> = programme_target_group::table
         .filter(programme_target_group::programme_id.eq(p.id))
         .order(programme_target_group::target_group.asc())
@@ -143,7 +143,7 @@ fn replace_target_groups(conn: &mut DbConn, id: i64, groups: &[TargetGroup]) -> 
     Ok(())
 }
 
-fn replace_regions(conn: &mut DbConn, id: i64, regions: &[i64]) -> Result<(), AppError> {
+pub(super) fn replace_regions(conn: &mut DbConn, id: i64, regions: &[i64]) -> Result<(), AppError> {
     diesel::delete(programme_region::table.filter(programme_region::programme_id.eq(id))).execute(conn)?;
     let t = now();
     let mut seen = Vec::new();
@@ -165,7 +165,7 @@ fn replace_regions(conn: &mut DbConn, id: i64, regions: &[i64]) -> Result<(), Ap
 }
 
 /// Raises a programme's version (participants or regions changed), checking `expected`.
-fn bump(conn: &mut DbConn, id: i64, expected: i32) -> Result<(), AppError> {
+pub(super) fn bump(conn: &mut DbConn, id: i64, expected: i32) -> Result<(), AppError> {
     let rows = diesel::update(programme::table.filter(programme::id.eq(id)).filter(programme::version.eq(expected)))
         .set((programme::version.eq(expected + 1), programme::updated_at.eq(now())))
         .execute(conn)?;
@@ -350,130 +350,5 @@ pub fn delete(conn: &mut DbConn, actor: &Actor, id: i64, expected: i32) -> Resul
         .execute(conn)?;
     updated_one(rows, "the programme")?;
     audit(conn, actor, "deleteProgramme", "programme", id, row.owner_id, &before, &Value::Null)?;
-    Ok(row)
-}
-
-/// Adds a participant. The caller's own organisation is added as accepted; any other as
-/// proposed, visible only to the owner, that organisation and admins until it accepts.
-///
-/// # Errors
-/// `FORBIDDEN`, `CONFLICT`, user errors for an unknown organisation or a duplicate.
-pub fn add_participant(
-    conn: &mut DbConn,
-    actor: &Actor,
-    programme_id: i64,
-    expected: i32,
-    organisation_id: i64,
-    role: ParticipationRole,
-) -> Result<ParticipationRow, AppError> {
-    let row = find(conn, programme_id, &["input", "programmeId"])?;
-    policy::change_programme(actor, &row)?;
-    check_version(row.version, expected, "the programme")?;
-    check_refs!(conn, organisation, &[organisation_id], ["input", "organisationId"], "organisation");
-    let exists: i64 = participation::table
-        .filter(participation::programme_id.eq(programme_id))
-        .filter(participation::organisation_id.eq(organisation_id))
-        .filter(participation::role.eq(role.as_str()))
-        .count()
-        .get_result(conn)?;
-    if exists > 0 {
-        return Err(AppError::invalid(
-            &["input", "organisationId"],
-            UserErrorCode::Duplicate,
-            "this organisation already has this role",
-        ));
-    }
-    let before = snapshot(conn, &row)?;
-    let status = if organisation_id == actor.organisation_id { "ACCEPTED" } else { "PROPOSED" };
-    let t = now();
-    let id: i64 = diesel::insert_into(participation::table)
-        .values((
-            participation::programme_id.eq(programme_id),
-            participation::organisation_id.eq(organisation_id),
-            participation::role.eq(role.as_str()),
-            participation::status.eq(status),
-            participation::created_at.eq(t),
-            participation::updated_at.eq(t),
-        ))
-        .returning(participation::id)
-        .get_result(conn)?;
-    bump(conn, programme_id, expected)?;
-    let updated = find(conn, programme_id, &["input"])?;
-    let mut after = snapshot(conn, &updated)?;
-    if status == "PROPOSED" {
-        // Visible only to the owner (who caused it) and admins, like the proposal itself.
-        after["proposedParticipant"] =
-            json!({ "organisationId": encode_id(NodeType::Organisation, organisation_id).0, "role": role.as_str() });
-    }
-    let event =
-        audit(conn, actor, "addProgrammeParticipant", "programme", programme_id, row.owner_id, &before, &after)?;
-    partner_source(conn, "participation", id, actor, event)?;
-    Ok(participation::table.find(id).select(ParticipationRow::as_select()).first(conn)?)
-}
-
-/// Accepts a proposed participation (by the proposed organisation or an admin).
-///
-/// # Errors
-/// `FORBIDDEN`, `CONFLICT` (stale participation version), user errors when not found or not proposed.
-pub fn accept_participation(
-    conn: &mut DbConn,
-    actor: &Actor,
-    id: i64,
-    expected: i32,
-) -> Result<ParticipationRow, AppError> {
-    let part: ParticipationRow =
-        participation::table.find(id).select(ParticipationRow::as_select()).first(conn).optional()?.ok_or_else(
-            || AppError::invalid(&["input", "participationId"], UserErrorCode::NotFound, "no such participation"),
-        )?;
-    policy::accept_participation(actor, &part)?;
-    let version: i32 = participation::table.find(id).select(participation::version).first(conn)?;
-    check_version(version, expected, "the participation")?;
-    if part.status != "PROPOSED" {
-        return Err(AppError::invalid(
-            &["input", "participationId"],
-            UserErrorCode::Invalid,
-            "this participation is already accepted",
-        ));
-    }
-    let programme = find(conn, part.programme_id, &["input"])?;
-    let before = snapshot(conn, &programme)?;
-    let rows = diesel::update(
-        participation::table.filter(participation::id.eq(id)).filter(participation::version.eq(expected)),
-    )
-    .set((
-        participation::status.eq("ACCEPTED"),
-        participation::version.eq(expected + 1),
-        participation::updated_at.eq(now()),
-    ))
-    .execute(conn)?;
-    updated_one(rows, "the participation")?;
-    bump(conn, programme.id, programme.version)?;
-    let updated = find(conn, programme.id, &["input"])?;
-    let after = snapshot(conn, &updated)?;
-    audit(conn, actor, "acceptParticipation", "programme", programme.id, programme.owner_id, &before, &after)?;
-    Ok(participation::table.find(id).select(ParticipationRow::as_select()).first(conn)?)
-}
-
-/// Replaces the regions a programme names.
-///
-/// # Errors
-/// `FORBIDDEN`, `CONFLICT`, user errors for unknown regions.
-pub fn set_regions(
-    conn: &mut DbConn,
-    actor: &Actor,
-    programme_id: i64,
-    expected: i32,
-    region_ids: &[i64],
-) -> Result<ProgrammeRow, AppError> {
-    let row = find(conn, programme_id, &["input", "programmeId"])?;
-    policy::change_programme(actor, &row)?;
-    check_version(row.version, expected, "the programme")?;
-    check_refs!(conn, region, region_ids, ["input", "regionIds"], "region");
-    let before = snapshot(conn, &row)?;
-    replace_regions(conn, programme_id, region_ids)?;
-    bump(conn, programme_id, expected)?;
-    let row = find(conn, programme_id, &["input"])?;
-    let after = snapshot(conn, &row)?;
-    audit(conn, actor, "setProgrammeRegions", "programme", programme_id, row.owner_id, &before, &after)?;
     Ok(row)
 }

@@ -6,6 +6,7 @@ use super::{payload, run_write, validation_errors};
 use crate::graphql::types::{Participation, Programme};
 use crate::ids::{encode_id, NodeType};
 use crate::vocab::{ParticipationRole, ProgrammeKind, TargetGroup};
+use crate::write::participants;
 use crate::write::programme::{self as ops, NewProgramme, ProgrammeChanges};
 use crate::write::Validator;
 
@@ -260,7 +261,8 @@ impl ProgrammeMutation {
         }
         let (expected, role) = (input.expected_version, input.role);
         let outcome =
-            run_write(ctx, move |c, a| ops::add_participant(c, a, programme, expected, organisation, role)).await?;
+            run_write(ctx, move |c, a| participants::add_participant(c, a, programme, expected, organisation, role))
+                .await?;
         Ok(ParticipationPayload::from_outcome(outcome, Participation))
     }
 
@@ -277,7 +279,7 @@ impl ProgrammeMutation {
             return Ok(ParticipationPayload::refused(validation_errors(e)?));
         }
         let expected = input.expected_version;
-        let outcome = run_write(ctx, move |c, a| ops::accept_participation(c, a, id, expected)).await?;
+        let outcome = run_write(ctx, move |c, a| participants::accept_participation(c, a, id, expected)).await?;
         Ok(ParticipationPayload::from_outcome(outcome, Participation))
     }
 
@@ -295,7 +297,8 @@ impl ProgrammeMutation {
             return Ok(ProgrammePayload::refused(validation_errors(e)?));
         }
         let expected = input.expected_version;
-        let outcome = run_write(ctx, move |c, a| ops::set_regions(c, a, programme, expected, &regions)).await?;
+        let outcome =
+            run_write(ctx, move |c, a| participants::set_regions(c, a, programme, expected, &regions)).await?;
         Ok(ProgrammePayload::from_outcome(outcome, Programme))
     }
 }
