@@ -2,14 +2,14 @@
 //! without a scheme, the named funder); the recipient may change only the co-financing figure.
 
 use chrono::NaiveDate;
-use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use rand_core::RngCore;
 use serde_json::{json, Value};
 
 use super::validate::ParsedPeriod;
 use super::{
-    audit, check_idempotency, check_version, partner_source, remember, same_but_version, updated_one, Idempotency,
+    audit, begin_update, check_idempotency, check_version, end_update, partner_source, remember, updated_one,
+    Idempotency,
 };
 use crate::auth::{policy, Actor};
 use crate::check_refs;
@@ -272,7 +272,7 @@ pub fn update(
     )?;
     let before = snapshot(conn, &row)?;
     let original = row.clone();
-    conn.batch_execute("SAVEPOINT unchanged_check")?;
+    begin_update(conn)?;
     let (p0, p1) = match changes.period {
         Some(p) => p,
         None => (
@@ -309,12 +309,10 @@ pub fn update(
     }
     let row = find(conn, id)?;
     let after = snapshot(conn, &row)?;
-    if same_but_version(&before, &after) {
-        // Nothing changed: undo the version bump, write no audit event.
-        conn.batch_execute("ROLLBACK TO SAVEPOINT unchanged_check; RELEASE SAVEPOINT unchanged_check")?;
+    if end_update(conn, &before, &after)? {
+        // Nothing changed: the version bump is undone and no audit event is written.
         return Ok(original);
     }
-    conn.batch_execute("RELEASE SAVEPOINT unchanged_check")?;
     audit(conn, actor, "updateFunding", "funding", id, owner_of(scheme_row.as_ref(), row.funder_id), &before, &after)?;
     Ok(row)
 }

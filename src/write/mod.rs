@@ -13,6 +13,7 @@ mod validate;
 pub use validate::Validator;
 
 use chrono::{Duration, Utc};
+use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use serde_json::{Map, Value};
 
@@ -99,8 +100,32 @@ fn changed_fields(before: &Value, after: &Value) -> (Value, Value) {
     }
 }
 
+/// Starts an update that may turn out to change nothing (see [`end_update`]).
+///
+/// # Errors
+/// A database error.
+pub fn begin_update(conn: &mut DbConn) -> Result<(), AppError> {
+    Ok(conn.batch_execute("SAVEPOINT unchanged_check")?)
+}
+
+/// Ends an update begun with [`begin_update`]. When the snapshots differ at most in `version`,
+/// the update is undone (no version bump, no audit event) and this returns `true`.
+///
+/// # Errors
+/// A database error.
+pub fn end_update(conn: &mut DbConn, before: &Value, after: &Value) -> Result<bool, AppError> {
+    let unchanged = same_but_version(before, after);
+    let sql = if unchanged {
+        "ROLLBACK TO SAVEPOINT unchanged_check; RELEASE SAVEPOINT unchanged_check"
+    } else {
+        "RELEASE SAVEPOINT unchanged_check"
+    };
+    conn.batch_execute(sql)?;
+    Ok(unchanged)
+}
+
 /// True when two snapshots differ at most in `version`: the update changed nothing.
-pub fn same_but_version(before: &Value, after: &Value) -> bool {
+fn same_but_version(before: &Value, after: &Value) -> bool {
     let strip = |v: &Value| {
         let mut v = v.clone();
         if let Value::Object(m) = &mut v {

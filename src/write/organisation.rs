@@ -1,11 +1,11 @@
 //! Organisation writes: a partner changes its own profile; the pact secretariat creates organisations.
 
-use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use serde_json::{json, Value};
 
 use super::{
-    audit, check_idempotency, check_version, partner_source, remember, same_but_version, updated_one, Idempotency,
+    audit, begin_update, check_idempotency, check_version, end_update, partner_source, remember, updated_one,
+    Idempotency,
 };
 use crate::auth::{policy, Actor};
 use crate::check_refs;
@@ -109,7 +109,7 @@ pub fn update(
     }
     let before = snapshot(conn, &row)?;
     let original = row.clone();
-    conn.batch_execute("SAVEPOINT unchanged_check")?;
+    begin_update(conn)?;
     let name = changes.name.clone().unwrap_or_else(|| row.name.clone());
     let short = changes.short_name.clone().unwrap_or(row.short_name.clone());
     let aliases = changes.aliases.clone().unwrap_or_else(|| crate::graphql::types::common::json_strings(&row.aliases));
@@ -135,12 +135,10 @@ pub fn update(
     }
     let row = find(conn, id)?;
     let after = snapshot(conn, &row)?;
-    if same_but_version(&before, &after) {
-        // Nothing changed: undo the version bump, write no audit event.
-        conn.batch_execute("ROLLBACK TO SAVEPOINT unchanged_check; RELEASE SAVEPOINT unchanged_check")?;
+    if end_update(conn, &before, &after)? {
+        // Nothing changed: the version bump is undone and no audit event is written.
         return Ok(original);
     }
-    conn.batch_execute("RELEASE SAVEPOINT unchanged_check")?;
     audit(conn, actor, "updateOrganisation", "organisation", id, Some(id), &before, &after)?;
     Ok(row)
 }

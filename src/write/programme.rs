@@ -1,13 +1,13 @@
 //! Programme writes: create, update, delete. Participants and regions: `participants`.
 
 use chrono::NaiveDate;
-use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use serde_json::{json, Value};
 
 use super::validate::ParsedPeriod;
 use super::{
-    audit, check_idempotency, check_version, partner_source, remember, same_but_version, updated_one, Idempotency,
+    audit, begin_update, check_idempotency, check_version, end_update, partner_source, remember, updated_one,
+    Idempotency,
 };
 use crate::auth::{policy, Actor};
 use crate::check_refs;
@@ -259,7 +259,7 @@ pub fn update(
     check_version(row.version, expected, "the programme")?;
     let before = snapshot(conn, &row)?;
     let original = row.clone();
-    conn.batch_execute("SAVEPOINT unchanged_check")?;
+    begin_update(conn)?;
     let name = changes.name.clone().unwrap_or_else(|| row.name.clone());
     let aliases = json_strings(&row.aliases);
     let names = std::iter::once(name.as_str()).chain(aliases.iter().map(String::as_str));
@@ -294,12 +294,10 @@ pub fn update(
     }
     let row = find(conn, id, &["input", "id"])?;
     let after = snapshot(conn, &row)?;
-    if same_but_version(&before, &after) {
-        // Nothing changed: undo the version bump, write no audit event.
-        conn.batch_execute("ROLLBACK TO SAVEPOINT unchanged_check; RELEASE SAVEPOINT unchanged_check")?;
+    if end_update(conn, &before, &after)? {
+        // Nothing changed: the version bump is undone and no audit event is written.
         return Ok(original);
     }
-    conn.batch_execute("RELEASE SAVEPOINT unchanged_check")?;
     audit(conn, actor, "updateProgramme", "programme", id, row.owner_id, &before, &after)?;
     Ok(row)
 }
