@@ -96,6 +96,7 @@ impl Instrumentation for CountingInstrumentation {
 pub struct ConnectionManager {
     target: DbTarget,
     counter: QueryCounter,
+    busy_timeout_ms: u64,
 }
 
 impl r2d2::ManageConnection for ConnectionManager {
@@ -107,10 +108,11 @@ impl r2d2::ManageConnection for ConnectionManager {
             DbTarget::Postgres(url) => DbConn::Pg(PgConnection::establish(url)?),
             DbTarget::Sqlite(path) => {
                 let mut conn = SqliteConnection::establish(path)?;
-                conn.batch_execute(
-                    "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
+                conn.batch_execute(&format!(
+                    "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {}; \
                      PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
-                )
+                    self.busy_timeout_ms
+                ))
                 .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
                 DbConn::Sqlite(conn)
             }
@@ -138,12 +140,23 @@ impl r2d2::ManageConnection for ConnectionManager {
     }
 }
 
+/// How long a request waits for a pooled connection (and SQLite for its write lock) before it is
+/// told `SERVICE_UNAVAILABLE`.
+pub const DEFAULT_WAIT: Duration = Duration::from_secs(2);
+
+/// How many pooled connections one request may use at once, unless configured.
+pub const DEFAULT_PER_REQUEST: u32 = 2;
+
 /// The connection pool and what is known about it. Cheap to clone.
 #[derive(Clone)]
 pub struct Database {
     pool: r2d2::Pool<ConnectionManager>,
     target: DbTarget,
     counter: QueryCounter,
+    /// How many pooled connections one request may use at once (see [`Database::for_request`]).
+    per_request: u32,
+    /// A request's own share of the pool: at most this many of its statements run at once.
+    permits: Option<Arc<tokio::sync::Semaphore>>,
 }
 
 impl Database {
@@ -152,9 +165,19 @@ impl Database {
     /// # Errors
     /// The URL is not understood, or the first connection fails (the driver's own message).
     pub fn connect(url: &str, max_connections: u32) -> anyhow::Result<Self> {
+        Self::connect_with(url, max_connections, DEFAULT_WAIT)
+    }
+
+    /// Opens a pool of at most `max_connections`; a checkout (and an SQLite write lock) waits at
+    /// most `wait` before failing with [`AppError::Unavailable`].
+    ///
+    /// # Errors
+    /// The URL is not understood, or the first connection fails (the driver's own message).
+    pub fn connect_with(url: &str, max_connections: u32, wait: Duration) -> anyhow::Result<Self> {
         let target = DbTarget::parse(url).map_err(anyhow::Error::msg)?;
         let counter = QueryCounter::default();
-        let manager = ConnectionManager { target: target.clone(), counter: counter.clone() };
+        let busy_timeout_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX).max(1);
+        let manager = ConnectionManager { target: target.clone(), counter: counter.clone(), busy_timeout_ms };
         // One direct attempt first, so a wrong URL fails at once with the driver's own message
         // instead of after the pool's retries.
         r2d2::ManageConnection::connect(&manager).map_err(|e| match &target {
@@ -166,12 +189,27 @@ impl Database {
         // SQLite allows one writer at a time; more connections only help readers.
         let pool = r2d2::Pool::builder()
             .max_size(max_connections.max(1))
-            .connection_timeout(Duration::from_secs(10))
+            .connection_timeout(wait.max(Duration::from_millis(1)))
             // No `SELECT 1` before every checkout: a dead connection fails its query and is replaced.
             .test_on_check_out(false)
             .build(manager)
             .map_err(|e| anyhow::anyhow!("cannot open the database: {e}"))?;
-        Ok(Self { pool, target, counter })
+        Ok(Self { pool, target, counter, per_request: DEFAULT_PER_REQUEST, permits: None })
+    }
+
+    /// Sets how many pooled connections one request may use at once (at least 1).
+    #[must_use]
+    pub fn with_per_request(mut self, connections: u32) -> Self {
+        self.per_request = connections.max(1);
+        self
+    }
+
+    /// This pool as one request sees it: at most [`with_per_request`](Self::with_per_request) of
+    /// its database calls run at once, so one request's many root fields or loaders cannot take
+    /// every pooled connection.
+    pub fn for_request(&self) -> Self {
+        let permits = usize::try_from(self.per_request).unwrap_or(1);
+        Self { permits: Some(Arc::new(tokio::sync::Semaphore::new(permits))), ..self.clone() }
     }
 
     /// Which backend this pool talks to.
@@ -187,9 +225,9 @@ impl Database {
     /// Takes a connection from the pool, blocking (for the CLI and for code already off the executor).
     ///
     /// # Errors
-    /// [`AppError::Internal`] when no connection can be had.
+    /// [`AppError::Unavailable`] when no connection can be had within the pool's wait.
     pub fn get(&self) -> Result<r2d2::PooledConnection<ConnectionManager>, AppError> {
-        self.pool.get().map_err(|e| AppError::internal(format!("database pool: {e}")))
+        self.pool.get().map_err(|e| AppError::Unavailable(format!("database pool: {e}")))
     }
 
     /// Runs `f` with a pooled connection on the blocking thread pool, keeping the current tracing
@@ -204,7 +242,15 @@ impl Database {
     {
         let db = self.clone();
         let span = tracing::Span::current();
+        let permit = match &self.permits {
+            Some(permits) => Some(
+                permits.clone().acquire_owned().await.map_err(|_| AppError::internal("request permits closed"))?,
+            ),
+            None => None,
+        };
         tokio::task::spawn_blocking(move || {
+            // Held until the statement is done, even when the request is dropped meanwhile.
+            let _permit = permit;
             let _entered = span.enter();
             let mut conn = db.get()?;
             f(&mut conn)

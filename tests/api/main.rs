@@ -1,6 +1,7 @@
 //! Black-box tests through HTTP, each on a fresh database, on SQLite and (with TEST_DATABASE_URL)
 //! PostgreSQL.
 
+mod abuse;
 mod access_matrix;
 mod answers;
 mod batching;

@@ -63,6 +63,10 @@ fn allocations(v: &mut Validator, list: &[AllocationInput]) -> Vec<Allocation> {
 
 fn award_date(v: &mut Validator, text: &str) -> Option<chrono::NaiveDate> {
     match parse_partial_date(text, Bound::Start) {
+        Ok((d, crate::period::DatePrecision::Day)) if !crate::period::in_range(d) => {
+            v.push(&["input", "awardDate"], UserErrorCode::OutOfRange, "years run from 1900 to 2100");
+            None
+        }
         Ok((d, crate::period::DatePrecision::Day)) => Some(d),
         _ => {
             v.push(&["input", "awardDate"], UserErrorCode::Invalid, "awardDate is a day: YYYY-MM-DD");
