@@ -77,6 +77,9 @@ impl From<diesel::result::Error> for AppError {
                 tracing::debug!(db.constraint = info.constraint_name().unwrap_or(""), "unique key taken");
                 Self::Duplicate("a record with this key already exists".into())
             }
+            Error::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
+                Self::Unavailable(format!("database connection closed: {}", info.message()))
+            }
             // SQLite's write lock did not come free within the busy timeout.
             Error::DatabaseError(_, info)
                 if info.message().contains("database is locked") || info.message().contains("database is busy") =>

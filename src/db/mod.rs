@@ -4,11 +4,10 @@
 pub mod models;
 pub mod schema;
 
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use diesel::connection::{Instrumentation, InstrumentationEvent, SimpleConnection};
+use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::{PgConnection, SqliteConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
@@ -69,76 +68,9 @@ fn scheme_of(url: &str) -> &str {
     url.split_once(':').map_or("", |(scheme, _)| scheme)
 }
 
-/// Counts SQL statements sent by every pooled connection (for tests and `/metrics`-style logs).
-#[derive(Clone, Default, Debug)]
-pub struct QueryCounter(Arc<AtomicU64>);
+mod pool;
 
-impl QueryCounter {
-    /// Statements started since the pool was built.
-    pub fn get(&self) -> u64 {
-        self.0.load(Ordering::Relaxed)
-    }
-}
-
-struct CountingInstrumentation(QueryCounter);
-
-impl Instrumentation for CountingInstrumentation {
-    fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
-        if let InstrumentationEvent::StartQuery { query, .. } = event {
-            self.0 .0.fetch_add(1, Ordering::Relaxed);
-            tracing::trace!(db.statement = %query, "sql statement");
-        }
-    }
-}
-
-/// Opens connections for the pool, picking the backend from the URL itself (the derived
-/// `establish` would try each backend in turn and hide the real error).
-pub struct ConnectionManager {
-    target: DbTarget,
-    counter: QueryCounter,
-    busy_timeout_ms: u64,
-}
-
-impl r2d2::ManageConnection for ConnectionManager {
-    type Connection = DbConn;
-    type Error = diesel::ConnectionError;
-
-    fn connect(&self) -> Result<DbConn, Self::Error> {
-        let mut conn = match &self.target {
-            DbTarget::Postgres(url) => DbConn::Pg(PgConnection::establish(url)?),
-            DbTarget::Sqlite(path) => {
-                let mut conn = SqliteConnection::establish(path)?;
-                conn.batch_execute(&format!(
-                    "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {}; \
-                     PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
-                    self.busy_timeout_ms
-                ))
-                .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
-                DbConn::Sqlite(conn)
-            }
-        };
-        conn.set_instrumentation(CountingInstrumentation(self.counter.clone()));
-        Ok(conn)
-    }
-
-    fn is_valid(&self, conn: &mut DbConn) -> Result<(), Self::Error> {
-        conn.batch_execute("SELECT 1").map_err(diesel::ConnectionError::CouldntSetupConfiguration)
-    }
-
-    fn has_broken(&self, conn: &mut DbConn) -> bool {
-        // A connection left inside a transaction (e.g. after a panic) must not be reused.
-        match conn {
-            DbConn::Pg(c) => <diesel::connection::AnsiTransactionManager as diesel::connection::TransactionManager<
-                PgConnection,
-            >>::is_broken_transaction_manager(c),
-            DbConn::Sqlite(c) => {
-                <diesel::connection::AnsiTransactionManager as diesel::connection::TransactionManager<
-                    SqliteConnection,
-                >>::is_broken_transaction_manager(c)
-            }
-        }
-    }
-}
+pub use pool::{ConnectionManager, PooledDb, QueryCounter};
 
 /// How long a request waits for a pooled connection (and SQLite for its write lock) before it is
 /// told `SERVICE_UNAVAILABLE`.
@@ -190,8 +122,10 @@ impl Database {
         let pool = r2d2::Pool::builder()
             .max_size(max_connections.max(1))
             .connection_timeout(wait.max(Duration::from_millis(1)))
-            // No `SELECT 1` before every checkout: a dead connection fails its query and is replaced.
-            .test_on_check_out(false)
+            // The checkout test probes only connections idle for over a second (see `pool`).
+            .test_on_check_out(true)
+            .max_lifetime(Some(Duration::from_secs(30 * 60)))
+            .idle_timeout(Some(Duration::from_secs(10 * 60)))
             .build(manager)
             .map_err(|e| anyhow::anyhow!("cannot open the database: {e}"))?;
         Ok(Self { pool, target, counter, per_request: DEFAULT_PER_REQUEST, permits: None })
@@ -227,6 +161,7 @@ impl Database {
     /// # Errors
     /// [`AppError::Unavailable`] when no connection can be had within the pool's wait.
     pub fn get(&self) -> Result<r2d2::PooledConnection<ConnectionManager>, AppError> {
+        // The pool's error holds the last connect error (e.g. "connection refused"): logged only.
         self.pool.get().map_err(|e| AppError::Unavailable(format!("database pool: {e}")))
     }
 
@@ -253,7 +188,15 @@ impl Database {
             let _permit = permit;
             let _entered = span.enter();
             let mut conn = db.get()?;
-            f(&mut conn)
+            match f(&mut conn) {
+                // A failed statement on a connection that no longer answers: the database went
+                // away (restart, failover, a killed backend). The pool drops the connection.
+                Err(e @ (AppError::Internal(_) | AppError::Unavailable(_))) if conn.check_after_error() => {
+                    let _logged = async_graphql::ErrorExtensions::extend(&e);
+                    Err(AppError::Unavailable(format!("database connection lost: {e:?}")))
+                }
+                other => other,
+            }
         })
         .await
         .map_err(|e| AppError::internal(format!("blocking task failed: {e}")))?
@@ -265,7 +208,7 @@ impl Database {
     /// A migration fails (the message names it).
     pub fn migrate(&self) -> anyhow::Result<Vec<String>> {
         let mut conn = self.get()?;
-        let migrations = match &*conn {
+        let migrations = match &**conn {
             DbConn::Pg(_) => PG_MIGRATIONS,
             DbConn::Sqlite(_) => SQLITE_MIGRATIONS,
         };

@@ -10,6 +10,7 @@ mod errors;
 mod fixtures;
 mod hardening;
 mod helpers;
+mod operations;
 mod pagination;
 mod provenance;
 mod readme;
