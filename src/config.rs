@@ -95,8 +95,52 @@ impl std::str::FromStr for Secret {
 }
 
 impl Settings {
+    /// Checks what can be checked before start: CORS origins are `*` or `http(s)://host[:port]`.
+    ///
+    /// # Errors
+    /// A message naming the bad setting.
+    pub fn validate(&self) -> anyhow::Result<()> {
+        for origin in self.cors_origins() {
+            if origin != "*" && !valid_origin(&origin) {
+                anyhow::bail!(
+                    "CORS_ALLOWED_ORIGINS: {origin:?} is not an origin: write scheme://host[:port], e.g. \
+                     https://partner.example (no path, no trailing slash), or *"
+                );
+            }
+        }
+        Ok(())
+    }
+
     /// The allowed CORS origins, trimmed, empty entries dropped.
     pub fn cors_origins(&self) -> Vec<String> {
         self.cors_allowed_origins.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect()
+    }
+}
+
+/// `http://host[:port]` or `https://host[:port]`: what a browser sends as `Origin`.
+fn valid_origin(origin: &str) -> bool {
+    let Some(rest) = origin.strip_prefix("https://").or_else(|| origin.strip_prefix("http://")) else { return false };
+    let (host, port) = match rest.rsplit_once(':') {
+        Some((h, p)) if !h.ends_with(']') || rest.starts_with('[') => (h, Some(p)),
+        _ => (rest, None),
+    };
+    let host_ok = !host.is_empty()
+        && host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '[' | ']' | ':'));
+    let port_ok = port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()));
+    host_ok && port_ok
+}
+
+#[cfg(test)]
+mod tests {
+    use super::valid_origin;
+
+    #[test]
+    fn origins_are_scheme_host_and_port_only() {
+        for ok in ["https://partner.example", "http://localhost:3000", "https://a-b.example.nl"] {
+            assert!(valid_origin(ok), "{ok}");
+        }
+        for bad in ["partner.example", "https://partner.example/", "https://x.example/path", "ftp://x", "https://", "https://x:abc"] {
+            assert!(!valid_origin(bad), "{bad}");
+        }
     }
 }

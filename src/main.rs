@@ -1,10 +1,11 @@
 //! `techniekpact-api`: serve the GraphQL API (default), or run one maintenance command.
 
 use clap::{Parser, Subcommand};
-use techniekpact_api::auth::keys::JwtKeys;
+use techniekpact_api::auth::key_record;
+use techniekpact_api::auth::keys::{key_path, replace_ed25519, JwtKeys, KeyFile};
 use techniekpact_api::auth::Scope;
-use techniekpact_api::config::Settings;
-use techniekpact_api::db::{write_transaction, Database};
+use techniekpact_api::config::{JwtAlgorithm, Settings};
+use techniekpact_api::db::{write_transaction, Database, DbTarget};
 use techniekpact_api::startup::Application;
 use techniekpact_api::write::tokens;
 use techniekpact_api::{data, graphql, telemetry};
@@ -80,6 +81,10 @@ enum TokenCommand {
         /// The token's jti.
         jti: String,
     },
+    /// Retire the signing key and start a new one (EdDSA: a new key file, the old one moved
+    /// aside; HS256: the new JWT_SECRET you set). Every token issued before is then refused.
+    /// Stop every instance first; give them the new key before starting them again.
+    RotateKey,
 }
 
 fn read_data(file: Option<&std::path::Path>) -> anyhow::Result<data::format::DataSet> {
@@ -91,14 +96,85 @@ fn read_data(file: Option<&std::path::Path>) -> anyhow::Result<data::format::Dat
     }
 }
 
-fn token_command(settings: &Settings, command: TokenCommand) -> anyhow::Result<()> {
+/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`, for messages.
+fn redacted(url: &str) -> String {
+    match (url.split_once("://"), url.rfind('@')) {
+        (Some((scheme, rest)), Some(_)) => match rest.split_once('@').and_then(|(user, host)| {
+            user.split_once(':').map(|(name, _)| format!("{scheme}://{name}:***@{host}"))
+        }) {
+            Some(r) => r,
+            None => url.to_owned(),
+        },
+        _ => url.to_owned(),
+    }
+}
+
+/// Says on stderr which database and data folder a command uses.
+fn say_where(settings: &Settings) {
+    eprintln!("database: {}  data folder: {}", redacted(&settings.database_url), settings.data_dir.display());
+}
+
+/// Opens a database that exists and holds a loaded data set; never creates one.
+fn open_existing(settings: &Settings) -> anyhow::Result<Database> {
+    if let Ok(DbTarget::Sqlite(path)) = DbTarget::parse(&settings.database_url) {
+        anyhow::ensure!(
+            std::path::Path::new(&path).exists(),
+            "there is no database at {path}: run the command where the service runs (or set DATABASE_URL), \
+             or create one with `techniekpact-api migrate` and `techniekpact-api load-data`"
+        );
+    }
     let db = Database::connect(&settings.database_url, 1)?;
-    db.migrate()?;
     let mut conn = db.get()?;
-    let app = |e: techniekpact_api::error::AppError| anyhow::anyhow!("{e}: {e:?}");
+    anyhow::ensure!(
+        !Database::has_pending_migrations(&mut conn)?,
+        "the database is not migrated (or not this service's): run `techniekpact-api migrate` and `load-data` first"
+    );
+    anyhow::ensure!(
+        data::meta(&mut conn, "data_version")?.is_some(),
+        "the database holds no loaded data: run `techniekpact-api load-data` (or start the service once) first"
+    );
+    drop(conn);
+    Ok(db)
+}
+
+fn token_command(settings: &Settings, command: TokenCommand) -> anyhow::Result<()> {
+    let db = open_existing(settings)?;
+    let app = |e: techniekpact_api::error::AppError| anyhow::anyhow!("{e}");
+    if let TokenCommand::RotateKey = command {
+        let mut conn = db.get()?;
+        let old = key_record::recorded(&mut conn)?;
+        let keys = match settings.jwt_algorithm {
+            JwtAlgorithm::EdDsa => {
+                let path = key_path(settings);
+                replace_ed25519(&path)?;
+                eprintln!(
+                    "wrote a new signing key to {}: copy this file to every instance's DATA_DIR (or \
+                     JWT_PRIVATE_KEY_PATH) before starting them",
+                    path.display()
+                );
+                JwtKeys::load(settings, KeyFile::MustExist)?
+            }
+            JwtAlgorithm::Hs256 => {
+                let keys = JwtKeys::load(settings, KeyFile::MustExist)?;
+                anyhow::ensure!(
+                    old.as_deref() != Some(keys.fingerprint.as_str()),
+                    "JWT_SECRET is the secret in use: set the new secret, then run rotate-key"
+                );
+                eprintln!("recorded the new JWT_SECRET: give every instance the same secret before starting them");
+                keys
+            }
+        };
+        write_transaction(&mut conn, |c| key_record::record_rotation(c, &keys)).map_err(app)?;
+        println!("rotated the signing key: {} -> {}", old.as_deref().unwrap_or("none"), keys.fingerprint);
+        return Ok(());
+    }
+    let mut conn = db.get()?;
+    let recorded = key_record::recorded(&mut conn)?;
+    let keys = JwtKeys::load(settings, if recorded.is_some() { KeyFile::MustExist } else { KeyFile::CreateIfMissing })?;
+    key_record::check_or_record(&mut conn, &keys).map_err(app)?;
+    let rotated_at = key_record::rotated_at(&mut conn)?;
     match command {
         TokenCommand::Issue { org, scope, ttl, label } => {
-            let keys = JwtKeys::from_settings(settings)?;
             let scopes = Scope::parse_list(&scope.replace(',', " ")).map_err(anyhow::Error::msg)?;
             anyhow::ensure!(!scopes.is_empty(), "give at least one --scope");
             let ttl = humantime::parse_duration(&ttl).map_err(|e| anyhow::anyhow!("--ttl {ttl:?}: {e}"))?;
@@ -112,8 +188,12 @@ fn token_command(settings: &Settings, command: TokenCommand) -> anyhow::Result<(
         }
         TokenCommand::List => {
             for t in tokens::list(&mut conn).map_err(app)? {
-                let state =
-                    t.revoked_at.map_or_else(|| format!("expires {}", t.expires_at), |r| format!("revoked {r}"));
+                let retired = rotated_at.is_some_and(|r| t.created_at < r);
+                let state = match t.revoked_at {
+                    Some(r) => format!("revoked {r}"),
+                    None if retired => "signed with a retired key".to_owned(),
+                    None => format!("expires {}", t.expires_at),
+                };
                 println!("{}  {}  [{}]  {}  {}", t.jti, t.organisation, t.scopes, state, t.label.unwrap_or_default());
             }
         }
@@ -121,6 +201,7 @@ fn token_command(settings: &Settings, command: TokenCommand) -> anyhow::Result<(
             write_transaction(&mut conn, |c| tokens::revoke_from_cli(c, &jti)).map_err(app)?;
             println!("revoked {jti}");
         }
+        TokenCommand::RotateKey => unreachable!("handled above"),
     }
     Ok(())
 }
@@ -129,7 +210,11 @@ fn main() -> anyhow::Result<()> {
     let _ = dotenvy::dotenv();
     let cli = Cli::parse();
     telemetry::init();
-    match cli.command.unwrap_or(Command::Serve) {
+    let command = cli.command.unwrap_or(Command::Serve);
+    if !matches!(command, Command::PrintSchema | Command::ValidateData { .. } | Command::Stats { .. }) {
+        say_where(&cli.settings);
+    }
+    match command {
         Command::Serve => actix_web::rt::System::new().block_on(async {
             let app = Application::build(cli.settings).await?;
             app.run_until_stopped().await?;

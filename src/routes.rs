@@ -2,7 +2,7 @@
 
 use actix_web::http::header::{HeaderValue, AUTHORIZATION, RETRY_AFTER};
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
 use async_graphql::dataloader::DataLoader;
 use async_graphql::http::GraphiQLSource;
 use diesel::connection::SimpleConnection;
@@ -12,6 +12,7 @@ use crate::auth::token::authenticate;
 use crate::auth::Viewer;
 use crate::db::Database;
 use crate::error::AppError;
+use crate::middleware::{OperationName, RequestId};
 use crate::graphql::limits::{nesting_of_json, nesting_of_query, MAX_NESTING, NESTED_TOO_DEEP};
 use crate::graphql::loaders::DbLoader;
 use crate::graphql::{ensure_error_codes, ApiSchema};
@@ -122,7 +123,10 @@ pub async fn graphql(
                 }
                 _ => {
                     let _logged = async_graphql::ErrorExtensions::extend(&e);
-                    request_error(StatusCode::INTERNAL_SERVER_ERROR, e.code(), &e.to_string())
+                    HttpResponse::InternalServerError().json(serde_json::json!({
+                        "data": null,
+                        "errors": [{ "message": e.to_string(), "extensions": { "code": e.code(), "requestId": request_id(&http) } }]
+                    }))
                 }
             };
             if response.status() == StatusCode::SERVICE_UNAVAILABLE {
@@ -137,6 +141,15 @@ pub async fn graphql(
     let (query, operation) = (request.query.clone(), request.operation_name.clone());
     let mut response = schema.execute(request.data(loader).data(viewer).data(request_db)).await;
     ensure_error_codes(&mut response);
+    let request_id = request_id(&http);
+    for error in &mut response.errors {
+        let extensions = error.extensions.get_or_insert_with(Default::default);
+        let internal = matches!(extensions.get("code"), Some(async_graphql::Value::String(c)) if c == "INTERNAL");
+        if internal {
+            extensions.set("requestId", request_id.as_str());
+        }
+    }
+    let label = operation_label(&query, operation.as_deref());
     crate::graphql::order::reorder(&query, operation.as_deref(), &mut response.data);
     let unavailable = no_data(&response.data)
         && response.errors.iter().any(|e| {
@@ -144,7 +157,7 @@ pub async fn graphql(
                 matches!(c, async_graphql::Value::String(s) if s == "SERVICE_UNAVAILABLE")
             })
         });
-    match serde_json::to_vec(&response) {
+    let mut http_response = match serde_json::to_vec(&response) {
         Ok(body) if unavailable => HttpResponse::ServiceUnavailable()
             .insert_header((RETRY_AFTER, RETRY_AFTER_SECONDS))
             .insert_header(("Cache-Control", "no-store"))
@@ -154,6 +167,34 @@ pub async fn graphql(
             HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).content_type("application/json").body(body)
         }
         Err(_) => HttpResponse::InternalServerError().finish(),
+    };
+    http_response.extensions_mut().insert(OperationName(label));
+    http_response
+}
+
+/// This request's id (set by [`request_context`](crate::middleware::request_context)).
+fn request_id(http: &HttpRequest) -> String {
+    http.extensions().get::<RequestId>().map(|r| r.0.clone()).unwrap_or_default()
+}
+
+/// The operation's name for the log: `operationName`, else the first named operation in the
+/// text, else `-`.
+fn operation_label(query: &str, operation_name: Option<&str>) -> String {
+    if let Some(name) = operation_name.filter(|n| !n.is_empty()) {
+        return name.chars().take(100).collect();
+    }
+    let text = query.trim_start();
+    let rest = ["query", "mutation", "subscription"].iter().find_map(|k| text.strip_prefix(k));
+    let name: String = rest
+        .filter(|r| r.starts_with(char::is_whitespace))
+        .map(str::trim_start)
+        .filter(|r| r.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_'))
+        .map(|r| r.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').take(100).collect())
+        .unwrap_or_default();
+    if name.is_empty() {
+        "-".into()
+    } else {
+        name
     }
 }
 
@@ -199,12 +240,41 @@ pub async fn graphiql(http: HttpRequest) -> HttpResponse {
         .body(GraphiQLSource::build().endpoint("/graphql").title("Techniekpact partner graph").finish())
 }
 
-/// `200 {"status":"ok"}` when the database answers, `503` otherwise.
-pub async fn health(db: web::Data<Database>) -> HttpResponse {
-    match db.run(|c| Ok(c.batch_execute("SELECT 1")?)).await {
-        Ok(()) => HttpResponse::Ok().json(serde_json::json!({ "status": "ok" })),
-        Err(_) => HttpResponse::ServiceUnavailable().json(serde_json::json!({ "status": "database unavailable" })),
-    }
+/// Liveness: `200 {"status":"ok"}` while the process serves requests. Touches no database, so a
+/// database outage does not get the process restarted; see [`ready`].
+pub async fn health() -> HttpResponse {
+    HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(serde_json::json!({ "status": "ok" }))
+}
+
+/// Readiness: `200` when the database answers, every migration is applied, a data set is loaded
+/// and the database still records this instance's signing key; `503` with the failed check
+/// otherwise.
+pub async fn ready(db: web::Data<Database>, keys: web::Data<JwtKeys>) -> HttpResponse {
+    let fingerprint = keys.fingerprint.clone();
+    let checks = db
+        .run(move |c| {
+            c.batch_execute("SELECT 1")?;
+            if Database::has_pending_migrations(c)? {
+                return Ok(Some("migrations are pending"));
+            }
+            if crate::data::meta(c, "data_version")?.is_none() {
+                return Ok(Some("no data set is loaded"));
+            }
+            if crate::auth::key_record::recorded(c)?.as_deref() != Some(fingerprint.as_str()) {
+                return Ok(Some("the database records another token signing key (rotated?): restart with it"));
+            }
+            Ok(None)
+        })
+        .await;
+    let (status, body) = match checks {
+        Ok(None) => (StatusCode::OK, serde_json::json!({ "status": "ready" })),
+        Ok(Some(why)) => (StatusCode::SERVICE_UNAVAILABLE, serde_json::json!({ "status": "not ready", "reason": why })),
+        Err(_) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            serde_json::json!({ "status": "not ready", "reason": "the database cannot be reached" }),
+        ),
+    };
+    HttpResponse::build(status).insert_header(("Cache-Control", "no-store")).json(body)
 }
 
 /// Any other method on `/graphql`: `405` in the GraphQL error shape.

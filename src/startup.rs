@@ -5,7 +5,6 @@ use std::net::TcpListener;
 use actix_cors::Cors;
 use actix_web::dev::Server;
 use actix_web::{web, App, HttpServer};
-use tracing_actix_web::TracingLogger;
 
 use crate::auth::keys::JwtKeys;
 use crate::config::Settings;
@@ -28,24 +27,31 @@ impl Application {
     /// # Errors
     /// The database cannot be reached or migrated, the data set is invalid, or the port is taken.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        settings.validate()?;
         let db = Database::connect_with(&settings.database_url, settings.db_pool_size, settings.db_pool_timeout)?
             .with_per_request(settings.db_connections_per_request);
-        // Fail fast on a taken port or a bad key before the (slower) migrations and data load.
-        let listener = TcpListener::bind((settings.host.as_str(), settings.port))
-            .map_err(|e| anyhow::anyhow!("cannot listen on {}:{}: {e}", settings.host, settings.port))?;
-        let keys = JwtKeys::from_settings(&settings)?;
+        // Fail fast on a taken port before the (slower) migrations and data load; the port is bound
+        // for real only once the database is ready, so no request meets a half-prepared one.
+        drop(bind(&settings)?);
         let setup = db.clone();
         let load = settings.load_data;
         tokio::task::spawn_blocking(move || prepare(&setup, load)).await??;
+        let keys_db = db.clone();
+        let key_settings = settings.clone();
+        let keys = tokio::task::spawn_blocking(move || keys_for(&keys_db, &key_settings)).await??;
+        let listener = bind(&settings)?;
         let port = listener.local_addr()?.port();
         let schema = web::Data::new(build_schema(db.clone(), keys.clone()));
         let keys = web::Data::new(keys);
         let db_data = web::Data::new(db.clone());
         let origins = settings.cors_origins();
         let server = HttpServer::new(move || {
+            // The last `wrap` runs first: every response, CORS refusals included, gets a request
+            // id and an access-log line; bodies are compressed when the client asks.
             App::new()
                 .wrap(cors(&origins))
-                .wrap(TracingLogger::default())
+                .wrap(actix_web::middleware::Compress::default())
+                .wrap(actix_web::middleware::from_fn(crate::middleware::request_context))
                 .app_data(schema.clone())
                 .app_data(db_data.clone())
                 .app_data(keys.clone())
@@ -53,6 +59,9 @@ impl Application {
                 .route("/graphql", web::get().to(routes::graphiql))
                 .route("/graphql", web::route().to(routes::method_not_allowed))
                 .route("/health", web::get().to(routes::health))
+                .route("/health", web::head().to(routes::health))
+                .route("/ready", web::get().to(routes::ready))
+                .route("/ready", web::head().to(routes::ready))
                 .default_service(web::to(routes::not_found))
         })
         .listen(listener)?
@@ -82,6 +91,26 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
+}
+
+fn bind(settings: &Settings) -> anyhow::Result<TcpListener> {
+    TcpListener::bind((settings.host.as_str(), settings.port))
+        .map_err(|e| anyhow::anyhow!("cannot listen on {}:{}: {e}", settings.host, settings.port))
+}
+
+/// The signing keys, checked against the fingerprint the database records (recorded at first
+/// start). A database that records a key never gets a newly generated one (blocking).
+///
+/// # Errors
+/// The key is missing or is not the database's, or cannot be read.
+pub fn keys_for(db: &Database, settings: &Settings) -> anyhow::Result<JwtKeys> {
+    use crate::auth::key_record;
+    use crate::auth::keys::KeyFile;
+    let mut conn = db.get()?;
+    let recorded = key_record::recorded(&mut conn)?;
+    let keys = JwtKeys::load(settings, if recorded.is_some() { KeyFile::MustExist } else { KeyFile::CreateIfMissing })?;
+    key_record::check_or_record(&mut conn, &keys).map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(keys)
 }
 
 /// Migrates and, if asked, loads the bundled data set (blocking).

@@ -20,6 +20,9 @@ pub struct JwtKeys {
     pub issuer: String,
     /// Required `aud`.
     pub audience: String,
+    /// Names the key without revealing it: SHA-256 of the Ed25519 public key, or an HMAC of a fixed
+    /// text under the HS256 secret (never the secret). Stored in the database at first start.
+    pub fingerprint: String,
 }
 
 impl std::fmt::Debug for JwtKeys {
@@ -36,6 +39,20 @@ pub fn default_key_path(data_dir: &Path) -> PathBuf {
     data_dir.join("jwt-ed25519.pem")
 }
 
+/// Whether a missing EdDSA key file may be generated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyFile {
+    /// Generate it (first start of a database that records no key yet).
+    CreateIfMissing,
+    /// Refuse: the database's tokens were signed with a key that should be there.
+    MustExist,
+}
+
+/// The EdDSA key file the settings name.
+pub fn key_path(settings: &Settings) -> PathBuf {
+    settings.jwt_private_key_path.clone().unwrap_or_else(|| default_key_path(&settings.data_dir))
+}
+
 impl JwtKeys {
     /// Loads (or, for EdDSA, generates on first start) the keys the settings name.
     ///
@@ -43,22 +60,47 @@ impl JwtKeys {
     /// HS256 without a secret of at least 32 bytes; an unreadable or invalid key file; a key that
     /// cannot be written.
     pub fn from_settings(settings: &Settings) -> anyhow::Result<Self> {
-        let (algorithm, encoding, decoding) = match settings.jwt_algorithm {
+        Self::load(settings, KeyFile::CreateIfMissing)
+    }
+
+    /// Loads the keys the settings name; with [`KeyFile::MustExist`] a missing EdDSA key file is an
+    /// error instead of a new key.
+    ///
+    /// # Errors
+    /// As [`from_settings`](Self::from_settings), and a missing key file when it must exist.
+    pub fn load(settings: &Settings, key_file: KeyFile) -> anyhow::Result<Self> {
+        use hmac::Mac;
+        use sha2::Digest;
+        let (algorithm, encoding, decoding, fingerprint) = match settings.jwt_algorithm {
             JwtAlgorithm::Hs256 => {
                 let secret = settings.jwt_secret.as_ref().map(|s| s.0.as_bytes()).unwrap_or_default();
                 if secret.len() < 32 {
                     anyhow::bail!("JWT_ALGORITHM=HS256 needs JWT_SECRET of at least 32 bytes");
                 }
-                (Algorithm::HS256, EncodingKey::from_secret(secret), DecodingKey::from_secret(secret))
+                let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret)
+                    .map_err(|e| anyhow::anyhow!("JWT_SECRET: {e}"))?;
+                mac.update(b"techniekpact-api signing key fingerprint");
+                let fingerprint = format!("hs256:{}", hex(&mac.finalize().into_bytes()[..16]));
+                (Algorithm::HS256, EncodingKey::from_secret(secret), DecodingKey::from_secret(secret), fingerprint)
             }
             JwtAlgorithm::EdDsa => {
-                let path =
-                    settings.jwt_private_key_path.clone().unwrap_or_else(|| default_key_path(&settings.data_dir));
+                let path = key_path(settings);
+                if key_file == KeyFile::MustExist && !path.exists() {
+                    anyhow::bail!(
+                        "there is no token signing key at {} (DATA_DIR={}), but this database's tokens were signed \
+                         with one: point DATA_DIR or JWT_PRIVATE_KEY_PATH at the key, or run \
+                         `techniekpact-api token rotate-key` to retire every token and start a new key",
+                        path.display(),
+                        settings.data_dir.display()
+                    );
+                }
                 let (private_pem, public_pem) = load_or_generate_ed25519(&path)?;
+                let fingerprint = format!("ed25519:{}", hex(&sha2::Sha256::digest(public_pem.as_bytes())[..16]));
                 (
                     Algorithm::EdDSA,
                     EncodingKey::from_ed_pem(private_pem.as_bytes())?,
                     DecodingKey::from_ed_pem(public_pem.as_bytes())?,
+                    fingerprint,
                 )
             }
         };
@@ -68,8 +110,25 @@ impl JwtKeys {
             decoding,
             issuer: settings.jwt_issuer.clone(),
             audience: settings.jwt_audience.clone(),
+            fingerprint,
         })
     }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Writes a new Ed25519 key at `path`, moving an existing one aside to `PATH.retired-<unix time>`.
+///
+/// # Errors
+/// The file cannot be moved or written.
+pub fn replace_ed25519(path: &Path) -> anyhow::Result<()> {
+    if path.exists() {
+        let aside = path.with_extension(format!("pem.retired-{}", chrono::Utc::now().timestamp()));
+        std::fs::rename(path, &aside).map_err(|e| anyhow::anyhow!("moving {} aside: {e}", path.display()))?;
+    }
+    load_or_generate_ed25519(path).map(|_| ())
 }
 
 /// Reads the PKCS#8 PEM key at `path`, or generates one there (mode 0600) when the file is missing.

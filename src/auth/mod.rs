@@ -1,9 +1,11 @@
 //! Who is calling, and what they may do.
 //!
 //! - [`keys`]: the signing keys, built once at start and handed in as data.
+//! - [`key_record`]: the key's fingerprint in the database; rotation.
 //! - [`token`]: issuing and verifying tokens (JWT, RFC 8725 checks).
 //! - [`policy`]: every write rule in one place.
 
+pub mod key_record;
 pub mod keys;
 pub mod policy;
 pub mod token;

@@ -164,12 +164,31 @@ pub fn issue(
     Ok(IssuedToken { token, jti, expires_at })
 }
 
+/// True when a token that failed verification is one of ours issued before the last key rotation
+/// (its claims are read unverified, only to choose the message).
+fn signed_with_retired_key(conn: &mut DbConn, token: &str) -> Result<bool, AppError> {
+    let Some(rotated) = crate::auth::key_record::rotated_at(conn)? else { return Ok(false) };
+    let Ok(data) = jsonwebtoken::dangerous::insecure_decode::<Claims>(token) else { return Ok(false) };
+    let created: Option<chrono::NaiveDateTime> = api_token::table
+        .filter(api_token::jti.eq(&data.claims.jti))
+        .select(api_token::created_at)
+        .first(conn)
+        .optional()?;
+    Ok(created.is_some_and(|c| c < rotated))
+}
+
 /// Verifies a bearer token and checks it was issued here and is not revoked.
 ///
 /// # Errors
 /// `UNAUTHENTICATED` for any bad, expired, unknown or revoked token.
 pub fn authenticate(conn: &mut DbConn, keys: &JwtKeys, token: &str) -> Result<Actor, AppError> {
-    let claims = verify(keys, token, Utc::now())?;
+    let claims = match verify(keys, token, Utc::now()) {
+        Ok(claims) => claims,
+        Err(_) if signed_with_retired_key(conn, token)? => {
+            return Err(AppError::Unauthenticated("signed with a retired key: ask for a new token".into()));
+        }
+        Err(e) => return Err(e),
+    };
     let refuse = |why: &str| AppError::Unauthenticated(format!("invalid token: {why}"));
     let organisation_id = decode_typed_id(&claims.sub, NodeType::Organisation, "sub").map_err(|_| refuse("bad sub"))?;
     type Stored = (i64, String, chrono::NaiveDateTime, Option<chrono::NaiveDateTime>, Option<String>);

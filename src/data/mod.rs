@@ -4,7 +4,7 @@ pub mod format;
 mod load;
 mod validate;
 
-pub use load::{load, reindex_if_needed, LoadReport};
+pub use load::{load, meta, reindex_if_needed, set_meta, LoadReport};
 pub use validate::validate;
 
 use format::DataSet;

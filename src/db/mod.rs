@@ -202,6 +202,18 @@ impl Database {
         .map_err(|e| AppError::internal(format!("blocking task failed: {e}")))?
     }
 
+    /// True when a migration is not yet applied on this connection's database.
+    ///
+    /// # Errors
+    /// The migrations table cannot be read.
+    pub fn has_pending_migrations(conn: &mut DbConn) -> Result<bool, AppError> {
+        let migrations = match conn {
+            DbConn::Pg(_) => PG_MIGRATIONS,
+            DbConn::Sqlite(_) => SQLITE_MIGRATIONS,
+        };
+        conn.has_pending_migration(migrations).map_err(|e| AppError::internal(format!("migrations: {e}")))
+    }
+
     /// Brings the schema up to date.
     ///
     /// # Errors

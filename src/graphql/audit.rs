@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use super::context::{db, load_one};
 use super::loaders::OrganisationById;
 use super::mutation::actor;
-use super::pagination::{PageInfo, DEFAULT_PAGE, MAX_PAGE};
+use super::pagination::{ConnectionData, PageInfo, TotalCount, DEFAULT_PAGE, MAX_PAGE};
 use super::types::Organisation;
 use crate::auth::{Actor, Scope};
 use crate::db::schema::audit_event;
@@ -127,13 +127,45 @@ impl AuditEvent {
     }
 }
 
-/// A page of audit events, newest first.
-#[derive(SimpleObject)]
-pub struct AuditEventConnection {
-    /// The events of this page.
-    pub nodes: Vec<AuditEvent>,
-    /// Where this page stands.
-    pub page_info: PageInfo,
+crate::graphql::pagination::connection!(AuditEventConnection, AuditEventEdge, AuditEvent, "audit events, newest first");
+
+/// The record kind an audit event stores for a node type.
+fn entity_type_of(t: NodeType) -> &'static str {
+    match t {
+        NodeType::Organisation => "organisation",
+        NodeType::Programme => "programme",
+        NodeType::Region => "region",
+        NodeType::FundingScheme => "funding_scheme",
+        NodeType::Funding => "funding",
+        NodeType::BudgetLine => "budget_line",
+        NodeType::Participation => "participation",
+        NodeType::AuditEvent => "audit_event",
+    }
+}
+
+/// Who sees which events, and the filter: admins see every event; an organisation the events it
+/// caused and those on its own records.
+#[derive(Clone)]
+struct EventScope {
+    visible_to: Option<i64>,
+    entity: Option<(&'static str, i64)>,
+    mutation: Option<String>,
+}
+
+impl EventScope {
+    fn query(&self) -> audit_event::BoxedQuery<'static, crate::db::Db> {
+        let mut q = audit_event::table.into_boxed::<crate::db::Db>();
+        if let Some(me) = self.visible_to {
+            q = q.filter(audit_event::organisation_id.eq(me).or(audit_event::owner_organisation_id.eq(me)));
+        }
+        if let Some((t, id)) = self.entity {
+            q = q.filter(audit_event::entity_type.eq(t)).filter(audit_event::entity_id.eq(id));
+        }
+        if let Some(m) = self.mutation.clone() {
+            q = q.filter(audit_event::mutation.eq(m));
+        }
+        q
+    }
 }
 
 /// Runs `auditEvents`.
@@ -151,30 +183,16 @@ pub async fn audit_events(
     }
     let after = after.map(|c| Cursor::decode(&c, "AUDIT", "after")).transpose().extend()?;
     let entity = filter.entity.as_ref().map(|id| decode_id(id, "filter.entity")).transpose().extend()?;
-    let mutation = filter.mutation.clone();
-    let rows: Vec<AuditRow> = db(ctx)?
+    let scope = EventScope {
+        visible_to: (!actor.is_admin()).then_some(actor.organisation_id),
+        entity: entity.map(|(t, id)| (entity_type_of(t), id)),
+        mutation: filter.mutation.clone(),
+    };
+    let page_scope = scope.clone();
+    let db = db(ctx)?.clone();
+    let rows: Vec<AuditRow> = db
         .run(move |c| {
-            let mut q = audit_event::table.into_boxed::<crate::db::Db>();
-            if !actor.is_admin() {
-                let me = actor.organisation_id;
-                q = q.filter(audit_event::organisation_id.eq(me).or(audit_event::owner_organisation_id.eq(me)));
-            }
-            if let Some((t, id)) = entity {
-                let name = match t {
-                    NodeType::Organisation => "organisation",
-                    NodeType::Programme => "programme",
-                    NodeType::Region => "region",
-                    NodeType::FundingScheme => "funding_scheme",
-                    NodeType::Funding => "funding",
-                    NodeType::BudgetLine => "budget_line",
-                    NodeType::Participation => "participation",
-                    NodeType::AuditEvent => "audit_event",
-                };
-                q = q.filter(audit_event::entity_type.eq(name)).filter(audit_event::entity_id.eq(id));
-            }
-            if let Some(m) = mutation {
-                q = q.filter(audit_event::mutation.eq(m));
-            }
+            let mut q = page_scope.query();
             if let Some(c) = after {
                 q = q.filter(audit_event::id.lt(c.id));
             }
@@ -183,13 +201,17 @@ pub async fn audit_events(
         .await
         .extend()?;
     let more = rows.len() > first as usize;
-    let nodes: Vec<AuditEvent> = rows.into_iter().take(first as usize).map(AuditEvent).collect();
-    let cursor = |e: &AuditEvent| Cursor { order: "AUDIT".into(), value: String::new(), id: e.0.id }.encode();
+    let edges: Vec<(String, AuditEvent)> = rows
+        .into_iter()
+        .take(first as usize)
+        .map(|row| (Cursor { order: "AUDIT".into(), value: String::new(), id: row.id }.encode(), AuditEvent(row)))
+        .collect();
+    let total = TotalCount::Deferred(db, std::sync::Arc::new(move |c| Ok(scope.query().count().get_result(c)?)));
     let page_info = PageInfo {
         has_previous_page: false,
         has_next_page: more,
-        start_cursor: nodes.first().map(cursor),
-        end_cursor: nodes.last().map(cursor),
+        start_cursor: edges.first().map(|e| e.0.clone()),
+        end_cursor: edges.last().map(|e| e.0.clone()),
     };
-    Ok(AuditEventConnection { nodes, page_info })
+    Ok(AuditEventConnection(ConnectionData { edges, page_info, total }))
 }

@@ -310,6 +310,8 @@ macro_rules! connection {
     };
 }
 
+pub(crate) use connection;
+
 use super::types::{Funding, FundingScheme, Organisation, Programme, Region};
 
 connection!(OrganisationConnection, OrganisationEdge, Organisation, "organisations");

@@ -31,7 +31,7 @@ pub fn issue_token(
     policy::admin_only(actor, "issuing tokens")?;
     check_refs!(conn, organisation, &[organisation_id], ["input", "organisationId"], "organisation");
     let issued = issue(conn, keys, organisation_id, scopes, ttl, label, None)?;
-    let after = json!({ "jti": issued.jti, "organisationId": organisation_id, "scopes": Scope::format_list(scopes), "label": label, "expiresAt": issued.expires_at });
+    let after = json!({ "jti": issued.jti, "organisationId": crate::ids::encode_id(crate::ids::NodeType::Organisation, organisation_id).0, "scopes": Scope::format_list(scopes), "label": label, "expiresAt": issued.expires_at });
     let row = token_row(conn, &issued.jti)?;
     audit(conn, actor, "issueToken", "api_token", row, Some(organisation_id), &Value::Null, &after)?;
     Ok(issued)
@@ -136,6 +136,7 @@ pub struct TokenListing {
     pub label: Option<String>,
     pub expires_at: chrono::NaiveDateTime,
     pub revoked_at: Option<chrono::NaiveDateTime>,
+    pub created_at: chrono::NaiveDateTime,
 }
 
 /// Issues a token from the command line (audited without an actor).
@@ -162,7 +163,7 @@ pub fn issue_from_cli(
     }
     let issued = issue(conn, keys, org, scopes, ttl, label, None)?;
     let row = token_row(conn, &issued.jti)?;
-    let after = json!({ "jti": issued.jti, "organisationId": org, "scopes": Scope::format_list(scopes), "label": label, "expiresAt": issued.expires_at });
+    let after = json!({ "jti": issued.jti, "organisationId": crate::ids::encode_id(crate::ids::NodeType::Organisation, org).0, "scopes": Scope::format_list(scopes), "label": label, "expiresAt": issued.expires_at });
     super::audit_as(conn, None, "cli:token issue", "api_token", row, Some(org), &Value::Null, &after)?;
     Ok(issued)
 }
@@ -215,6 +216,7 @@ pub fn list(conn: &mut DbConn) -> Result<Vec<TokenListing>, AppError> {
             api_token::label,
             api_token::expires_at,
             api_token::revoked_at,
+            api_token::created_at,
         ))
         .load(conn)?)
 }

@@ -88,15 +88,26 @@ pub fn load(conn: &mut DbConn, data: &DataSet, force: bool) -> Result<LoadReport
         loader.leftovers(data)?;
         set_meta(loader.conn, META_VERSION, &data.data_version.to_string())?;
         set_meta(loader.conn, META_HASH, &file_hash)?;
+        // Keys written now are current; a database that never recorded a key version holds no
+        // older ones (see `reindex`), so `serve` need not recompute them.
+        reindex::record_version_if_unset(loader.conn)?;
         Ok(loader.report)
     })
 }
 
-pub(super) fn meta(conn: &mut DbConn, name: &str) -> Result<Option<String>, AppError> {
+/// A value of the `dataset_meta` key-value table.
+///
+/// # Errors
+/// A database error.
+pub fn meta(conn: &mut DbConn, name: &str) -> Result<Option<String>, AppError> {
     Ok(dataset_meta::table.filter(dataset_meta::name.eq(name)).select(dataset_meta::value).first(conn).optional()?)
 }
 
-pub(super) fn set_meta(conn: &mut DbConn, name: &str, value: &str) -> Result<(), AppError> {
+/// Sets a value of the `dataset_meta` key-value table.
+///
+/// # Errors
+/// A database error.
+pub fn set_meta(conn: &mut DbConn, name: &str, value: &str) -> Result<(), AppError> {
     if meta(conn, name)?.as_deref() == Some(value) {
         return Ok(());
     }

@@ -1,0 +1,58 @@
+//! Which signing key this database's tokens belong to: the key's fingerprint is stored at first
+//! start, a start with another key is refused, and `token rotate-key` retires the old one (tokens
+//! issued before the rotation are then refused as signed with a retired key).
+
+use crate::auth::keys::JwtKeys;
+use crate::data::{meta, set_meta};
+use crate::db::DbConn;
+use crate::error::AppError;
+
+const FINGERPRINT: &str = "signing_key_fingerprint";
+const ROTATED_AT: &str = "signing_key_rotated_at";
+
+/// The fingerprint the database records, if any.
+///
+/// # Errors
+/// A database error.
+pub fn recorded(conn: &mut DbConn) -> Result<Option<String>, AppError> {
+    meta(conn, FINGERPRINT)
+}
+
+/// Why the configured key is not the database's.
+pub fn mismatch_message(recorded: &str, keys: &JwtKeys) -> String {
+    format!(
+        "the token signing key ({}) is not the key this database's tokens were signed with ({recorded}): \
+         point DATA_DIR or JWT_PRIVATE_KEY_PATH (HS256: JWT_SECRET) at that key, or run \
+         `techniekpact-api token rotate-key` with every instance stopped",
+        keys.fingerprint
+    )
+}
+
+/// Records the key at first start; refuses a key that is not the recorded one.
+///
+/// # Errors
+/// [`AppError::Conflict`] with [`mismatch_message`], or a database error.
+pub fn check_or_record(conn: &mut DbConn, keys: &JwtKeys) -> Result<(), AppError> {
+    match recorded(conn)? {
+        Some(fp) if fp == keys.fingerprint => Ok(()),
+        Some(fp) => Err(AppError::Conflict(mismatch_message(&fp, keys))),
+        None => set_meta(conn, FINGERPRINT, &keys.fingerprint),
+    }
+}
+
+/// Makes `keys` the database's key and retires every token issued before now.
+///
+/// # Errors
+/// A database error.
+pub fn record_rotation(conn: &mut DbConn, keys: &JwtKeys) -> Result<(), AppError> {
+    set_meta(conn, FINGERPRINT, &keys.fingerprint)?;
+    set_meta(conn, ROTATED_AT, &crate::db::now().format("%Y-%m-%dT%H:%M:%S%.6f").to_string())
+}
+
+/// When the key was last rotated: tokens created before are signed with a retired key.
+///
+/// # Errors
+/// A database error.
+pub fn rotated_at(conn: &mut DbConn) -> Result<Option<chrono::NaiveDateTime>, AppError> {
+    Ok(meta(conn, ROTATED_AT)?.and_then(|t| chrono::NaiveDateTime::parse_from_str(&t, "%Y-%m-%dT%H:%M:%S%.f").ok()))
+}
