@@ -44,6 +44,9 @@ enum Command {
     },
     /// Print the GraphQL schema (SDL); `schema.graphql` is this output.
     PrintSchema,
+    /// Ask the service on 127.0.0.1:PORT for `/health`; exit 0 when it answers 200 (for container
+    /// health checks: no curl needed).
+    Healthcheck,
     /// Print a Markdown table of what a data set (default: the bundled one) holds.
     Stats {
         /// A data file to count instead of the bundled one.
@@ -206,12 +209,30 @@ fn token_command(settings: &Settings, command: TokenCommand) -> anyhow::Result<(
     Ok(())
 }
 
+/// `GET /health` on the local port, with a 3-second budget.
+fn healthcheck(port: u16) -> anyhow::Result<()> {
+    use std::io::{Read, Write};
+    let timeout = std::time::Duration::from_secs(3);
+    let address = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    let mut stream = std::net::TcpStream::connect_timeout(&address, timeout)?;
+    stream.set_read_timeout(Some(timeout))?;
+    stream.set_write_timeout(Some(timeout))?;
+    stream.write_all(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")?;
+    let mut head = [0u8; 12];
+    stream.read_exact(&mut head)?;
+    anyhow::ensure!(head.starts_with(b"HTTP/1.1 200"), "unhealthy: {}", String::from_utf8_lossy(&head));
+    Ok(())
+}
+
 fn main() -> anyhow::Result<()> {
     let _ = dotenvy::dotenv();
     let cli = Cli::parse();
     telemetry::init();
     let command = cli.command.unwrap_or(Command::Serve);
-    if !matches!(command, Command::PrintSchema | Command::ValidateData { .. } | Command::Stats { .. }) {
+    if !matches!(
+        command,
+        Command::PrintSchema | Command::ValidateData { .. } | Command::Stats { .. } | Command::Healthcheck
+    ) {
         say_where(&cli.settings);
     }
     match command {
@@ -255,5 +276,6 @@ fn main() -> anyhow::Result<()> {
             print!("{}", graphql::sdl());
             Ok(())
         }
+        Command::Healthcheck => healthcheck(cli.settings.port),
     }
 }

@@ -84,6 +84,25 @@ impl Drop for TestDb {
     }
 }
 
+fn settings_for(test_db: &TestDb, load_data: bool) -> Settings {
+    Settings {
+        database_url: test_db.url.clone(),
+        host: "127.0.0.1".into(),
+        port: 0,
+        cors_allowed_origins: String::new(),
+        db_pool_size: 4,
+        db_pool_timeout: std::time::Duration::from_secs(2),
+        db_connections_per_request: 2,
+        load_data,
+        data_dir: test_db.state.path().to_path_buf(),
+        jwt_algorithm: techniekpact_api::config::JwtAlgorithm::EdDsa,
+        jwt_private_key_path: None,
+        jwt_secret: None,
+        jwt_issuer: "techniekpact-api".into(),
+        jwt_audience: "techniekpact-partners".into(),
+    }
+}
+
 /// A running application and its database.
 pub struct TestApp {
     pub address: String,
@@ -100,28 +119,22 @@ pub async fn spawn_app(backend: Backend, load_data: bool) -> TestApp {
     spawn_app_with(backend, load_data, |_| {}).await
 }
 
+/// Builds the app with edited settings on a fresh database and returns the build result (for
+/// settings that must be refused).
+pub async fn try_spawn_with(backend: Backend, edit: impl FnOnce(&mut Settings)) -> anyhow::Result<Application> {
+    let test_db = TestDb::new(backend);
+    let mut settings = settings_for(&test_db, false);
+    edit(&mut settings);
+    Application::build(settings).await
+}
+
 /// Like [`spawn_app`], with the settings changed by `edit` first.
 pub async fn spawn_app_with(backend: Backend, load_data: bool, edit: impl FnOnce(&mut Settings)) -> TestApp {
     if std::env::var("TEST_LOG").is_ok() {
         techniekpact_api::telemetry::init();
     }
     let test_db = TestDb::new(backend);
-    let settings = Settings {
-        database_url: test_db.url.clone(),
-        host: "127.0.0.1".into(),
-        port: 0,
-        cors_allowed_origins: String::new(),
-        db_pool_size: 4,
-        db_pool_timeout: std::time::Duration::from_secs(2),
-        db_connections_per_request: 2,
-        load_data,
-        data_dir: test_db.state.path().to_path_buf(),
-        jwt_algorithm: techniekpact_api::config::JwtAlgorithm::EdDsa,
-        jwt_private_key_path: None,
-        jwt_secret: None,
-        jwt_issuer: "techniekpact-api".into(),
-        jwt_audience: "techniekpact-partners".into(),
-    };
+    let settings = settings_for(&test_db, load_data);
     let mut settings = settings;
     edit(&mut settings);
     let app = Application::build(settings.clone()).await.expect("the application builds");
@@ -194,6 +207,11 @@ impl TestApp {
             .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
         assert_no_storage_names(&body);
         (status, body)
+    }
+
+    /// HEADs a path; returns the status.
+    pub async fn head(&self, path: &str) -> u16 {
+        self.client.head(format!("{}{path}", self.address)).send().await.expect("request sent").status().as_u16()
     }
 
     /// GETs a path; returns status and body text.
