@@ -72,6 +72,11 @@ impl FundingScheme {
         json_strings(&self.0.aliases)
     }
 
+    /// A remark by the data's authors: what the sources leave open or how a value was read.
+    async fn note(&self) -> Option<&str> {
+        self.0.note.as_deref()
+    }
+
     /// Dated figures the reports give about this record (optionally one metric), oldest report first.
     #[graphql(complexity = "20 * child_complexity")]
     async fn observations(
@@ -148,14 +153,14 @@ impl BudgetLine {
         Money::eur(self.0.amount_cents)
     }
 
-    /// How exact the source's figure is ("circa" is `APPROXIMATE`).
+    /// How exact the source's figure is ("circa" is `APPROXIMATE`); null where the source leaves it open.
     async fn qualifier(&self) -> Option<AmountQualifier> {
-        AmountQualifier::parse(&self.0.qualifier)
+        self.0.qualifier.as_deref().and_then(AmountQualifier::parse)
     }
 
-    /// What the amount counts: a total, per year, or per item.
+    /// What the amount counts: a total, per year, or per item; null where the source leaves it open.
     async fn basis(&self) -> Option<AmountBasis> {
-        AmountBasis::parse(&self.0.basis)
+        self.0.basis.as_deref().and_then(AmountBasis::parse)
     }
 
     /// A remark, e.g. where the source's wording is ambiguous.
