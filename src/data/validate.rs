@@ -85,9 +85,7 @@ pub fn validate(data: &DataSet) -> Vec<String> {
             v.check(orgs.contains(part.organisation.as_str()), &pat, "organisation", "unknown organisation");
             v.known(&pat, "role", Some(&part.role), |s| ParticipationRole::parse(s).is_some());
             v.check(seen.insert((&part.organisation, &part.role)), &pat, "role", "listed twice");
-            if !part.sources.is_empty() {
-                v.sources(&pat, &part.sources);
-            }
+            v.sources(&pat, &part.sources);
         }
         v.sources(&at, &p.sources);
     }

@@ -144,7 +144,7 @@ pub fn create_scheme(conn: &mut DbConn, actor: &Actor, input: &NewScheme) -> Res
         return Err(AppError::invalid(&["input", "code"], UserErrorCode::Duplicate, "this code is taken"));
     }
     let t = now();
-    let display = input.display_name.clone().unwrap_or_else(|| input.code.clone());
+    let display = input.display_name.clone().unwrap_or_else(|| input.name.clone());
     let (p0, p1) = input.period;
     let id: i64 = diesel::insert_into(funding_scheme::table)
         .values((

@@ -9,6 +9,7 @@ mod errors;
 mod fixtures;
 mod hardening;
 mod helpers;
+mod honesty;
 mod pagination;
 mod provenance;
 mod readme;

@@ -490,17 +490,9 @@ fn every_record_cites_lines_that_name_it_and_every_amount_cites_its_figure() {
             }
         }
         for part in &p.participants {
-            if !part.sources.is_empty() {
-                let org_names = names_of.get(&format!("org:{}", part.organisation)).cloned().unwrap_or_default();
-                let refs: Vec<&str> = org_names.iter().map(String::as_str).collect();
-                r.names(
-                    &docs,
-                    &format!("programme {} participant {}", p.slug, part.organisation),
-                    &part.sources,
-                    &refs,
-                    &[],
-                );
-            }
+            let org_names = names_of.get(&format!("org:{}", part.organisation)).cloned().unwrap_or_default();
+            let refs: Vec<&str> = org_names.iter().map(String::as_str).collect();
+            r.names(&docs, &format!("programme {} participant {}", p.slug, part.organisation), &part.sources, &refs, &[]);
         }
         names_of.insert(format!("programme:{}", p.slug), names);
     }

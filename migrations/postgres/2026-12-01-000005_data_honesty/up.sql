@@ -15,3 +15,7 @@ ALTER TABLE funding ALTER COLUMN qualifier DROP NOT NULL, ALTER COLUMN qualifier
 ALTER TABLE budget_line ALTER COLUMN qualifier DROP NOT NULL, ALTER COLUMN qualifier DROP DEFAULT,
     ALTER COLUMN basis DROP NOT NULL, ALTER COLUMN basis DROP DEFAULT;
 ALTER TABLE observation ALTER COLUMN qualifier DROP NOT NULL, ALTER COLUMN qualifier DROP DEFAULT;
+-- The rows no longer hold what the loader would write from the data set: make the next load rewrite
+-- every loaded record (records changed through the API since are still kept, by their version).
+UPDATE dataset_record SET content_hash = '';
+UPDATE dataset_meta SET value = '' WHERE name = 'data_hash';

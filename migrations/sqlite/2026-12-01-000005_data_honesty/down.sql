@@ -23,3 +23,7 @@ ALTER TABLE programme DROP COLUMN status_inferred;
 ALTER TABLE funding_scheme DROP COLUMN note;
 ALTER TABLE programme DROP COLUMN note;
 ALTER TABLE organisation DROP COLUMN note;
+-- The rows no longer hold what the loader would write from the data set: make the next load rewrite
+-- every loaded record (records changed through the API since are still kept, by their version).
+UPDATE dataset_record SET content_hash = '';
+UPDATE dataset_meta SET value = '' WHERE name = 'data_hash';

@@ -30,3 +30,7 @@ ALTER TABLE observation ADD COLUMN qualifier_new TEXT;
 UPDATE observation SET qualifier_new = qualifier;
 ALTER TABLE observation DROP COLUMN qualifier;
 ALTER TABLE observation RENAME COLUMN qualifier_new TO qualifier;
+-- The rows no longer hold what the loader would write from the data set: make the next load rewrite
+-- every loaded record (records changed through the API since are still kept, by their version).
+UPDATE dataset_record SET content_hash = '';
+UPDATE dataset_meta SET value = '' WHERE name = 'data_hash';

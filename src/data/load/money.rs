@@ -26,7 +26,8 @@ impl Loader<'_> {
                 s.funder.as_deref().map(|o| Ids::get(&self.ids.organisations, o, "organisation")).transpose()?;
             let admin =
                 s.administrator.as_deref().map(|o| Ids::get(&self.ids.organisations, o, "organisation")).transpose()?;
-            let display = s.display_name.clone().unwrap_or_else(|| s.code.clone());
+            // Without a display name the scheme shows its name as the documents give it, never its code.
+            let display = s.display_name.clone().unwrap_or_else(|| s.name.clone());
             let names = [s.name.as_str(), display.as_str(), s.code.as_str()]
                 .into_iter()
                 .chain(s.aliases.iter().map(String::as_str));

@@ -247,8 +247,7 @@ impl Loader<'_> {
                     ))
                     .returning(participation::id)
                     .get_result(self.conn)?;
-                let sources = if part.sources.is_empty() { &p.sources } else { &part.sources };
-                self.sources("participation", pid, sources)?;
+                self.sources("participation", pid, &part.sources)?;
             }
             let status_sources: Vec<String> = p.status.iter().filter_map(|s| s.source.clone()).collect();
             let mut sources = p.sources.clone();

@@ -93,7 +93,7 @@ pub struct CreateFundingSchemeInput {
     pub code: String,
     /// The full name.
     pub name: String,
-    /// The name to show (e.g. `MKB!dee`); the code when left out.
+    /// The name to show (e.g. `MKB!dee`); the full name when left out.
     pub display_name: Option<String>,
     /// Whose money it is (an Organisation ID).
     pub funder_id: Option<ID>,

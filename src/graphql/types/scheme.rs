@@ -34,7 +34,8 @@ impl FundingScheme {
         &self.0.name
     }
 
-    /// The name to show, as the pact writes it, e.g. `MKB!dee`.
+    /// The name to show, as the pact writes it, e.g. `MKB!dee`; the full `name` where the documents
+    /// use no shorter one.
     async fn display_name(&self) -> &str {
         &self.0.display_name
     }
