@@ -18,8 +18,8 @@ use crate::db::schema::*;
 use crate::db::{now, DbConn};
 use crate::error::{AppError, UserErrorCode};
 use crate::ids::{encode_id, NodeType};
-use crate::text::{search_key, search_text};
 use crate::period::format_partial_date;
+use crate::text::{search_key, search_text};
 use crate::vocab::{AmountBasis, AmountQualifier, DatePrecision, FundingStatus};
 
 /// A date and its precision: the first day it covers and whether it is a year, month or day.
@@ -304,9 +304,8 @@ pub fn update(
                 funding::end_date.eq(p1.map(|x| x.0)),
                 funding::end_precision.eq(p1.map(|x| x.1.as_str())),
                 funding::award_date.eq(changes.award_date.map_or(row.award_date, |a| a.map(|a| a.0))),
-                funding::award_precision.eq(changes
-                    .award_date
-                    .map_or(row.award_precision.clone(), |a| a.map(|a| a.1.as_str().to_owned()))),
+                funding::award_precision
+                    .eq(changes.award_date.map_or(row.award_precision.clone(), |a| a.map(|a| a.1.as_str().to_owned()))),
                 funding::amount_cents.eq(changes.amount_cents.unwrap_or(row.amount_cents)),
             ),
             (

@@ -104,8 +104,16 @@ async fn a_figure_whose_source_leaves_qualifier_and_basis_open_comes_back_null()
             .map(|f| (f["key"].as_str().unwrap().to_owned(), json!([f["qualifier"], f["basis"]])))
             .collect();
         assert_eq!(fundings["rif-alfa-college-fieldlab-practice"], json!(["AT_MOST", null]), "'bijna 2 miljoen euro'");
-        assert_eq!(fundings["beta-techniek-2012-stimuleringsprogramma-pbt"], json!(["EXACT", "TOTAL"]), "'totaal € 8.1 miljoen'");
-        assert_eq!(fundings.values().filter(|v| v[1].is_null()).count(), 7, "{backend:?}: no basis filled in by default");
+        assert_eq!(
+            fundings["beta-techniek-2012-stimuleringsprogramma-pbt"],
+            json!(["EXACT", "TOTAL"]),
+            "'totaal € 8.1 miljoen'"
+        );
+        assert_eq!(
+            fundings.values().filter(|v| v[1].is_null()).count(),
+            7,
+            "{backend:?}: no basis filled in by default"
+        );
     }
 }
 
@@ -126,9 +134,7 @@ async fn award_dates_keep_the_sources_precision() {
             .filter(|f| !f["awardDate"].is_null())
             .map(|f| (f["key"].as_str().unwrap().to_owned(), f["awardDate"].clone()))
             .collect();
-        let month = |value: &str, earliest: &str, latest: &str| {
-            json!({ "value": value, "precision": "MONTH", "earliest": earliest, "latest": latest })
-        };
+        let month = |value: &str, earliest: &str, latest: &str| json!({ "value": value, "precision": "MONTH", "earliest": earliest, "latest": latest });
         assert_eq!(
             dated,
             BTreeMap::from([
@@ -166,7 +172,11 @@ async fn a_written_award_date_round_trips_at_its_precision_and_unknown_figures_s
             json!({ "value": "2019", "precision": "YEAR", "earliest": "2019-01-01", "latest": "2019-12-31" }),
             "{backend:?}: {body}"
         );
-        assert_eq!((f["qualifier"].clone(), f["basis"].clone()), (Value::Null, Value::Null), "nothing said, nothing filled in");
+        assert_eq!(
+            (f["qualifier"].clone(), f["basis"].clone()),
+            (Value::Null, Value::Null),
+            "nothing said, nothing filled in"
+        );
         let id = f["id"].clone();
 
         let mut version = f["version"].as_i64().unwrap();
@@ -189,7 +199,9 @@ async fn a_written_award_date_round_trips_at_its_precision_and_unknown_figures_s
             "{backend:?}: {body}"
         );
 
-        for (date, code) in [("2019-13", "INVALID"), ("19", "INVALID"), ("2019-02-30", "INVALID"), ("1850", "OUT_OF_RANGE")] {
+        for (date, code) in
+            [("2019-13", "INVALID"), ("19", "INVALID"), ("2019-02-30", "INVALID"), ("1850", "OUT_OF_RANGE")]
+        {
             let (_, body) = w
                 .app
                 .query_as(
@@ -235,7 +247,9 @@ async fn the_data_honesty_migration_reverts_and_reapplies_and_the_next_load_rest
         assert_eq!(reverted, "20261201000005", "{backend:?}: the data-honesty migration is the last one");
         assert_eq!(defaults_after_down, 0, "{backend:?}: down.sql restores the NOT NULL defaults");
         assert_eq!(nulls_after_reload, 4, "{backend:?}: the next load writes the nulls again");
-        let d = app.data(r#"{ fundingScheme(code: "SECTORPLANNEN") { note budgetLines { qualifier basis } } }"#, json!({})).await;
+        let d = app
+            .data(r#"{ fundingScheme(code: "SECTORPLANNEN") { note budgetLines { qualifier basis } } }"#, json!({}))
+            .await;
         assert_eq!(d["fundingScheme"]["budgetLines"][0], json!({ "qualifier": null, "basis": null }), "{backend:?}");
     }
 }

@@ -334,7 +334,17 @@ const STATUS_WORDS: [(&str, &[&str]); 3] = [
 ];
 
 const MONTHS: [&str; 12] = [
-    "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november",
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
     "december",
 ];
 
@@ -423,7 +433,8 @@ impl Report {
             self.qualifiers += 1;
             let ok = texts.iter().any(|t| positions(t).iter().any(|at| qualifiers_at(t, at).contains(&q)));
             if !ok {
-                self.problems.push(format!("{what}: qualifier {q} is not what the words before the figure in {sources:?} say"));
+                self.problems
+                    .push(format!("{what}: qualifier {q} is not what the words before the figure in {sources:?} say"));
             }
         }
         if let Some(b) = basis {
@@ -431,7 +442,8 @@ impl Report {
             let ok = (b == "TOTAL" && one_year)
                 || texts.iter().any(|t| positions(t).iter().any(|at| basis_at(around(t, at), b)));
             if !ok {
-                self.problems.push(format!("{what}: basis {b} is not what the words around the figure in {sources:?} say"));
+                self.problems
+                    .push(format!("{what}: basis {b} is not what the words around the figure in {sources:?} say"));
             }
         }
     }
@@ -492,7 +504,13 @@ fn every_record_cites_lines_that_name_it_and_every_amount_cites_its_figure() {
         for part in &p.participants {
             let org_names = names_of.get(&format!("org:{}", part.organisation)).cloned().unwrap_or_default();
             let refs: Vec<&str> = org_names.iter().map(String::as_str).collect();
-            r.names(&docs, &format!("programme {} participant {}", p.slug, part.organisation), &part.sources, &refs, &[]);
+            r.names(
+                &docs,
+                &format!("programme {} participant {}", p.slug, part.organisation),
+                &part.sources,
+                &refs,
+                &[],
+            );
         }
         names_of.insert(format!("programme:{}", p.slug), names);
     }
@@ -546,7 +564,8 @@ fn every_record_cites_lines_that_name_it_and_every_amount_cites_its_figure() {
             let forms = date_forms(date);
             let ok = f.sources.iter().filter_map(|s| docs.cited(s).ok()).any(|t| forms.iter().any(|d| t.contains(d)));
             if !ok {
-                r.problems.push(format!("{what}: no cited range {:?} gives the award date {date} ({forms:?})", f.sources));
+                r.problems
+                    .push(format!("{what}: no cited range {:?} gives the award date {date} ({forms:?})", f.sources));
             }
         }
     }
