@@ -27,6 +27,15 @@ pub struct Settings {
     #[arg(long, env = "DB_POOL_SIZE", default_value_t = 8, global = true)]
     pub db_pool_size: u32,
 
+    /// How long a request waits for a pooled connection (and SQLite for its write lock) before the
+    /// field fails with `SERVICE_UNAVAILABLE`, e.g. `2s`, `500ms`.
+    #[arg(long, env = "DB_POOL_TIMEOUT", default_value = "2s", value_parser = humantime::parse_duration, global = true)]
+    pub db_pool_timeout: std::time::Duration,
+
+    /// How many pooled connections one request may use at once (so one request cannot take the pool).
+    #[arg(long, env = "DB_CONNECTIONS_PER_REQUEST", default_value_t = 2, global = true)]
+    pub db_connections_per_request: u32,
+
     /// Load the bundled data set on start when the database does not hold it yet (`false` to skip).
     #[arg(long, env = "LOAD_DATA", default_value_t = true, action = clap::ArgAction::Set, global = true)]
     pub load_data: bool,

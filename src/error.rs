@@ -26,6 +26,10 @@ pub enum AppError {
     /// A unique key is taken (e.g. a region code). Mutations return it as a `DUPLICATE` user error.
     #[error("{0}")]
     Duplicate(String),
+    /// The database is busy or unreachable: no pooled connection (or SQLite write lock) came free
+    /// within the wait. Worth retrying; the cause is logged. Code `SERVICE_UNAVAILABLE`.
+    #[error("the service is busy: try again in a moment")]
+    Unavailable(String),
     /// Anything else. The cause is logged once; the client sees only `internal error`. Code `INTERNAL`.
     #[error("internal error")]
     Internal(String),
@@ -51,6 +55,7 @@ impl AppError {
             Self::Forbidden(_) => "FORBIDDEN",
             Self::Conflict(_) | Self::Duplicate(_) => "CONFLICT",
             Self::Invalid(_) => "BAD_USER_INPUT",
+            Self::Unavailable(_) => "SERVICE_UNAVAILABLE",
             Self::Internal(_) => "INTERNAL",
         }
     }
@@ -67,10 +72,20 @@ impl From<diesel::result::Error> for AppError {
     fn from(e: diesel::result::Error) -> Self {
         use diesel::result::{DatabaseErrorKind, Error};
         match e {
-            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => Self::Duplicate(format!(
-                "already exists ({})",
-                info.constraint_name().or(info.table_name()).unwrap_or("unique key")
-            )),
+            // The message never names a table, column or constraint; the cause goes to the log.
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
+                tracing::debug!(db.constraint = info.constraint_name().unwrap_or(""), "unique key taken");
+                Self::Duplicate("a record with this key already exists".into())
+            }
+            Error::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
+                Self::Unavailable(format!("database connection closed: {}", info.message()))
+            }
+            // SQLite's write lock did not come free within the busy timeout.
+            Error::DatabaseError(_, info)
+                if info.message().contains("database is locked") || info.message().contains("database is busy") =>
+            {
+                Self::Unavailable(format!("database: {}", info.message()))
+            }
             // PostgreSQL refuses NUL characters in text; SQLite stores them. Same answer on both.
             Error::DatabaseError(_, info) if info.message().contains("0x00") => {
                 Self::BadUserInput("text arguments must not contain NUL (\\u0000) characters".into())
@@ -125,8 +140,10 @@ impl FieldError {
 
 impl ErrorExtensions for AppError {
     fn extend(&self) -> async_graphql::Error {
-        if let Self::Internal(cause) = self {
-            tracing::error!(error.cause = %cause, "internal error");
+        match self {
+            Self::Internal(cause) => tracing::error!(error.cause = %cause, "internal error"),
+            Self::Unavailable(cause) => tracing::warn!(error.cause = %cause, "database unavailable"),
+            _ => {}
         }
         async_graphql::Error::new(self.to_string()).extend_with(|_, e| e.set("code", self.code()))
     }

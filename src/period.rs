@@ -5,6 +5,14 @@ use chrono::{Datelike, NaiveDate};
 
 pub use crate::vocab::DatePrecision;
 
+/// The years a date may have, in every input and in the data: a date outside is a typo.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2100;
+
+/// True when the date's year is in [`YEARS`].
+pub fn in_range(date: NaiveDate) -> bool {
+    YEARS.contains(&date.year())
+}
+
 /// Which end of the covered span a date stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Bound {

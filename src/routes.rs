@@ -1,6 +1,6 @@
 //! HTTP routes: `POST /graphql` (the API), `GET /graphql` (GraphiQL), `GET /health`.
 
-use actix_web::http::header::AUTHORIZATION;
+use actix_web::http::header::{HeaderValue, AUTHORIZATION, RETRY_AFTER};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use async_graphql::dataloader::DataLoader;
@@ -12,6 +12,7 @@ use crate::auth::token::authenticate;
 use crate::auth::Viewer;
 use crate::db::Database;
 use crate::error::AppError;
+use crate::graphql::limits::{nesting_of_json, nesting_of_query, MAX_NESTING, NESTED_TOO_DEEP};
 use crate::graphql::loaders::DbLoader;
 use crate::graphql::{ensure_error_codes, ApiSchema};
 
@@ -51,6 +52,11 @@ async fn read_request(http: &HttpRequest, mut payload: web::Payload) -> Result<a
         }
         body.extend_from_slice(&chunk);
     }
+    // Before any value is built: serde and the GraphQL parser recurse per level.
+    if nesting_of_json(&body) > MAX_NESTING + 2 {
+        let message = format!("`variables` nest arrays and objects more than {MAX_NESTING} deep");
+        return Err(request_error(StatusCode::BAD_REQUEST, NESTED_TOO_DEEP, &message));
+    }
     let value: serde_json::Value = serde_json::from_slice(&body).map_err(|_| {
         request_error(
             StatusCode::BAD_REQUEST,
@@ -67,6 +73,10 @@ async fn read_request(http: &HttpRequest, mut payload: web::Payload) -> Result<a
     }
     if !value.get("query").is_some_and(serde_json::Value::is_string) {
         return Err(request_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", "the body needs a string `query`"));
+    }
+    if value["query"].as_str().is_some_and(|q| nesting_of_query(q) > MAX_NESTING) {
+        let message = format!("the query nests brackets more than {MAX_NESTING} deep");
+        return Err(request_error(StatusCode::BAD_REQUEST, NESTED_TOO_DEEP, &message));
     }
     if value.get("variables").is_some_and(|v| !v.is_object() && !v.is_null()) {
         return Err(request_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", "`variables` must be an object"));
@@ -97,29 +107,65 @@ pub async fn graphql(
     let viewer = match viewer(&http, db.get_ref(), keys.get_ref()).await {
         Ok(v) => v,
         Err(e) => {
-            let status = if matches!(e, AppError::Unauthenticated(_)) {
-                StatusCode::UNAUTHORIZED
-            } else {
-                StatusCode::INTERNAL_SERVER_ERROR
+            let mut response = match e {
+                AppError::Unauthenticated(_) => {
+                    let mut r = request_error(StatusCode::UNAUTHORIZED, e.code(), &e.to_string());
+                    r.headers_mut().insert(
+                        actix_web::http::header::WWW_AUTHENTICATE,
+                        actix_web::http::header::HeaderValue::from_static("Bearer"),
+                    );
+                    r
+                }
+                AppError::Unavailable(_) => {
+                    let _logged = async_graphql::ErrorExtensions::extend(&e);
+                    request_error(StatusCode::SERVICE_UNAVAILABLE, e.code(), &e.to_string())
+                }
+                _ => {
+                    let _logged = async_graphql::ErrorExtensions::extend(&e);
+                    request_error(StatusCode::INTERNAL_SERVER_ERROR, e.code(), &e.to_string())
+                }
             };
-            let mut response = request_error(status, e.code(), &e.to_string());
-            response.headers_mut().insert(
-                actix_web::http::header::WWW_AUTHENTICATE,
-                actix_web::http::header::HeaderValue::from_static("Bearer"),
-            );
+            if response.status() == StatusCode::SERVICE_UNAVAILABLE {
+                response.headers_mut().insert(RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER_SECONDS));
+            }
             return response;
         }
     };
-    let loader = DataLoader::new(DbLoader::new(db.get_ref().clone()), tokio::spawn);
+    // This request's share of the pool: its resolvers and loaders find this handle first.
+    let request_db = db.get_ref().for_request();
+    let loader = DataLoader::new(DbLoader::new(request_db.clone()), tokio::spawn);
     let (query, operation) = (request.query.clone(), request.operation_name.clone());
-    let mut response = schema.execute(request.data(loader).data(viewer)).await;
+    let mut response = schema.execute(request.data(loader).data(viewer).data(request_db)).await;
     ensure_error_codes(&mut response);
     crate::graphql::order::reorder(&query, operation.as_deref(), &mut response.data);
+    let unavailable = no_data(&response.data)
+        && response.errors.iter().any(|e| {
+            e.extensions.as_ref().and_then(|x| x.get("code")).is_some_and(|c| {
+                matches!(c, async_graphql::Value::String(s) if s == "SERVICE_UNAVAILABLE")
+            })
+        });
     match serde_json::to_vec(&response) {
+        Ok(body) if unavailable => HttpResponse::ServiceUnavailable()
+            .insert_header((RETRY_AFTER, RETRY_AFTER_SECONDS))
+            .insert_header(("Cache-Control", "no-store"))
+            .content_type("application/json")
+            .body(body),
         Ok(body) => {
             HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).content_type("application/json").body(body)
         }
         Err(_) => HttpResponse::InternalServerError().finish(),
+    }
+}
+
+/// What `Retry-After` says when the database is busy.
+const RETRY_AFTER_SECONDS: &str = "1";
+
+/// True when a response carries no data: `data` is null, or every root field is null.
+fn no_data(data: &async_graphql::Value) -> bool {
+    match data {
+        async_graphql::Value::Null => true,
+        async_graphql::Value::Object(fields) => fields.values().all(|v| matches!(v, async_graphql::Value::Null)),
+        _ => false,
     }
 }
 

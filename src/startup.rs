@@ -28,7 +28,8 @@ impl Application {
     /// # Errors
     /// The database cannot be reached or migrated, the data set is invalid, or the port is taken.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        let db = Database::connect(&settings.database_url, settings.db_pool_size)?;
+        let db = Database::connect_with(&settings.database_url, settings.db_pool_size, settings.db_pool_timeout)?
+            .with_per_request(settings.db_connections_per_request);
         // Fail fast on a taken port or a bad key before the (slower) migrations and data load.
         let listener = TcpListener::bind((settings.host.as_str(), settings.port))
             .map_err(|e| anyhow::anyhow!("cannot listen on {}:{}: {e}", settings.host, settings.port))?;

@@ -4,11 +4,10 @@
 pub mod models;
 pub mod schema;
 
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use diesel::connection::{Instrumentation, InstrumentationEvent, SimpleConnection};
+use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::{PgConnection, SqliteConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
@@ -69,74 +68,16 @@ fn scheme_of(url: &str) -> &str {
     url.split_once(':').map_or("", |(scheme, _)| scheme)
 }
 
-/// Counts SQL statements sent by every pooled connection (for tests and `/metrics`-style logs).
-#[derive(Clone, Default, Debug)]
-pub struct QueryCounter(Arc<AtomicU64>);
+mod pool;
 
-impl QueryCounter {
-    /// Statements started since the pool was built.
-    pub fn get(&self) -> u64 {
-        self.0.load(Ordering::Relaxed)
-    }
-}
+pub use pool::{ConnectionManager, PooledDb, QueryCounter};
 
-struct CountingInstrumentation(QueryCounter);
+/// How long a request waits for a pooled connection (and SQLite for its write lock) before it is
+/// told `SERVICE_UNAVAILABLE`.
+pub const DEFAULT_WAIT: Duration = Duration::from_secs(2);
 
-impl Instrumentation for CountingInstrumentation {
-    fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
-        if let InstrumentationEvent::StartQuery { query, .. } = event {
-            self.0 .0.fetch_add(1, Ordering::Relaxed);
-            tracing::trace!(db.statement = %query, "sql statement");
-        }
-    }
-}
-
-/// Opens connections for the pool, picking the backend from the URL itself (the derived
-/// `establish` would try each backend in turn and hide the real error).
-pub struct ConnectionManager {
-    target: DbTarget,
-    counter: QueryCounter,
-}
-
-impl r2d2::ManageConnection for ConnectionManager {
-    type Connection = DbConn;
-    type Error = diesel::ConnectionError;
-
-    fn connect(&self) -> Result<DbConn, Self::Error> {
-        let mut conn = match &self.target {
-            DbTarget::Postgres(url) => DbConn::Pg(PgConnection::establish(url)?),
-            DbTarget::Sqlite(path) => {
-                let mut conn = SqliteConnection::establish(path)?;
-                conn.batch_execute(
-                    "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
-                     PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
-                )
-                .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
-                DbConn::Sqlite(conn)
-            }
-        };
-        conn.set_instrumentation(CountingInstrumentation(self.counter.clone()));
-        Ok(conn)
-    }
-
-    fn is_valid(&self, conn: &mut DbConn) -> Result<(), Self::Error> {
-        conn.batch_execute("SELECT 1").map_err(diesel::ConnectionError::CouldntSetupConfiguration)
-    }
-
-    fn has_broken(&self, conn: &mut DbConn) -> bool {
-        // A connection left inside a transaction (e.g. after a panic) must not be reused.
-        match conn {
-            DbConn::Pg(c) => <diesel::connection::AnsiTransactionManager as diesel::connection::TransactionManager<
-                PgConnection,
-            >>::is_broken_transaction_manager(c),
-            DbConn::Sqlite(c) => {
-                <diesel::connection::AnsiTransactionManager as diesel::connection::TransactionManager<
-                    SqliteConnection,
-                >>::is_broken_transaction_manager(c)
-            }
-        }
-    }
-}
+/// How many pooled connections one request may use at once, unless configured.
+pub const DEFAULT_PER_REQUEST: u32 = 2;
 
 /// The connection pool and what is known about it. Cheap to clone.
 #[derive(Clone)]
@@ -144,6 +85,10 @@ pub struct Database {
     pool: r2d2::Pool<ConnectionManager>,
     target: DbTarget,
     counter: QueryCounter,
+    /// How many pooled connections one request may use at once (see [`Database::for_request`]).
+    per_request: u32,
+    /// A request's own share of the pool: at most this many of its statements run at once.
+    permits: Option<Arc<tokio::sync::Semaphore>>,
 }
 
 impl Database {
@@ -152,9 +97,19 @@ impl Database {
     /// # Errors
     /// The URL is not understood, or the first connection fails (the driver's own message).
     pub fn connect(url: &str, max_connections: u32) -> anyhow::Result<Self> {
+        Self::connect_with(url, max_connections, DEFAULT_WAIT)
+    }
+
+    /// Opens a pool of at most `max_connections`; a checkout (and an SQLite write lock) waits at
+    /// most `wait` before failing with [`AppError::Unavailable`].
+    ///
+    /// # Errors
+    /// The URL is not understood, or the first connection fails (the driver's own message).
+    pub fn connect_with(url: &str, max_connections: u32, wait: Duration) -> anyhow::Result<Self> {
         let target = DbTarget::parse(url).map_err(anyhow::Error::msg)?;
         let counter = QueryCounter::default();
-        let manager = ConnectionManager { target: target.clone(), counter: counter.clone() };
+        let busy_timeout_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX).max(1);
+        let manager = ConnectionManager { target: target.clone(), counter: counter.clone(), busy_timeout_ms };
         // One direct attempt first, so a wrong URL fails at once with the driver's own message
         // instead of after the pool's retries.
         r2d2::ManageConnection::connect(&manager).map_err(|e| match &target {
@@ -166,12 +121,29 @@ impl Database {
         // SQLite allows one writer at a time; more connections only help readers.
         let pool = r2d2::Pool::builder()
             .max_size(max_connections.max(1))
-            .connection_timeout(Duration::from_secs(10))
-            // No `SELECT 1` before every checkout: a dead connection fails its query and is replaced.
-            .test_on_check_out(false)
+            .connection_timeout(wait.max(Duration::from_millis(1)))
+            // The checkout test probes only connections idle for over a second (see `pool`).
+            .test_on_check_out(true)
+            .max_lifetime(Some(Duration::from_secs(30 * 60)))
+            .idle_timeout(Some(Duration::from_secs(10 * 60)))
             .build(manager)
             .map_err(|e| anyhow::anyhow!("cannot open the database: {e}"))?;
-        Ok(Self { pool, target, counter })
+        Ok(Self { pool, target, counter, per_request: DEFAULT_PER_REQUEST, permits: None })
+    }
+
+    /// Sets how many pooled connections one request may use at once (at least 1).
+    #[must_use]
+    pub fn with_per_request(mut self, connections: u32) -> Self {
+        self.per_request = connections.max(1);
+        self
+    }
+
+    /// This pool as one request sees it: at most [`with_per_request`](Self::with_per_request) of
+    /// its database calls run at once, so one request's many root fields or loaders cannot take
+    /// every pooled connection.
+    pub fn for_request(&self) -> Self {
+        let permits = usize::try_from(self.per_request).unwrap_or(1);
+        Self { permits: Some(Arc::new(tokio::sync::Semaphore::new(permits))), ..self.clone() }
     }
 
     /// Which backend this pool talks to.
@@ -187,9 +159,10 @@ impl Database {
     /// Takes a connection from the pool, blocking (for the CLI and for code already off the executor).
     ///
     /// # Errors
-    /// [`AppError::Internal`] when no connection can be had.
+    /// [`AppError::Unavailable`] when no connection can be had within the pool's wait.
     pub fn get(&self) -> Result<r2d2::PooledConnection<ConnectionManager>, AppError> {
-        self.pool.get().map_err(|e| AppError::internal(format!("database pool: {e}")))
+        // The pool's error holds the last connect error (e.g. "connection refused"): logged only.
+        self.pool.get().map_err(|e| AppError::Unavailable(format!("database pool: {e}")))
     }
 
     /// Runs `f` with a pooled connection on the blocking thread pool, keeping the current tracing
@@ -204,10 +177,26 @@ impl Database {
     {
         let db = self.clone();
         let span = tracing::Span::current();
+        let permit = match &self.permits {
+            Some(permits) => Some(
+                permits.clone().acquire_owned().await.map_err(|_| AppError::internal("request permits closed"))?,
+            ),
+            None => None,
+        };
         tokio::task::spawn_blocking(move || {
+            // Held until the statement is done, even when the request is dropped meanwhile.
+            let _permit = permit;
             let _entered = span.enter();
             let mut conn = db.get()?;
-            f(&mut conn)
+            match f(&mut conn) {
+                // A failed statement on a connection that no longer answers: the database went
+                // away (restart, failover, a killed backend). The pool drops the connection.
+                Err(e @ (AppError::Internal(_) | AppError::Unavailable(_))) if conn.check_after_error() => {
+                    let _logged = async_graphql::ErrorExtensions::extend(&e);
+                    Err(AppError::Unavailable(format!("database connection lost: {e:?}")))
+                }
+                other => other,
+            }
         })
         .await
         .map_err(|e| AppError::internal(format!("blocking task failed: {e}")))?
@@ -219,7 +208,7 @@ impl Database {
     /// A migration fails (the message names it).
     pub fn migrate(&self) -> anyhow::Result<Vec<String>> {
         let mut conn = self.get()?;
-        let migrations = match &*conn {
+        let migrations = match &**conn {
             DbConn::Pg(_) => PG_MIGRATIONS,
             DbConn::Sqlite(_) => SQLITE_MIGRATIONS,
         };

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod context;
 pub mod filters;
+pub mod limits;
 pub mod loaders;
 pub mod mutation;
 pub mod order;
@@ -22,8 +23,7 @@ use query::QueryRoot;
 /// The schema type.
 pub type ApiSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
-/// How deep a query may nest.
-pub const MAX_DEPTH: usize = 12;
+pub use limits::MAX_DEPTH;
 /// How much a query may cost: every field costs 1, a connection costs its page size times its node,
 /// a plain list its expected length (5–20, see each field) times its item.
 pub const MAX_COMPLEXITY: usize = 50_000;
@@ -31,7 +31,9 @@ pub const MAX_COMPLEXITY: usize = 50_000;
 /// The schema's types and limits, without data.
 pub fn schema_builder() -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
     Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription)
-        .limit_depth(MAX_DEPTH)
+        // Depth, introspection and mutation counts: `limits::RequestLimits`, which lets the standard
+        // introspection query through (it nests 15 deep) and still limits data beside it.
+        .extension(limits::RequestLimits)
         .limit_complexity(MAX_COMPLEXITY)
 }
 
@@ -41,9 +43,9 @@ pub fn build_schema(db: Database, keys: JwtKeys) -> ApiSchema {
     schema_builder().data(db).data(keys).finish()
 }
 
-/// The SDL (`schema.graphql`).
+/// The SDL (`schema.graphql`), with `@specifiedBy` on scalars that have a specification.
 pub fn sdl() -> String {
-    schema_builder().finish().sdl()
+    schema_builder().finish().sdl_with_options(async_graphql::SDLExportOptions::new().include_specified_by())
 }
 
 /// Gives every error in a response an `extensions.code`: errors raised by our resolvers carry one

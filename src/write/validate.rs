@@ -2,6 +2,7 @@
 //! sees all of them at once.
 
 use chrono::NaiveDate;
+use unicode_normalization::UnicodeNormalization;
 
 use crate::error::{AppError, FieldError, UserErrorCode};
 use crate::ids::{decode_typed_id, NodeType};
@@ -26,6 +27,11 @@ fn text_problem(t: &str, max: usize) -> Option<(UserErrorCode, &'static str)> {
     } else {
         None
     }
+}
+
+/// Text as stored: Unicode NFC, so `Fryslân` typed with a combining accent is the same name.
+fn nfc(t: &str) -> String {
+    t.nfc().collect()
 }
 
 /// Accumulates field errors.
@@ -53,7 +59,7 @@ impl Validator {
             Some((code, message)) => self.push(&["input", field], code, format!("`{field}` {message}")),
             None => {}
         }
-        t.to_owned()
+        nfc(t)
     }
 
     /// Optional text: empty becomes `None`; otherwise as [`text`](Self::text) (newlines allowed
@@ -63,7 +69,7 @@ impl Validator {
         if let Some((code, message)) = text_problem(t, max) {
             self.push(&["input", field], code, format!("`{field}` {message}"));
         }
-        Some(t.to_owned())
+        Some(nfc(t))
     }
 
     /// An `http://` or `https://` address.
@@ -90,8 +96,11 @@ impl Validator {
             let index = i.to_string();
             if let Some((code, message)) = text_problem(t, 300) {
                 self.push(&["input", field, &index], code, format!("`{field}` item {message}"));
-            } else if !out.iter().any(|o| o == t) {
-                out.push(t.to_owned());
+            } else {
+                let t = nfc(t);
+                if !out.contains(&t) {
+                    out.push(t);
+                }
             }
         }
         out
@@ -143,7 +152,7 @@ impl Validator {
     pub fn period(&mut self, field: &str, start: Option<&str>, end: Option<&str>) -> ParsedPeriod {
         let mut part = |sub: &str, text: Option<&str>, bound| {
             text.and_then(|t| match parse_partial_date(t, bound) {
-                Ok(v) if !(1900..=2100).contains(&chrono::Datelike::year(&v.0)) => {
+                Ok(v) if !crate::period::in_range(v.0) => {
                     self.push(&["input", field, sub], UserErrorCode::OutOfRange, "years run from 1900 to 2100");
                     None
                 }

@@ -97,6 +97,11 @@ pub struct TestApp {
 
 /// Starts the app on a fresh database; with `load_data` the bundled data set is loaded.
 pub async fn spawn_app(backend: Backend, load_data: bool) -> TestApp {
+    spawn_app_with(backend, load_data, |_| {}).await
+}
+
+/// Like [`spawn_app`], with the settings changed by `edit` first.
+pub async fn spawn_app_with(backend: Backend, load_data: bool, edit: impl FnOnce(&mut Settings)) -> TestApp {
     if std::env::var("TEST_LOG").is_ok() {
         techniekpact_api::telemetry::init();
     }
@@ -107,6 +112,8 @@ pub async fn spawn_app(backend: Backend, load_data: bool) -> TestApp {
         port: 0,
         cors_allowed_origins: String::new(),
         db_pool_size: 4,
+        db_pool_timeout: std::time::Duration::from_secs(2),
+        db_connections_per_request: 2,
         load_data,
         data_dir: test_db.state.path().to_path_buf(),
         jwt_algorithm: techniekpact_api::config::JwtAlgorithm::EdDsa,
@@ -115,6 +122,8 @@ pub async fn spawn_app(backend: Backend, load_data: bool) -> TestApp {
         jwt_issuer: "techniekpact-api".into(),
         jwt_audience: "techniekpact-partners".into(),
     };
+    let mut settings = settings;
+    edit(&mut settings);
     let app = Application::build(settings.clone()).await.expect("the application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let db = app.database();
@@ -131,7 +140,9 @@ impl TestApp {
             .send_json(&json!({ "query": query, "variables": variables }))
             .await
             .expect("request sent");
-        response.json::<Value>().limit(64 * 1024 * 1024).await.expect("a JSON body")
+        let body = response.json::<Value>().limit(64 * 1024 * 1024).await.expect("a JSON body");
+        assert_no_storage_names(&body);
+        body
     }
 
     /// POSTs a GraphQL query with `Authorization: Bearer <token>`; returns HTTP status and body.
@@ -143,7 +154,9 @@ impl TestApp {
         let mut response =
             request.send_json(&json!({ "query": query, "variables": variables })).await.expect("request sent");
         let status = response.status().as_u16();
-        (status, response.json::<Value>().limit(64 * 1024 * 1024).await.expect("a JSON body"))
+        let body = response.json::<Value>().limit(64 * 1024 * 1024).await.expect("a JSON body");
+        assert_no_storage_names(&body);
+        (status, body)
     }
 
     /// Like [`query`](Self::query) but fails the test on any error; returns `data`.
@@ -151,6 +164,19 @@ impl TestApp {
         let body = self.query(query, variables).await;
         assert!(body.get("errors").is_none(), "[{:?}] unexpected errors: {body:#}", self.backend);
         body["data"].clone()
+    }
+
+    /// POSTs a GraphQL query; returns status, the `Retry-After` header and the body.
+    pub async fn query_with_retry_after(&self, token: Option<&str>, query: &str) -> (u16, Option<String>, Value) {
+        let mut request = self.client.post(format!("{}/graphql", self.address));
+        if let Some(t) = token {
+            request = request.insert_header(("Authorization", format!("Bearer {t}")));
+        }
+        let mut response = request.send_json(&json!({ "query": query })).await.expect("request sent");
+        let retry = response.headers().get("retry-after").and_then(|v| v.to_str().ok()).map(String::from);
+        let body = response.json::<Value>().limit(64 * 1024 * 1024).await.expect("a JSON body");
+        assert_no_storage_names(&body);
+        (response.status().as_u16(), retry, body)
     }
 
     /// POSTs raw bytes to /graphql; returns status and body (parsed as JSON when it is JSON).
@@ -164,11 +190,10 @@ impl TestApp {
             .expect("request sent");
         let status = response.status().as_u16();
         let bytes = response.body().limit(64 * 1024 * 1024).await.expect("body");
-        (
-            status,
-            serde_json::from_slice(&bytes)
-                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned())),
-        )
+        let body = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
+        assert_no_storage_names(&body);
+        (status, body)
     }
 
     /// GETs a path; returns status and body text.
@@ -190,6 +215,42 @@ impl TestApp {
         })
         .await
         .expect("blocking task")
+    }
+}
+
+/// Names of the storage layer a client must never see in an error: tables and columns with `_`
+/// (one-word table names such as `programme` are ordinary words), read from `src/db/schema.rs`.
+fn storage_names() -> &'static Vec<String> {
+    static NAMES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    NAMES.get_or_init(|| {
+        let schema = include_str!("../../src/db/schema.rs");
+        let mut names: Vec<String> = schema
+            .lines()
+            .filter_map(|line| {
+                let t = line.trim();
+                let name = t.split([' ', '(']).next()?;
+                let is_item = t.contains(" -> ") || t.ends_with(") {");
+                (is_item && name.contains('_') && name.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+                    .then(|| name.to_owned())
+            })
+            .collect();
+        names.sort();
+        names.dedup();
+        assert!(names.len() > 30, "read the storage names from schema.rs: {names:?}");
+        names
+    })
+}
+
+/// Fails when an error (message or extensions) names a table, a column or a constraint.
+pub fn assert_no_storage_names(body: &Value) {
+    let Some(errors) = body.get("errors") else { return };
+    let text = errors.to_string();
+    for word in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+        let constraint = ["_key", "_pkey", "_fkey", "_check"].iter().any(|s| word.ends_with(s));
+        assert!(
+            !constraint && !storage_names().iter().any(|n| n == word),
+            "an error names the storage layer ({word}): {body}"
+        );
     }
 }
 

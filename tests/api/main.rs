@@ -1,6 +1,7 @@
 //! Black-box tests through HTTP, each on a fresh database, on SQLite and (with TEST_DATABASE_URL)
 //! PostgreSQL.
 
+mod abuse;
 mod access_matrix;
 mod answers;
 mod batching;
@@ -10,6 +11,7 @@ mod fixtures;
 mod hardening;
 mod helpers;
 mod honesty;
+mod operations;
 mod pagination;
 mod provenance;
 mod readme;

@@ -9,7 +9,7 @@ use super::loaders::descendants_of;
 use crate::db::DbConn;
 use crate::error::AppError;
 use crate::ids::{decode_typed_id, NodeType};
-use crate::period::{parse_partial_date, Bound};
+use crate::period::{in_range, parse_partial_date, Bound};
 use crate::text::like_pattern;
 
 /// A period to overlap with: records whose period shares at least one day with it match. A record
@@ -26,7 +26,10 @@ impl PeriodFilter {
     pub(super) fn bounds(&self, argument: &str) -> Result<(Option<NaiveDate>, Option<NaiveDate>), AppError> {
         let parse = |s: &Option<String>, bound, name| {
             s.as_deref()
-                .map(|t| parse_partial_date(t, bound).map(|(d, _)| d))
+                .map(|t| {
+                    parse_partial_date(t, bound)
+                        .and_then(|(d, _)| if in_range(d) { Ok(d) } else { Err("years run from 1900 to 2100".into()) })
+                })
                 .transpose()
                 .map_err(|e| AppError::bad_input(format!("argument `{argument}.{name}`: {e}")))
         };

@@ -64,7 +64,7 @@ fn allocations(v: &mut Validator, list: &[AllocationInput]) -> Vec<Allocation> {
 /// An award date at the precision the submitter knows: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
 fn award_date(v: &mut Validator, text: &str) -> Option<ops::PartialDay> {
     match parse_partial_date(text, Bound::Start) {
-        Ok((d, _)) if !(1900..=2100).contains(&chrono::Datelike::year(&d)) => {
+        Ok((d, _)) if !crate::period::in_range(d) => {
             v.push(&["input", "awardDate"], UserErrorCode::OutOfRange, "years run from 1900 to 2100");
             None
         }

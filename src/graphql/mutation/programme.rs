@@ -29,13 +29,26 @@ pub(crate) fn patch<T: Clone>(value: &MaybeUndefined<T>) -> Option<Option<T>> {
 }
 
 pub(crate) fn ids(v: &mut Validator, field: &str, ids: &[ID], node: NodeType) -> Vec<i64> {
-    ids.iter()
-        .enumerate()
-        .map(|(i, id)| {
-            let index = i.to_string();
-            v.id(&["input", field, &index], id, node)
-        })
-        .collect()
+    if ids.len() > 100 {
+        v.push(&["input", field], crate::error::UserErrorCode::OutOfRange, format!("`{field}` holds at most 100 IDs"));
+        return Vec::new();
+    }
+    let parsed = ids.iter().enumerate().map(|(i, id)| {
+        let index = i.to_string();
+        v.id(&["input", field, &index], id, node)
+    });
+    distinct(parsed)
+}
+
+/// The items in their first order, each once: a list input that names a value twice means it once.
+pub(crate) fn distinct<T: PartialEq>(items: impl IntoIterator<Item = T>) -> Vec<T> {
+    let mut out = Vec::new();
+    for item in items {
+        if !out.contains(&item) {
+            out.push(item);
+        }
+    }
+    out
 }
 
 /// Input of `createProgramme`.
@@ -79,7 +92,7 @@ impl CreateProgrammeInput {
             slug,
             description: v.optional_text("description", self.description.as_deref(), 5000),
             kind: self.kind,
-            target_groups: self.target_groups.clone(),
+            target_groups: distinct(self.target_groups.iter().copied()),
             theme: v.optional_text("theme", self.theme.as_deref(), 300),
             period,
             website: v.url("website", self.website.as_deref()),
@@ -121,7 +134,7 @@ impl UpdateProgrammeInput {
             name: self.name.as_deref().map(|n| v.text("name", n, 300)),
             description: patch(&self.description).map(|d| v.optional_text("description", d.as_deref(), 5000)),
             kind: self.kind,
-            target_groups: self.target_groups.clone(),
+            target_groups: self.target_groups.as_ref().map(|l| distinct(l.iter().copied())),
             theme: patch(&self.theme).map(|t| v.optional_text("theme", t.as_deref(), 300)),
             period: patch(&self.period).map(|p| match p {
                 Some(p) => v.period("period", p.start.as_deref(), p.end.as_deref()),

@@ -248,8 +248,9 @@ impl LookupQuery {
 
     /// Funding per region at one level of a scheme: each region's total includes its formal
     /// descendants; only allocations with shares count (split to the cent by largest remainder);
-    /// everything else is reported under `unallocated`. Nothing is counted twice.
-    #[graphql(complexity = "50 * child_complexity")]
+    /// everything else is reported under `unallocated`. Nothing is counted twice. A report costs at
+    /// least 5,000 of a request's 50,000 (so at most 10 per request).
+    #[graphql(complexity = "super::limits::report_cost(child_complexity)")]
     async fn funding_by_region(
         &self,
         ctx: &Context<'_>,

@@ -14,19 +14,41 @@ use crate::vocab::CurrencyCode;
 pub struct Decimal(pub String);
 
 /// An exact decimal number as a string, e.g. `"25000000.00"`. Never a float: GraphQL's `Int` is
-/// 32-bit and `Float` is inexact, so money travels as text.
+/// 32-bit and `Float` is inexact, so money travels as text. Input must match
+/// `-?(0|[1-9][0-9]*)(\.[0-9]{1,2})?` exactly: no spaces, no leading zeros, no `+`, no exponent,
+/// at most two decimals; a JSON number is refused.
 #[Scalar(name = "Decimal")]
 impl ScalarType for Decimal {
     fn parse(value: Value) -> async_graphql::InputValueResult<Self> {
         match value {
-            Value::String(s) => Ok(Self(s)),
+            Value::String(s) if is_decimal(&s) => Ok(Self(s)),
+            Value::String(s) => Err(async_graphql::InputValueError::custom(format!(
+                "{s:?} is not a decimal of the form -?(0|[1-9][0-9]*)(.[0-9]{{1,2}})?"
+            ))),
             other => Err(async_graphql::InputValueError::expected_type(other)),
         }
+    }
+
+    fn is_valid(value: &Value) -> bool {
+        matches!(value, Value::String(s) if is_decimal(s))
     }
 
     fn to_value(&self) -> Value {
         Value::String(self.0.clone())
     }
+}
+
+/// True when `s` matches `-?(0|[1-9][0-9]*)(\.[0-9]{1,2})?`.
+pub fn is_decimal(s: &str) -> bool {
+    let unsigned = s.strip_prefix('-').unwrap_or(s);
+    let (whole, frac) = match unsigned.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (unsigned, None),
+    };
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    let whole_ok = digits(whole) && (whole == "0" || !whole.starts_with('0'));
+    let frac_ok = frac.is_none_or(|f| digits(f) && f.len() <= 2);
+    whole_ok && frac_ok
 }
 
 /// An exact amount of money with its currency.
@@ -151,4 +173,19 @@ impl Source {
 /// Parses a stored JSON list of strings (aliases, identifiers); malformed text gives an empty list.
 pub fn json_strings(text: &str) -> Vec<String> {
     serde_json::from_str(text).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_decimal;
+
+    #[test]
+    fn decimals_have_exactly_one_form() {
+        for ok in ["0", "12", "12.5", "12.50", "-3.07", "100000000000"] {
+            assert!(is_decimal(ok), "{ok}");
+        }
+        for bad in [" 12.00", "12.", "00012.50", "012", "+5", "1e3", "12.345", "", "-", ".5", "1,5", "١٢"] {
+            assert!(!is_decimal(bad), "{bad:?}");
+        }
+    }
 }

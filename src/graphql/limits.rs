@@ -1,0 +1,315 @@
+//! What one request may cost, checked before anything runs.
+//!
+//! - [`nesting_of_query`] and [`nesting_of_json`] scan the text for bracket nesting before any
+//!   value is built, so no recursive parser ever sees a value nested deeper than [`MAX_NESTING`].
+//! - [`RequestLimits`] walks the parsed document before validation: selection depth
+//!   ([`MAX_DEPTH`]), introspection's own budget, root mutation fields ([`MAX_ROOT_MUTATIONS`]) and
+//!   the number of fields once fragments are expanded ([`MAX_FIELDS`]).
+//! - The cost model (`limit_complexity`) gives every report at least [`REPORT_COST`].
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
+use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
+use async_graphql::{ServerError, ServerResult, Variables};
+
+/// How deep brackets (`{`, `[`, `(`) may nest in a query, and arrays and objects in `variables`.
+pub const MAX_NESTING: usize = 64;
+/// How deep a selection may nest (the root field is level 1), introspection aside.
+pub const MAX_DEPTH: usize = 12;
+/// How deep an introspection selection (`__schema`, `__type` on the query root) may nest.
+pub const MAX_INTROSPECTION_DEPTH: usize = 20;
+/// How many `ofType` an introspection selection may chain (graphql-js 16 asks for 9).
+pub const MAX_OF_TYPE: usize = 10;
+/// How many of `fields`, `inputFields`, `interfaces`, `possibleTypes` may nest in one another in an
+/// introspection selection (the standard queries need 1).
+pub const MAX_INTROSPECTION_LISTS: usize = 2;
+/// How many root fields one mutation request may have.
+pub const MAX_ROOT_MUTATIONS: usize = 10;
+/// How many fields a document may select once its fragments are expanded.
+pub const MAX_FIELDS: usize = 10_000;
+/// The least a report (`fundingByRegion`) costs, whatever it selects: with the cost limit of
+/// 50,000, at most 10 reports fit in one request.
+pub const REPORT_COST: usize = 5_000;
+
+/// The `extensions.code` of a value nested too deep.
+pub const NESTED_TOO_DEEP: &str = "NESTED_TOO_DEEP";
+/// The `extensions.code` of a request over a cost, depth or count limit.
+pub const QUERY_TOO_COMPLEX: &str = "QUERY_TOO_COMPLEX";
+
+/// The cost of a report: its selection times 50, at least [`REPORT_COST`].
+pub fn report_cost(child_complexity: usize) -> usize {
+    child_complexity.saturating_mul(50).max(REPORT_COST)
+}
+
+/// The deepest bracket nesting in a GraphQL document, skipping strings, block strings and
+/// comments; stops counting once past [`MAX_NESTING`].
+pub fn nesting_of_query(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let (mut i, mut depth, mut deepest) = (0, 0usize, 0usize);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' && bytes[i] != b'\r' {
+                    i += 1;
+                }
+            }
+            b'"' if bytes[i..].starts_with(b"\"\"\"") => {
+                i += 3;
+                while i < bytes.len() && !bytes[i..].starts_with(b"\"\"\"") {
+                    i += if bytes[i..].starts_with(b"\\\"\"\"") { 4 } else { 1 };
+                }
+                i += 2;
+            }
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'{' | b'[' | b'(' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+                if deepest > MAX_NESTING {
+                    return deepest;
+                }
+            }
+            b'}' | b']' | b')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    deepest
+}
+
+/// The deepest array/object nesting in a JSON text (the body's own object is level 1), skipping
+/// strings; stops counting once past `MAX_NESTING + 2`.
+pub fn nesting_of_json(bytes: &[u8]) -> usize {
+    let (mut i, mut depth, mut deepest) = (0, 0usize, 0usize);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'{' | b'[' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+                if deepest > MAX_NESTING + 2 {
+                    return deepest;
+                }
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    deepest
+}
+
+/// The schema extension that applies the document limits after parsing, before validation.
+pub struct RequestLimits;
+
+impl ExtensionFactory for RequestLimits {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(RequestLimitsExtension)
+    }
+}
+
+struct RequestLimitsExtension;
+
+#[async_graphql::async_trait::async_trait]
+impl Extension for RequestLimitsExtension {
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        let nesting = nesting_of_query(query);
+        if nesting > MAX_NESTING {
+            return Err(coded(
+                NESTED_TOO_DEEP,
+                format!("the query nests brackets more than {MAX_NESTING} deep"),
+            ));
+        }
+        let document = next.run(ctx, query, variables).await?;
+        check_document(&document).map_err(|message| coded(QUERY_TOO_COMPLEX, message))?;
+        Ok(document)
+    }
+}
+
+fn coded(code: &str, message: String) -> ServerError {
+    let mut error = ServerError::new(message, None);
+    error.extensions.get_or_insert_with(Default::default).set("code", code);
+    error
+}
+
+/// What a selection set costs, as maxima over its paths and a total.
+#[derive(Clone, Copy, Default)]
+struct Shape {
+    depth: usize,
+    of_type: usize,
+    lists: usize,
+    fields: usize,
+}
+
+impl Shape {
+    /// Siblings: the deeper of the two paths, the sum of the fields.
+    fn and(self, other: Self) -> Self {
+        Self {
+            depth: self.depth.max(other.depth),
+            of_type: self.of_type.max(other.of_type),
+            lists: self.lists.max(other.lists),
+            fields: self.fields.saturating_add(other.fields),
+        }
+    }
+}
+
+/// Measures selection sets, expanding each fragment once (memoised), refusing cycles.
+struct Walker<'a> {
+    document: &'a ExecutableDocument,
+    fragments: HashMap<&'a str, Option<Shape>>,
+}
+
+impl<'a> Walker<'a> {
+    fn selection_set(&mut self, set: &'a SelectionSet) -> Result<Shape, String> {
+        let mut shape = Shape::default();
+        for item in &set.items {
+            let part = match &item.node {
+                Selection::Field(field) => {
+                    let field = &field.node;
+                    let inner = self.selection_set(&field.selection_set.node)?;
+                    let name = field.name.node.as_str();
+                    Shape {
+                        depth: inner.depth + 1,
+                        of_type: inner.of_type + usize::from(name == "ofType"),
+                        lists: inner.lists
+                            + usize::from(matches!(name, "fields" | "inputFields" | "interfaces" | "possibleTypes")),
+                        fields: inner.fields.saturating_add(1),
+                    }
+                }
+                Selection::InlineFragment(fragment) => self.selection_set(&fragment.node.selection_set.node)?,
+                Selection::FragmentSpread(spread) => self.fragment(spread.node.fragment_name.node.as_str())?,
+            };
+            shape = shape.and(part);
+            if shape.fields > MAX_FIELDS {
+                return Err(format!("the query selects more than {MAX_FIELDS} fields once its fragments are expanded"));
+            }
+        }
+        Ok(shape)
+    }
+
+    fn fragment(&mut self, name: &'a str) -> Result<Shape, String> {
+        match self.fragments.get(name) {
+            Some(Some(shape)) => return Ok(*shape),
+            Some(None) => return Err(format!("the fragment `{name}` spreads itself")),
+            None => {}
+        }
+        // Unknown fragments are left to validation.
+        let Some(definition) = self.document.fragments.get(name) else { return Ok(Shape::default()) };
+        self.fragments.insert(name, None);
+        let shape = self.selection_set(&definition.node.selection_set.node)?;
+        self.fragments.insert(name, Some(shape));
+        Ok(shape)
+    }
+
+    /// The root fields of a selection set, through fragments, as (field name, its selection set).
+    fn root_fields(
+        &mut self,
+        set: &'a SelectionSet,
+        out: &mut Vec<(&'a str, &'a SelectionSet)>,
+        seen: &mut Vec<&'a str>,
+    ) {
+        for item in &set.items {
+            match &item.node {
+                Selection::Field(field) => {
+                    out.push((field.node.name.node.as_str(), &field.node.selection_set.node));
+                }
+                Selection::InlineFragment(fragment) => self.root_fields(&fragment.node.selection_set.node, out, seen),
+                Selection::FragmentSpread(spread) => {
+                    let name = spread.node.fragment_name.node.as_str();
+                    if seen.contains(&name) {
+                        continue;
+                    }
+                    seen.push(name);
+                    if let Some(definition) = self.document.fragments.get(name) {
+                        self.root_fields(&definition.node.selection_set.node, out, seen);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Applies the depth, introspection, mutation-count and size limits to every operation of
+/// `document`.
+///
+/// # Errors
+/// A message saying which limit the document is over.
+pub fn check_document(document: &ExecutableDocument) -> Result<(), String> {
+    let mut walker = Walker { document, fragments: HashMap::new() };
+    let mut total_fields = 0usize;
+    for (_, operation) in document.operations.iter() {
+        let operation = &operation.node;
+        let mut roots = Vec::new();
+        walker.root_fields(&operation.selection_set.node, &mut roots, &mut Vec::new());
+        if operation.ty == OperationType::Mutation && roots.len() > MAX_ROOT_MUTATIONS {
+            return Err(format!(
+                "a request may run at most {MAX_ROOT_MUTATIONS} mutations; this one has {}",
+                roots.len()
+            ));
+        }
+        for (name, set) in roots {
+            let inner = walker.selection_set(set)?;
+            let depth = inner.depth + 1;
+            total_fields = total_fields.saturating_add(inner.fields).saturating_add(1);
+            let introspection = operation.ty == OperationType::Query && matches!(name, "__schema" | "__type");
+            if introspection {
+                if depth > MAX_INTROSPECTION_DEPTH {
+                    return Err(format!("introspection may nest at most {MAX_INTROSPECTION_DEPTH} deep"));
+                }
+                if inner.of_type > MAX_OF_TYPE {
+                    return Err(format!("introspection may chain at most {MAX_OF_TYPE} `ofType`"));
+                }
+                if inner.lists > MAX_INTROSPECTION_LISTS {
+                    return Err(format!(
+                        "introspection may nest `fields`, `inputFields`, `interfaces` and `possibleTypes` at most \
+                         {MAX_INTROSPECTION_LISTS} deep"
+                    ));
+                }
+            } else if depth > MAX_DEPTH {
+                return Err(format!("the query nests fields {depth} deep; at most {MAX_DEPTH} are allowed"));
+            }
+        }
+        if total_fields > MAX_FIELDS {
+            return Err(format!("the query selects more than {MAX_FIELDS} fields once its fragments are expanded"));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_block_strings_and_comments_are_skipped() {
+        assert_eq!(nesting_of_query("{ a(b: [[1]]) }"), 4);
+        assert_eq!(nesting_of_query(r#"{ a(b: "[[[[\"[[[") }"#), 2);
+        assert_eq!(nesting_of_query("{ a(b: \"\"\"[[[ \\\"\"\" [[[\"\"\") }"), 2);
+        assert_eq!(nesting_of_query("{ a } # [[[[[[\n"), 1);
+        assert_eq!(nesting_of_json(br#"{"query": "[[[[", "variables": {"v": [[1]]}}"#), 4);
+        assert!(nesting_of_query(&"[".repeat(100_000)) == MAX_NESTING + 1);
+    }
+
+    #[test]
+    fn reports_cost_at_least_the_floor() {
+        assert_eq!(report_cost(1), REPORT_COST);
+        assert_eq!(report_cost(1_000), 50_000);
+    }
+}
