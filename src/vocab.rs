@@ -135,9 +135,9 @@ vocab_enum! {
 }
 
 vocab_enum! {
-    /// How exact a money figure is in its source.
+    /// How exact a figure is in its source; a field of this type is null where the source leaves it open.
     AmountQualifier {
-        Exact => "EXACT", "Exact", "Exact";
+        Exact => "EXACT", "Zoals vermeld", "As stated (no \"circa\", \"ruim\", \"bijna\" or the like)";
         Approximate => "APPROXIMATE", "Circa", "Approximately (\"circa\", \"ongeveer\")";
         AtLeast => "AT_LEAST", "Ruim", "At least (\"ruim\", \"meer dan\")";
         AtMost => "AT_MOST", "Bijna", "At most (\"bijna\", \"maximaal\")";
@@ -145,11 +145,11 @@ vocab_enum! {
 }
 
 vocab_enum! {
-    /// What a money figure counts.
+    /// What a money figure counts; a field of this type is null where the source leaves it open.
     AmountBasis {
-        Total => "TOTAL", "Totaal", "Total for the period";
-        PerYear => "PER_YEAR", "Per jaar", "Per year";
-        PerItem => "PER_ITEM", "Per stuk", "Per item (e.g. per centre)";
+        Total => "TOTAL", "Totaal", "Total for the period (\"in totaal\", or an amount for one year)";
+        PerYear => "PER_YEAR", "Per jaar", "Per year (\"per jaar\", \"jaarlijks\", \"structureel\")";
+        PerItem => "PER_ITEM", "Per stuk", "Per item (\"per centre\", \"iedere\")";
     }
 }
 

@@ -146,6 +146,12 @@ pub struct Status {
     pub report_year: Option<i32>,
     #[serde(default)]
     pub source: Option<String>,
+    /// True when the report does not state this status and the data's authors derived it; the
+    /// reasoning is then in `note` (required).
+    #[serde(default)]
+    pub inferred: bool,
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

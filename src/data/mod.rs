@@ -45,6 +45,7 @@ pub fn stats(set: &DataSet) -> String {
     let participations: usize = set.programmes.iter().map(|p| p.participants.len()).sum();
     let owned = set.programmes.iter().filter(|p| p.owner.is_some()).count();
     let statuses = set.programmes.iter().filter(|p| p.status.is_some()).count();
+    let inferred = set.programmes.iter().filter(|p| p.status.as_ref().is_some_and(|s| s.inferred)).count();
     let sources: usize = set.regions.iter().map(|r| r.sources.len()).sum::<usize>()
         + set.organisations.iter().map(|o| o.sources.len()).sum::<usize>()
         + set.programmes.iter().map(|p| p.sources.len()).sum::<usize>()
@@ -63,7 +64,7 @@ pub fn stats(set: &DataSet) -> String {
         ("Programmes", format!("{} ({})", set.programmes.len(), by(set.programmes.iter().map(|p| p.kind.as_str())))),
         (
             "Participations",
-            format!("{participations} (programmes with an owner: {owned}; with a reported status: {statuses})"),
+            format!("{participations} (programmes with an owner: {owned}; with a status: {statuses}, of which inferred: {inferred})"),
         ),
         ("Funding schemes", set.funding_schemes.len().to_string()),
         ("Budget lines", budget_lines.to_string()),

@@ -65,9 +65,16 @@ pub fn validate(data: &DataSet) -> Vec<String> {
         }
         if let Some(status) = &p.status {
             v.known(&at, "status.value", Some(&status.value), |s| ProgrammeStatus::parse(s).is_some());
-            if let Some(source) = &status.source {
-                v.sources(&at, std::slice::from_ref(source));
+            match &status.source {
+                Some(source) => v.sources(&at, std::slice::from_ref(source)),
+                None => v.check(false, &at, "status.source", "a status cites the lines that give it"),
             }
+            v.check(
+                !status.inferred || status.note.as_deref().is_some_and(|n| !n.trim().is_empty()),
+                &at,
+                "status.note",
+                "an inferred status says in its note how it was derived",
+            );
         }
         if let Some(owner) = &p.owner {
             v.check(orgs.contains(owner.as_str()), &at, "owner", &format!("unknown organisation {owner:?}"));
@@ -78,9 +85,7 @@ pub fn validate(data: &DataSet) -> Vec<String> {
             v.check(orgs.contains(part.organisation.as_str()), &pat, "organisation", "unknown organisation");
             v.known(&pat, "role", Some(&part.role), |s| ParticipationRole::parse(s).is_some());
             v.check(seen.insert((&part.organisation, &part.role)), &pat, "role", "listed twice");
-            if !part.sources.is_empty() {
-                v.sources(&pat, &part.sources);
-            }
+            v.sources(&pat, &part.sources);
         }
         v.sources(&at, &p.sources);
     }

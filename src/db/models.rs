@@ -53,6 +53,7 @@ pub struct OrganisationRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i32,
+    pub note: Option<String>,
 }
 
 /// A row of `programme`.
@@ -79,6 +80,10 @@ pub struct ProgrammeRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i32,
+    pub note: Option<String>,
+    /// True when the data's authors derived the status; `status_note` gives the reasoning.
+    pub status_inferred: bool,
+    pub status_note: Option<String>,
 }
 
 /// A row of `participation`: an organisation's role in a programme.
@@ -117,6 +122,7 @@ pub struct FundingSchemeRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i32,
+    pub note: Option<String>,
 }
 
 /// A row of `budget_line`: a scheme-level amount for a year or period.
@@ -130,8 +136,8 @@ pub struct BudgetLineRow {
     pub end_date: Option<NaiveDate>,
     pub end_precision: Option<String>,
     pub amount_cents: i64,
-    pub qualifier: String,
-    pub basis: String,
+    pub qualifier: Option<String>,
+    pub basis: Option<String>,
     pub note: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -155,8 +161,8 @@ pub struct FundingRow {
     pub award_date: Option<NaiveDate>,
     pub amount_cents: i64,
     pub co_financing_cents: Option<i64>,
-    pub qualifier: String,
-    pub basis: String,
+    pub qualifier: Option<String>,
+    pub basis: Option<String>,
     pub status: Option<String>,
     pub note: Option<String>,
     pub sort_key: String,
@@ -164,6 +170,8 @@ pub struct FundingRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i32,
+    /// The precision of `award_date` (`YEAR`, `MONTH`, `DAY`).
+    pub award_precision: Option<String>,
 }
 
 /// A row of `region_allocation`: part of a funding attributed to a region.
@@ -200,7 +208,7 @@ pub struct ObservationRow {
     pub metric: String,
     pub value: String,
     pub unit: String,
-    pub qualifier: String,
+    pub qualifier: Option<String>,
     pub observed_on: Option<NaiveDate>,
     pub observed_precision: Option<String>,
     pub report_year: Option<i32>,

@@ -47,6 +47,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> Integer,
+        note -> Nullable<Text>,
     }
 }
 
@@ -83,6 +84,9 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> Integer,
+        note -> Nullable<Text>,
+        status_inferred -> Bool,
+        status_note -> Nullable<Text>,
     }
 }
 
@@ -141,6 +145,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> Integer,
+        note -> Nullable<Text>,
     }
 }
 
@@ -153,8 +158,8 @@ diesel::table! {
         end_date -> Nullable<Date>,
         end_precision -> Nullable<Text>,
         amount_cents -> BigInt,
-        qualifier -> Text,
-        basis -> Text,
+        qualifier -> Nullable<Text>,
+        basis -> Nullable<Text>,
         note -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
@@ -177,8 +182,8 @@ diesel::table! {
         award_date -> Nullable<Date>,
         amount_cents -> BigInt,
         co_financing_cents -> Nullable<BigInt>,
-        qualifier -> Text,
-        basis -> Text,
+        qualifier -> Nullable<Text>,
+        basis -> Nullable<Text>,
         status -> Nullable<Text>,
         note -> Nullable<Text>,
         sort_key -> Text,
@@ -186,6 +191,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> Integer,
+        award_precision -> Nullable<Text>,
     }
 }
 
@@ -328,7 +334,7 @@ diesel::table! {
         metric -> Text,
         value -> Text,
         unit -> Text,
-        qualifier -> Text,
+        qualifier -> Nullable<Text>,
         observed_on -> Nullable<Date>,
         observed_precision -> Nullable<Text>,
         report_year -> Nullable<Integer>,

@@ -45,8 +45,10 @@ pub struct NewScheme {
 pub struct NewBudgetLine {
     pub period: ParsedPeriod,
     pub amount_cents: i64,
-    pub qualifier: AmountQualifier,
-    pub basis: AmountBasis,
+    /// Null when the source does not say how exact the figure is.
+    pub qualifier: Option<AmountQualifier>,
+    /// Null when the source does not say what the figure counts.
+    pub basis: Option<AmountBasis>,
     pub note: Option<String>,
 }
 
@@ -142,7 +144,7 @@ pub fn create_scheme(conn: &mut DbConn, actor: &Actor, input: &NewScheme) -> Res
         return Err(AppError::invalid(&["input", "code"], UserErrorCode::Duplicate, "this code is taken"));
     }
     let t = now();
-    let display = input.display_name.clone().unwrap_or_else(|| input.code.clone());
+    let display = input.display_name.clone().unwrap_or_else(|| input.name.clone());
     let (p0, p1) = input.period;
     let id: i64 = diesel::insert_into(funding_scheme::table)
         .values((
@@ -218,8 +220,8 @@ pub fn add_budget_line(
             budget_line::end_date.eq(p1.map(|x| x.0)),
             budget_line::end_precision.eq(p1.map(|x| x.1.as_str())),
             budget_line::amount_cents.eq(line.amount_cents),
-            budget_line::qualifier.eq(line.qualifier.as_str()),
-            budget_line::basis.eq(line.basis.as_str()),
+            budget_line::qualifier.eq(line.qualifier.map(|q| q.as_str())),
+            budget_line::basis.eq(line.basis.map(|b| b.as_str())),
             budget_line::note.eq(&line.note),
             budget_line::created_at.eq(t),
             budget_line::updated_at.eq(t),
@@ -232,7 +234,7 @@ pub fn add_budget_line(
     .set((funding_scheme::version.eq(expected + 1), funding_scheme::updated_at.eq(t)))
     .execute(conn)?;
     updated_one(rows, "the funding scheme")?;
-    let after = json!({ "budgetLineId": id, "amountCents": line.amount_cents, "basis": line.basis.as_str(), "qualifier": line.qualifier.as_str() });
+    let after = json!({ "budgetLineId": id, "amountCents": line.amount_cents, "basis": line.basis.map(|b| b.as_str()), "qualifier": line.qualifier.map(|q| q.as_str()) });
     let event = audit(
         conn,
         actor,

@@ -18,8 +18,12 @@ use crate::db::schema::*;
 use crate::db::{now, DbConn};
 use crate::error::{AppError, UserErrorCode};
 use crate::ids::{encode_id, NodeType};
+use crate::period::format_partial_date;
 use crate::text::{search_key, search_text};
-use crate::vocab::{AmountBasis, AmountQualifier, FundingStatus};
+use crate::vocab::{AmountBasis, AmountQualifier, DatePrecision, FundingStatus};
+
+/// A date and its precision: the first day it covers and whether it is a year, month or day.
+pub type PartialDay = (NaiveDate, DatePrecision);
 
 /// A region allocation: region id and share in basis points (all or none have one).
 pub type Allocation = (i64, Option<i32>);
@@ -33,11 +37,14 @@ pub struct NewFunding {
     pub programme_id: Option<i64>,
     pub recipient_id: Option<i64>,
     pub period: ParsedPeriod,
-    pub award_date: Option<NaiveDate>,
+    /// When it was awarded, at the precision given (`2018-11` is some day in November 2018).
+    pub award_date: Option<PartialDay>,
     pub amount_cents: i64,
     pub co_financing_cents: Option<i64>,
-    pub qualifier: AmountQualifier,
-    pub basis: AmountBasis,
+    /// Null when the submitter does not say how exact the figure is.
+    pub qualifier: Option<AmountQualifier>,
+    /// Null when the submitter does not say what the figure counts.
+    pub basis: Option<AmountBasis>,
     pub status: Option<FundingStatus>,
     pub note: Option<String>,
     pub allocations: Vec<Allocation>,
@@ -50,11 +57,11 @@ pub struct FundingChanges {
     pub programme_id: Option<Option<i64>>,
     pub recipient_id: Option<Option<i64>>,
     pub period: Option<ParsedPeriod>,
-    pub award_date: Option<Option<NaiveDate>>,
+    pub award_date: Option<Option<PartialDay>>,
     pub amount_cents: Option<i64>,
     pub co_financing_cents: Option<Option<i64>>,
-    pub qualifier: Option<AmountQualifier>,
-    pub basis: Option<AmountBasis>,
+    pub qualifier: Option<Option<AmountQualifier>>,
+    pub basis: Option<Option<AmountBasis>>,
     pub status: Option<Option<FundingStatus>>,
     pub note: Option<Option<String>>,
     pub allocations: Option<Vec<Allocation>>,
@@ -109,12 +116,18 @@ fn snapshot(conn: &mut DbConn, f: &FundingRow) -> Result<Value, AppError> {
     let id = |t: NodeType, v: Option<i64>| v.map(|v| encode_id(t, v).0);
     Ok(json!({
         "key": f.key, "schemeId": id(NodeType::FundingScheme, f.scheme_id), "funderId": id(NodeType::Organisation, f.funder_id),
-        "programmeId": id(NodeType::Programme, f.programme_id), "recipientId": id(NodeType::Organisation, f.recipient_id), "startDate": f.start_date, "endDate": f.end_date, "awardDate": f.award_date,
+        "programmeId": id(NodeType::Programme, f.programme_id), "recipientId": id(NodeType::Organisation, f.recipient_id), "startDate": f.start_date, "endDate": f.end_date, "awardDate": award_text(f),
         "amountCents": f.amount_cents, "coFinancingCents": f.co_financing_cents, "qualifier": f.qualifier,
         "basis": f.basis, "status": f.status, "note": f.note,
         "allocations": allocations.iter().map(|(r, s)| json!({ "regionId": encode_id(NodeType::Region, *r).0, "shareBasisPoints": s })).collect::<Vec<_>>(),
         "version": f.version,
     }))
+}
+
+/// The award date as the audit shows it: at its precision (`"2018-11"`).
+fn award_text(f: &FundingRow) -> Option<String> {
+    let precision = f.award_precision.as_deref().and_then(DatePrecision::parse).unwrap_or(DatePrecision::Day);
+    f.award_date.map(|d| format_partial_date(d, precision))
 }
 
 fn replace_allocations(conn: &mut DbConn, id: i64, allocations: &[Allocation]) -> Result<(), AppError> {
@@ -213,13 +226,14 @@ pub fn record(conn: &mut DbConn, actor: &Actor, input: &NewFunding) -> Result<Fu
                 funding::start_precision.eq(p0.map(|x| x.1.as_str())),
                 funding::end_date.eq(p1.map(|x| x.0)),
                 funding::end_precision.eq(p1.map(|x| x.1.as_str())),
-                funding::award_date.eq(input.award_date),
+                funding::award_date.eq(input.award_date.map(|a| a.0)),
+                funding::award_precision.eq(input.award_date.map(|a| a.1.as_str())),
             ),
             (
                 funding::amount_cents.eq(input.amount_cents),
                 funding::co_financing_cents.eq(input.co_financing_cents),
-                funding::qualifier.eq(input.qualifier.as_str()),
-                funding::basis.eq(input.basis.as_str()),
+                funding::qualifier.eq(input.qualifier.map(|q| q.as_str())),
+                funding::basis.eq(input.basis.map(|b| b.as_str())),
                 funding::status.eq(input.status.map(|s| s.as_str())),
                 funding::note.eq(&input.note),
                 funding::sort_key.eq(search_key(&key)),
@@ -289,13 +303,16 @@ pub fn update(
                 funding::start_precision.eq(p0.map(|x| x.1.as_str())),
                 funding::end_date.eq(p1.map(|x| x.0)),
                 funding::end_precision.eq(p1.map(|x| x.1.as_str())),
-                funding::award_date.eq(changes.award_date.unwrap_or(row.award_date)),
+                funding::award_date.eq(changes.award_date.map_or(row.award_date, |a| a.map(|a| a.0))),
+                funding::award_precision
+                    .eq(changes.award_date.map_or(row.award_precision.clone(), |a| a.map(|a| a.1.as_str().to_owned()))),
                 funding::amount_cents.eq(changes.amount_cents.unwrap_or(row.amount_cents)),
             ),
             (
                 funding::co_financing_cents.eq(changes.co_financing_cents.unwrap_or(row.co_financing_cents)),
-                funding::qualifier.eq(changes.qualifier.map_or(row.qualifier.clone(), |q| q.as_str().to_owned())),
-                funding::basis.eq(changes.basis.map_or(row.basis.clone(), |b| b.as_str().to_owned())),
+                funding::qualifier
+                    .eq(changes.qualifier.map_or(row.qualifier.clone(), |q| q.map(|q| q.as_str().to_owned()))),
+                funding::basis.eq(changes.basis.map_or(row.basis.clone(), |b| b.map(|b| b.as_str().to_owned()))),
                 funding::status.eq(changes.status.map_or(row.status.clone(), |s| s.map(|s| s.as_str().to_owned()))),
                 funding::note.eq(changes.note.clone().unwrap_or(row.note.clone())),
                 funding::updated_at.eq(now()),

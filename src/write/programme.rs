@@ -342,8 +342,12 @@ pub fn delete(conn: &mut DbConn, actor: &Actor, id: i64, expected: i32) -> Resul
     diesel::delete(participation::table.filter(participation::programme_id.eq(id))).execute(conn)?;
     diesel::delete(programme_target_group::table.filter(programme_target_group::programme_id.eq(id))).execute(conn)?;
     diesel::delete(programme_region::table.filter(programme_region::programme_id.eq(id))).execute(conn)?;
-    diesel::delete(source::table.filter(source::entity_type.eq("programme")).filter(source::entity_id.eq(id)))
-        .execute(conn)?;
+    diesel::delete(
+        source::table
+            .filter(source::entity_type.eq_any(["programme", "programme_status"]))
+            .filter(source::entity_id.eq(id)),
+    )
+    .execute(conn)?;
     let rows = diesel::delete(programme::table.filter(programme::id.eq(id)).filter(programme::version.eq(expected)))
         .execute(conn)?;
     updated_one(rows, "the programme")?;

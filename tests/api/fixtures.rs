@@ -22,8 +22,8 @@ pub fn synthetic(n: usize) -> DataSet {
                 "targetGroups": ["MBO"], "regions": ["SUBREGION:TEST-S1"], "owner": format!("org-{i:03}"),
                 "period": { "start": "2015", "end": "2016" },
                 "participants": [
-                    { "organisation": format!("org-{i:03}"), "role": "LEAD" },
-                    { "organisation": format!("org-{:03}", i + 1), "role": "PARTNER" }
+                    { "organisation": format!("org-{i:03}"), "role": "LEAD", "sources": src() },
+                    { "organisation": format!("org-{:03}", i + 1), "role": "PARTNER", "sources": src() }
                 ],
                 "sources": src()
             })

@@ -10,6 +10,7 @@ mod errors;
 mod fixtures;
 mod hardening;
 mod helpers;
+mod honesty;
 mod operations;
 mod pagination;
 mod provenance;

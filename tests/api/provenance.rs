@@ -189,8 +189,14 @@ fn contains_form(haystack: &str, form: &str) -> bool {
 }
 
 fn contains_amount(haystack: &str, cents: i64) -> bool {
-    amount_forms(cents).iter().any(|form| {
-        haystack.match_indices(form.as_str()).any(|(i, _)| {
+    !amount_positions(haystack, cents).is_empty()
+}
+
+/// Where the amount occurs in the text: the byte range of each occurrence, in any of its forms.
+fn amount_positions(haystack: &str, cents: i64) -> Vec<Occurrence> {
+    let mut found = Vec::new();
+    for form in amount_forms(cents) {
+        for (i, _) in haystack.match_indices(form.as_str()) {
             let before = haystack[..i].chars().next_back();
             let after = haystack[i + form.len()..].chars().next();
             let digit_before = before.is_some_and(|c| c.is_ascii_digit() || c == ',' || c == '.');
@@ -200,15 +206,173 @@ fn contains_amount(haystack: &str, cents: i64) -> bool {
                 } else {
                     false
                 };
-            !digit_before && !digit_after
-        })
+            if !digit_before && !digit_after {
+                found.push(Occurrence { start: i, end: i + form.len(), about: false });
+            }
+        }
+    }
+    found
+}
+
+/// Where a count or percentage occurs in the text, in any of its forms.
+fn number_positions(haystack: &str, value: &str) -> Vec<Occurrence> {
+    let mut found = Vec::new();
+    for form in number_forms(value) {
+        for (i, _) in haystack.match_indices(form.as_str()) {
+            if form_at(haystack, i, &form) {
+                // "een vijftiental" means about fifteen.
+                found.push(Occurrence { start: i, end: i + form.len(), about: form.ends_with("tal") });
+            }
+        }
+    }
+    found
+}
+
+/// True when `form` at byte `i` of `haystack` stands on its own (the boundaries of `contains_form`).
+fn form_at(haystack: &str, i: usize, form: &str) -> bool {
+    let before = haystack[..i].chars().next_back();
+    let rest = &haystack[i + form.len()..];
+    let alpha_form = form.chars().all(char::is_alphabetic);
+    let boundary_before = if alpha_form {
+        !before.is_some_and(char::is_alphabetic)
+    } else {
+        !before.is_some_and(|c| c.is_ascii_digit() || c == ',' || c == '.')
+    };
+    let boundary_after = if alpha_form {
+        !rest.chars().next().is_some_and(char::is_alphabetic)
+    } else {
+        let next = rest.chars().next();
+        !(next.is_some_and(|c| c.is_ascii_digit())
+            || (matches!(next, Some(',' | '.')) && rest[1..].starts_with(|c: char| c.is_ascii_digit())))
+    };
+    boundary_before && boundary_after
+}
+
+/// One occurrence of a figure in a cited text.
+struct Occurrence {
+    start: usize,
+    end: usize,
+    /// The form itself is approximate ("een vijftiental").
+    about: bool,
+}
+
+/// The wording that qualifies a figure when it stands right before it, per qualifier.
+const QUALIFYING_WORDS: [(&str, &[&str]); 3] = [
+    ("APPROXIMATE", &["circa", "ca.", "ongeveer", "zo'n", "zo’n", "rond de", "ongeveer zo'n"]),
+    ("AT_LEAST", &["ruim", "meer dan", "minimaal", "ten minste", "tenminste", "bijna ruim"]),
+    // Not "tot" alone: "toegenomen tot 2.562" is an exact figure.
+    ("AT_MOST", &["bijna", "maximaal", "hooguit", "tot maximaal", "nagenoeg"]),
+];
+
+/// The qualifiers the words right before (or after) an occurrence allow (`EXACT` when there are none).
+fn qualifiers_at(haystack: &str, at: &Occurrence) -> &'static [&'static str] {
+    if at.about {
+        return &["APPROXIMATE"];
+    }
+    // An ordinal: "de 750e scholingsvoucher" is exactly 750 on the day it was handed out, at least
+    // 750 afterwards ("inmiddels is de 10.000e leerling verwelkomd").
+    let after = &haystack[at.end..];
+    if after.starts_with("e ") || after.starts_with("ste ") {
+        return &["EXACT", "AT_LEAST"];
+    }
+    let before = haystack[..at.start].trim_end();
+    for (qualifier, words) in QUALIFYING_WORDS {
+        let hit = words.iter().any(|w| {
+            before.strip_suffix(w).is_some_and(|rest| !rest.chars().next_back().is_some_and(char::is_alphabetic))
+        });
+        if hit {
+            return match qualifier {
+                "APPROXIMATE" => &["APPROXIMATE"],
+                "AT_LEAST" => &["AT_LEAST"],
+                _ => &["AT_MOST"],
+            };
+        }
+    }
+    &["EXACT"]
+}
+
+/// The text around an occurrence: 120 bytes before, 40 after (on character boundaries).
+fn around<'a>(haystack: &'a str, at: &Occurrence) -> &'a str {
+    let mut a = at.start.saturating_sub(120);
+    while !haystack.is_char_boundary(a) {
+        a -= 1;
+    }
+    let mut b = (at.end + 40).min(haystack.len());
+    while !haystack.is_char_boundary(b) {
+        b += 1;
+    }
+    &haystack[a..b]
+}
+
+/// Whether the words around an occurrence say what the figure counts.
+fn basis_at(window: &str, basis: &str) -> bool {
+    let has = |words: &[&str]| words.iter().any(|w| window.contains(w));
+    match basis {
+        "PER_YEAR" => has(&["per jaar", "jaarlijks", "structureel", "elk jaar", "ieder jaar"]),
+        "PER_ITEM" => {
+            has(&["iedere ", "ieder ", "elke ", "elk "])
+                || window.match_indices("per ").any(|(i, _)| !window[i + 4..].starts_with("jaar"))
+        }
+        "TOTAL" => has(&["totaal", "totale", "voor de jaren", "voor de periode", "voor een periode"]),
+        _ => false,
+    }
+}
+
+/// A period that is one calendar year ("2018" to "2018"): an amount for it is that year's total.
+fn one_year(period: Option<&techniekpact_api::data::format::Period>) -> bool {
+    period.is_some_and(|p| match (&p.start, &p.end) {
+        (Some(a), Some(b)) => a.get(..4).is_some() && a.get(..4) == b.get(..4) && a.len() == 4 && b.len() == 4,
+        _ => false,
     })
+}
+
+/// The words the 2014 annex's legend uses for each status (geel = afgerond, blauw = op schema, rood = vertraagd).
+const STATUS_WORDS: [(&str, &[&str]); 3] = [
+    ("COMPLETED", &["afgerond", "voltooid"]),
+    ("ON_SCHEDULE", &["op schema", "op koers"]),
+    ("DELAYED", &["vertraagd", "vertraging"]),
+];
+
+const MONTHS: [&str; 12] = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+];
+
+/// The ways a Dutch text writes a date at its precision: "2014", "februari 2014", "12 juni 2013".
+fn date_forms(date: &str) -> Vec<String> {
+    let parts: Vec<&str> = date.split('-').collect();
+    let month = |m: &str| m.parse::<usize>().ok().and_then(|m| MONTHS.get(m.wrapping_sub(1))).copied();
+    match parts.as_slice() {
+        [y] => vec![(*y).to_owned()],
+        [y, m] => month(m).map(|m| vec![format!("{m} {y}")]).unwrap_or_default(),
+        [y, m, d] => {
+            let day = d.trim_start_matches('0');
+            let mut v = vec![format!("{d}-{m}-{y}")];
+            v.extend(month(m).map(|m| format!("{day} {m} {y}")));
+            v
+        }
+        _ => Vec::new(),
+    }
 }
 
 #[derive(Default)]
 struct Report {
     problems: Vec<String>,
     checked: usize,
+    qualifiers: usize,
+    bases: usize,
+    statuses: usize,
+    award_dates: usize,
 }
 
 impl Report {
@@ -250,6 +414,41 @@ impl Report {
     }
 }
 
+impl Report {
+    /// The figure's qualifier and basis are what the words around it in some cited range say; a
+    /// field the file leaves out (null) is always allowed.
+    #[allow(clippy::too_many_arguments)]
+    fn precision(
+        &mut self,
+        docs: &Documents,
+        what: &str,
+        sources: &[String],
+        positions: &dyn Fn(&str) -> Vec<Occurrence>,
+        qualifier: Option<&str>,
+        basis: Option<&str>,
+        one_year: bool,
+    ) {
+        let texts: Vec<String> = sources.iter().filter_map(|s| docs.cited(s).ok()).collect();
+        if let Some(q) = qualifier {
+            self.qualifiers += 1;
+            let ok = texts.iter().any(|t| positions(t).iter().any(|at| qualifiers_at(t, at).contains(&q)));
+            if !ok {
+                self.problems
+                    .push(format!("{what}: qualifier {q} is not what the words before the figure in {sources:?} say"));
+            }
+        }
+        if let Some(b) = basis {
+            self.bases += 1;
+            let ok = (b == "TOTAL" && one_year)
+                || texts.iter().any(|t| positions(t).iter().any(|at| basis_at(around(t, at), b)));
+            if !ok {
+                self.problems
+                    .push(format!("{what}: basis {b} is not what the words around the figure in {sources:?} say"));
+            }
+        }
+    }
+}
+
 fn all_names(name: &str, short: Option<&String>, display: Option<&String>, aliases: &[String]) -> Vec<String> {
     std::iter::once(name.to_owned())
         .chain(short.cloned())
@@ -286,18 +485,32 @@ fn every_record_cites_lines_that_name_it_and_every_amount_cites_its_figure() {
         let names = all_names(&p.name, None, None, &p.aliases);
         let refs: Vec<&str> = names.iter().map(String::as_str).collect();
         r.names(&docs, &format!("programme {}", p.slug), &p.sources, &refs, &p.aliases);
-        for part in &p.participants {
-            if !part.sources.is_empty() {
-                let org_names = names_of.get(&format!("org:{}", part.organisation)).cloned().unwrap_or_default();
-                let refs: Vec<&str> = org_names.iter().map(String::as_str).collect();
-                r.names(
-                    &docs,
-                    &format!("programme {} participant {}", p.slug, part.organisation),
-                    &part.sources,
-                    &refs,
-                    &[],
-                );
+        if let Some(status) = &p.status {
+            r.statuses += 1;
+            let words = STATUS_WORDS.iter().find(|(v, _)| *v == status.value).map_or(&[][..], |(_, w)| *w);
+            let stated = status
+                .source
+                .iter()
+                .filter_map(|s| docs.cited(s).ok())
+                .any(|t| words.iter().any(|w| contains_name(&t, w)));
+            let explained = status.inferred && status.note.as_deref().is_some_and(|n| !n.trim().is_empty());
+            if !stated && !explained {
+                r.problems.push(format!(
+                    "programme {}: status {} is not stated in {:?} (no {words:?}) and not marked inferred with a note",
+                    p.slug, status.value, status.source
+                ));
             }
+        }
+        for part in &p.participants {
+            let org_names = names_of.get(&format!("org:{}", part.organisation)).cloned().unwrap_or_default();
+            let refs: Vec<&str> = org_names.iter().map(String::as_str).collect();
+            r.names(
+                &docs,
+                &format!("programme {} participant {}", p.slug, part.organisation),
+                &part.sources,
+                &refs,
+                &[],
+            );
         }
         names_of.insert(format!("programme:{}", p.slug), names);
     }
@@ -306,7 +519,18 @@ fn every_record_cites_lines_that_name_it_and_every_amount_cites_its_figure() {
         let refs: Vec<&str> = names.iter().map(String::as_str).collect();
         r.names(&docs, &format!("scheme {}", s.code), &s.sources, &refs, &s.aliases);
         for (i, line) in s.budget_lines.iter().enumerate() {
-            r.money(&docs, &format!("scheme {} budgetLines[{i}]", s.code), &line.sources, &line.amount, &names);
+            let what = format!("scheme {} budgetLines[{i}]", s.code);
+            r.money(&docs, &what, &line.sources, &line.amount, &names);
+            let cents = parse_euros(&line.amount).unwrap_or_default();
+            r.precision(
+                &docs,
+                &what,
+                &line.sources,
+                &|t| amount_positions(t, cents),
+                line.qualifier.as_deref(),
+                line.basis.as_deref(),
+                one_year(line.period.as_ref()),
+            );
         }
         names_of.insert(format!("scheme:{}", s.code), names);
     }
@@ -323,7 +547,27 @@ fn every_record_cites_lines_that_name_it_and_every_amount_cites_its_figure() {
         {
             tied.extend(names_of.get(&key).cloned().unwrap_or_default());
         }
-        r.money(&docs, &format!("funding {}", f.key), &f.sources, &f.amount_awarded, &tied);
+        let what = format!("funding {}", f.key);
+        r.money(&docs, &what, &f.sources, &f.amount_awarded, &tied);
+        let cents = parse_euros(&f.amount_awarded).unwrap_or_default();
+        r.precision(
+            &docs,
+            &what,
+            &f.sources,
+            &|t| amount_positions(t, cents),
+            f.qualifier.as_deref(),
+            f.basis.as_deref(),
+            one_year(f.period.as_ref()),
+        );
+        if let Some(date) = &f.award_date {
+            r.award_dates += 1;
+            let forms = date_forms(date);
+            let ok = f.sources.iter().filter_map(|s| docs.cited(s).ok()).any(|t| forms.iter().any(|d| t.contains(d)));
+            if !ok {
+                r.problems
+                    .push(format!("{what}: no cited range {:?} gives the award date {date} ({forms:?})", f.sources));
+            }
+        }
     }
     for g in &set.goals {
         r.names(&docs, &format!("goal {}", g.code), &g.sources, &[&g.name], &[]);
@@ -356,8 +600,22 @@ fn every_record_cites_lines_that_name_it_and_every_amount_cites_its_figure() {
             r.problems
                 .push(format!("{what}: no cited range {:?} contains both {} and one of {names:?}", o.sources, o.value));
         }
+        let euro_cents = if o.unit == "EUR" { parse_euros(&o.value).ok() } else { None };
+        let positions = |t: &str| match euro_cents {
+            Some(c) => amount_positions(t, c),
+            None => number_positions(t, &o.value),
+        };
+        r.precision(&docs, &what, &o.sources, &positions, o.qualifier.as_deref(), None, false);
     }
     assert!(r.checked > 300, "the data set has at least 300 records to check (got {})", r.checked);
+    assert!(
+        r.qualifiers > 200 && r.bases > 20 && r.statuses >= 4 && r.award_dates >= 3,
+        "the qualifier, basis, status and award-date checks ran ({} / {} / {} / {})",
+        r.qualifiers,
+        r.bases,
+        r.statuses,
+        r.award_dates
+    );
     assert!(r.problems.is_empty(), "{} provenance problem(s):\n  {}", r.problems.len(), r.problems.join("\n  "));
 }
 

@@ -36,11 +36,11 @@ pub fn world() -> DataSet {
         ],
         "programmes": [
             { "slug": "p", "name": "Programma P", "kind": "PROJECT", "owner": "org-a", "regions": ["LANDSDEEL:OOST"],
-              "participants": [{ "organisation": "org-a", "role": "LEAD" }], "sources": src() },
+              "participants": [{ "organisation": "org-a", "role": "LEAD", "sources": src() }], "sources": src() },
             { "slug": "p-empty", "name": "Programma zonder geld", "kind": "PROJECT", "owner": "org-a",
-              "participants": [{ "organisation": "org-a", "role": "LEAD" }], "sources": src() },
+              "participants": [{ "organisation": "org-a", "role": "LEAD", "sources": src() }], "sources": src() },
             { "slug": "q", "name": "Programma Q", "kind": "PROJECT", "owner": "org-b",
-              "participants": [{ "organisation": "org-b", "role": "LEAD" }, { "organisation": "org-a", "role": "PARTNER" }], "sources": src() }
+              "participants": [{ "organisation": "org-b", "role": "LEAD", "sources": src() }, { "organisation": "org-a", "role": "PARTNER", "sources": src() }], "sources": src() }
         ],
         "fundingSchemes": [
             { "code": "S", "name": "Regeling S", "administrator": "org-a", "sources": src() }

@@ -93,7 +93,7 @@ impl Loader<'_> {
                 observation::metric.eq(&o.metric),
                 observation::value.eq(&o.value),
                 observation::unit.eq(&o.unit),
-                observation::qualifier.eq(o.qualifier.as_deref().unwrap_or("EXACT")),
+                observation::qualifier.eq(o.qualifier.as_deref()),
                 observation::observed_on.eq(date.map(|d| d.0)),
                 observation::observed_precision.eq(date.map(|d| d.1.as_str())),
                 observation::report_year.eq(o.report_year),

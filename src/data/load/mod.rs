@@ -47,6 +47,10 @@ pub struct LoadReport {
 }
 
 const META_VERSION: &str = "data_version";
+/// Raised when the loader maps a record to rows differently, so that a newer loader rewrites records
+/// whose file entry did not change (revision 2: no qualifier/basis defaults, notes on organisations,
+/// programmes and schemes, inferred statuses, award-date precision).
+const LOADER_REVISION: u32 = 2;
 const META_HASH: &str = "data_hash";
 
 /// Loads `data` into the database in one write transaction. With `force == false` a database that
@@ -193,7 +197,9 @@ impl Loader<'_> {
         record: &T,
         current: impl FnOnce(&mut DbConn) -> QueryResult<Option<(i64, i32)>>,
     ) -> Result<(Plan, String), AppError> {
-        let hash = content_hash(&serde_json::to_vec(record).map_err(|e| AppError::internal(e.to_string()))?);
+        let mut bytes = LOADER_REVISION.to_be_bytes().to_vec();
+        bytes.extend(serde_json::to_vec(record).map_err(|e| AppError::internal(e.to_string()))?);
+        let hash = content_hash(&bytes);
         let loaded: Option<(i64, String, i32)> = dataset_record::table
             .filter(dataset_record::entity_type.eq(kind))
             .filter(dataset_record::natural_key.eq(key))

@@ -26,7 +26,8 @@ impl Loader<'_> {
                 s.funder.as_deref().map(|o| Ids::get(&self.ids.organisations, o, "organisation")).transpose()?;
             let admin =
                 s.administrator.as_deref().map(|o| Ids::get(&self.ids.organisations, o, "organisation")).transpose()?;
-            let display = s.display_name.clone().unwrap_or_else(|| s.code.clone());
+            // Without a display name the scheme shows its name as the documents give it, never its code.
+            let display = s.display_name.clone().unwrap_or_else(|| s.name.clone());
             let names = [s.name.as_str(), display.as_str(), s.code.as_str()]
                 .into_iter()
                 .chain(s.aliases.iter().map(String::as_str));
@@ -46,6 +47,7 @@ impl Loader<'_> {
                     funding_scheme::end_date.eq(ed),
                     funding_scheme::end_precision.eq(ep),
                     funding_scheme::aliases.eq(json_list(&s.aliases)),
+                    funding_scheme::note.eq(&s.note),
                     funding_scheme::sort_key.eq(search_key(&s.name)),
                     funding_scheme::search_text.eq(search_text(names)),
                     funding_scheme::updated_at.eq(t),
@@ -86,8 +88,8 @@ impl Loader<'_> {
                         budget_line::end_date.eq(ed),
                         budget_line::end_precision.eq(ep),
                         budget_line::amount_cents.eq(euros(&line.amount)?),
-                        budget_line::qualifier.eq(line.qualifier.as_deref().unwrap_or("EXACT")),
-                        budget_line::basis.eq(line.basis.as_deref().unwrap_or("TOTAL")),
+                        budget_line::qualifier.eq(line.qualifier.as_deref()),
+                        budget_line::basis.eq(line.basis.as_deref()),
                         budget_line::note.eq(&line.note),
                         budget_line::created_at.eq(t),
                         budget_line::updated_at.eq(t),
@@ -121,7 +123,8 @@ impl Loader<'_> {
             let scheme = f.scheme.as_deref().map(|c| Ids::get(&self.ids.schemes, c, "scheme")).transpose()?;
             let programme =
                 f.programme.as_deref().map(|p| Ids::get(&self.ids.programmes, p, "programme")).transpose()?;
-            let award = f.award_date.as_deref().and_then(|d| parse_partial_date(d, Bound::Start).ok()).map(|(d, _)| d);
+            // The award date keeps the file's precision: "2018-11" is some day in November 2018.
+            let award = f.award_date.as_deref().and_then(|d| parse_partial_date(d, Bound::Start).ok());
             let co_financing = f.co_financing.as_deref().map(euros).transpose()?;
             let values = (
                 (
@@ -134,13 +137,14 @@ impl Loader<'_> {
                     funding::start_precision.eq(sp),
                     funding::end_date.eq(ed),
                     funding::end_precision.eq(ep),
-                    funding::award_date.eq(award),
+                    funding::award_date.eq(award.map(|(d, _)| d)),
+                    funding::award_precision.eq(award.map(|(_, p)| p.as_str())),
                 ),
                 (
                     funding::amount_cents.eq(euros(&f.amount_awarded)?),
                     funding::co_financing_cents.eq(co_financing),
-                    funding::qualifier.eq(f.qualifier.as_deref().unwrap_or("EXACT")),
-                    funding::basis.eq(f.basis.as_deref().unwrap_or("TOTAL")),
+                    funding::qualifier.eq(f.qualifier.as_deref()),
+                    funding::basis.eq(f.basis.as_deref()),
                     funding::status.eq(&f.status),
                     funding::note.eq(&f.note),
                     funding::sort_key.eq(search_key(&f.key)),

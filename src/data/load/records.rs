@@ -103,6 +103,7 @@ impl Loader<'_> {
                 organisation::identifiers.eq(json_list(&o.identifiers)),
                 organisation::website.eq(&o.website),
                 organisation::aliases.eq(json_list(&o.aliases)),
+                organisation::note.eq(&o.note),
                 organisation::sort_key.eq(search_key(&o.name)),
                 organisation::search_text.eq(search_text(names)),
                 organisation::updated_at.eq(t),
@@ -169,10 +170,13 @@ impl Loader<'_> {
                     programme::end_date.eq(ed),
                     programme::end_precision.eq(ep),
                     programme::website.eq(&p.website),
+                    programme::note.eq(&p.note),
                 ),
                 (
                     programme::status.eq(p.status.as_ref().map(|s| s.value.clone())),
                     programme::status_year.eq(p.status.as_ref().and_then(|s| s.report_year)),
+                    programme::status_inferred.eq(p.status.as_ref().is_some_and(|s| s.inferred)),
+                    programme::status_note.eq(p.status.as_ref().and_then(|s| s.note.clone())),
                     programme::owner_id.eq(owner),
                     programme::aliases.eq(json_list(&p.aliases)),
                     programme::sort_key.eq(search_key(&p.name)),
@@ -243,14 +247,13 @@ impl Loader<'_> {
                     ))
                     .returning(participation::id)
                     .get_result(self.conn)?;
-                let sources = if part.sources.is_empty() { &p.sources } else { &part.sources };
-                self.sources("participation", pid, sources)?;
+                self.sources("participation", pid, &part.sources)?;
             }
+            let status_sources: Vec<String> = p.status.iter().filter_map(|s| s.source.clone()).collect();
             let mut sources = p.sources.clone();
-            if let Some(s) = p.status.as_ref().and_then(|s| s.source.clone()) {
-                sources.push(s);
-            }
+            sources.extend(status_sources.iter().filter(|s| !p.sources.contains(s)).cloned());
             self.sources("programme", id, &sources)?;
+            self.sources("programme_status", id, &status_sources)?;
             self.remember("programme", &p.slug, id, &hash, matches!(plan, Plan::Insert))?;
         }
         Ok(())

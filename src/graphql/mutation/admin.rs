@@ -93,7 +93,7 @@ pub struct CreateFundingSchemeInput {
     pub code: String,
     /// The full name.
     pub name: String,
-    /// The name to show (e.g. `MKB!dee`); the code when left out.
+    /// The name to show (e.g. `MKB!dee`); the full name when left out.
     pub display_name: Option<String>,
     /// Whose money it is (an Organisation ID).
     pub funder_id: Option<ID>,
@@ -120,9 +120,9 @@ pub struct AddBudgetLineInput {
     pub amount: Decimal,
     /// The year or period it is for.
     pub period: Option<PeriodInput>,
-    /// How exact the amount is (default `EXACT`).
+    /// How exact the amount is; left out, it stays unknown (null).
     pub qualifier: Option<AmountQualifier>,
-    /// What it counts (default `TOTAL`).
+    /// What it counts; left out, it stays unknown (null).
     pub basis: Option<AmountBasis>,
     /// A remark.
     pub note: Option<String>,
@@ -284,8 +284,8 @@ impl AdminMutation {
                 .map(|p| v.period("period", p.start.as_deref(), p.end.as_deref()))
                 .unwrap_or_default(),
             amount_cents: v.amount("amount", &input.amount.0),
-            qualifier: input.qualifier.unwrap_or(AmountQualifier::Exact),
-            basis: input.basis.unwrap_or(AmountBasis::Total),
+            qualifier: input.qualifier,
+            basis: input.basis,
             note: v.optional_text("note", input.note.as_deref(), 2000),
         };
         if let Err(e) = v.finish() {

@@ -61,15 +61,20 @@ fn allocations(v: &mut Validator, list: &[AllocationInput]) -> Vec<Allocation> {
     parsed
 }
 
-fn award_date(v: &mut Validator, text: &str) -> Option<chrono::NaiveDate> {
+/// An award date at the precision the submitter knows: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+fn award_date(v: &mut Validator, text: &str) -> Option<ops::PartialDay> {
     match parse_partial_date(text, Bound::Start) {
-        Ok((d, crate::period::DatePrecision::Day)) if !crate::period::in_range(d) => {
+        Ok((d, _)) if !crate::period::in_range(d) => {
             v.push(&["input", "awardDate"], UserErrorCode::OutOfRange, "years run from 1900 to 2100");
             None
         }
-        Ok((d, crate::period::DatePrecision::Day)) => Some(d),
-        _ => {
-            v.push(&["input", "awardDate"], UserErrorCode::Invalid, "awardDate is a day: YYYY-MM-DD");
+        Ok(parsed) => Some(parsed),
+        Err(_) => {
+            v.push(
+                &["input", "awardDate"],
+                UserErrorCode::Invalid,
+                "awardDate is a year, month or day: YYYY, YYYY-MM or YYYY-MM-DD",
+            );
             None
         }
     }
@@ -90,15 +95,16 @@ pub struct RecordFundingInput {
     pub recipient_id: Option<ID>,
     /// The period the money is for.
     pub period: Option<PeriodInput>,
-    /// The day it was awarded (`YYYY-MM-DD`).
+    /// When it was awarded, as precisely as known: `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (read back as
+    /// `awardDate { value precision }`).
     pub award_date: Option<String>,
     /// The amount in euros, e.g. `"1520000"` or `"2.50"` (not negative, at most two decimals).
     pub amount_awarded: Decimal,
     /// Co-financing in euros.
     pub co_financing: Option<Decimal>,
-    /// How exact the amount is (default `EXACT`).
+    /// How exact the amount is; left out, it stays unknown (null).
     pub qualifier: Option<AmountQualifier>,
-    /// What the amount counts (default `TOTAL`).
+    /// What the amount counts; left out, it stays unknown (null).
     pub basis: Option<AmountBasis>,
     /// Where it stands.
     pub status: Option<FundingStatus>,
@@ -142,8 +148,8 @@ impl RecordFundingInput {
             award_date: self.award_date.as_deref().and_then(|d| award_date(&mut v, d)),
             amount_cents: v.amount("amountAwarded", &self.amount_awarded.0),
             co_financing_cents: self.co_financing.as_ref().map(|c| v.amount("coFinancing", &c.0)),
-            qualifier: self.qualifier.unwrap_or(AmountQualifier::Exact),
-            basis: self.basis.unwrap_or(AmountBasis::Total),
+            qualifier: self.qualifier,
+            basis: self.basis,
             status: self.status,
             note: v.optional_text("note", self.note.as_deref(), 2000),
             allocations: allocations(&mut v, &self.allocations),
@@ -166,16 +172,16 @@ pub struct UpdateFundingInput {
     pub recipient_id: MaybeUndefined<ID>,
     /// The period, or null.
     pub period: MaybeUndefined<PeriodInput>,
-    /// The award day (`YYYY-MM-DD`), or null.
+    /// When it was awarded (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`), or null.
     pub award_date: MaybeUndefined<String>,
     /// The amount in euros.
     pub amount_awarded: Option<Decimal>,
     /// Co-financing in euros, or null. The recipient may change this field (and only this one).
     pub co_financing: MaybeUndefined<Decimal>,
-    /// How exact the amount is.
-    pub qualifier: Option<AmountQualifier>,
-    /// What the amount counts.
-    pub basis: Option<AmountBasis>,
+    /// How exact the amount is, or null (unknown).
+    pub qualifier: MaybeUndefined<AmountQualifier>,
+    /// What the amount counts, or null (unknown).
+    pub basis: MaybeUndefined<AmountBasis>,
     /// Where it stands, or null.
     pub status: MaybeUndefined<FundingStatus>,
     /// A remark, or null.
@@ -200,8 +206,8 @@ impl UpdateFundingInput {
             award_date: patch(&self.award_date).map(|d| d.and_then(|d| award_date(&mut v, &d))),
             amount_cents: self.amount_awarded.as_ref().map(|a| v.amount("amountAwarded", &a.0)),
             co_financing_cents: patch(&self.co_financing).map(|c| c.map(|c| v.amount("coFinancing", &c.0))),
-            qualifier: self.qualifier,
-            basis: self.basis,
+            qualifier: patch(&self.qualifier),
+            basis: patch(&self.basis),
             status: patch(&self.status),
             note: patch(&self.note).map(|n| v.optional_text("note", n.as_deref(), 2000)),
             allocations: self.allocations.as_ref().map(|a| allocations(&mut v, a)),

@@ -59,9 +59,10 @@ impl Funding {
         Period::from_db(r.start_date, r.start_precision.as_deref(), r.end_date, r.end_precision.as_deref())
     }
 
-    /// The day it was awarded, where known.
+    /// When it was awarded, to the precision the source gives (a year, a month or a day); null
+    /// when no source says.
     async fn award_date(&self) -> Option<PartialDate> {
-        PartialDate::from_db(self.0.award_date, Some("DAY"))
+        PartialDate::from_db(self.0.award_date, self.0.award_precision.as_deref())
     }
 
     /// The amount awarded, exact, in euros.
@@ -74,14 +75,14 @@ impl Funding {
         self.0.co_financing_cents.map(Money::eur)
     }
 
-    /// How exact the source's figure is.
+    /// How exact the source's figure is; null where the source leaves it open.
     async fn qualifier(&self) -> Option<AmountQualifier> {
-        AmountQualifier::parse(&self.0.qualifier)
+        self.0.qualifier.as_deref().and_then(AmountQualifier::parse)
     }
 
-    /// What the amount counts: a total, per year, or per item.
+    /// What the amount counts: a total, per year, or per item; null where the source leaves it open.
     async fn basis(&self) -> Option<AmountBasis> {
-        AmountBasis::parse(&self.0.basis)
+        self.0.basis.as_deref().and_then(AmountBasis::parse)
     }
 
     /// Where it stands, where known.

@@ -33,9 +33,9 @@ impl Observation {
         ObservationUnit::parse(&self.0.unit)
     }
 
-    /// How exact the source's figure is ("ruim 2.000" is `AT_LEAST`).
+    /// How exact the source's figure is ("ruim 2.000" is `AT_LEAST`); null where the source leaves it open.
     async fn qualifier(&self) -> Option<AmountQualifier> {
-        AmountQualifier::parse(&self.0.qualifier)
+        self.0.qualifier.as_deref().and_then(AmountQualifier::parse)
     }
 
     /// The moment the figure describes, where the source says.

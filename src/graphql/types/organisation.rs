@@ -68,6 +68,11 @@ impl Organisation {
         json_strings(&self.0.aliases)
     }
 
+    /// A remark by the data's authors: what the sources leave open or how a value was read.
+    async fn note(&self) -> Option<&str> {
+        self.0.note.as_deref()
+    }
+
     /// Dated figures the reports give about this record (optionally one metric), oldest report first.
     #[graphql(complexity = "20 * child_complexity")]
     async fn observations(

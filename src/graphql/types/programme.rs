@@ -1,6 +1,6 @@
 //! `Programme` (an initiative, network, partnership or pact action) and `Participation`.
 
-use async_graphql::{Context, Object, SimpleObject, ID};
+use async_graphql::{Context, Object, ID};
 use chrono::{DateTime, Utc};
 
 use super::common::{json_strings, Period, Source};
@@ -18,13 +18,46 @@ use crate::vocab::{ParticipationRole, ParticipationStatus, ProgrammeKind, Progra
 #[derive(Clone)]
 pub struct Programme(pub ProgrammeRow);
 
-/// The progress a report gives for a programme, and the year of that report.
-#[derive(SimpleObject)]
+/// The progress of a programme as of a report, and the year of that report. Where the report does
+/// not state it and the data's authors derived it, `inferred` is true and `note` says how.
 pub struct StatusReport {
-    /// The reported status.
-    pub status: ProgrammeStatus,
-    /// The year of the report that gives it.
-    pub report_year: Option<i32>,
+    status: ProgrammeStatus,
+    report_year: Option<i32>,
+    inferred: bool,
+    note: Option<String>,
+    programme_id: i64,
+}
+
+/// The progress of a programme as of a report, and the year of that report. Where the report does
+/// not state it and the data's authors derived it, `inferred` is true and `note` says how.
+#[Object]
+impl StatusReport {
+    /// The status.
+    async fn status(&self) -> ProgrammeStatus {
+        self.status
+    }
+
+    /// The year of the report it refers to.
+    async fn report_year(&self) -> Option<i32> {
+        self.report_year
+    }
+
+    /// True when the report does not state this status and the data's authors derived it from the
+    /// cited lines (the reasoning is in `note`); false when the cited lines state it.
+    async fn inferred(&self) -> bool {
+        self.inferred
+    }
+
+    /// How the status was derived (for an inferred status), or another remark.
+    async fn note(&self) -> Option<&str> {
+        self.note.as_deref()
+    }
+
+    /// The lines the status is based on.
+    #[graphql(complexity = "2 * child_complexity")]
+    async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
+        Ok(load_list(ctx, SourcesOf("programme_status", self.programme_id)).await?.into_iter().map(Source).collect())
+    }
 }
 
 /// An initiative, project, network, public-private partnership or action of the pact.
@@ -77,10 +110,17 @@ impl Programme {
         self.0.website.as_deref()
     }
 
-    /// The progress a report gives; null when no source reports one.
+    /// The progress as of a report; null when no source gives one. `inferred` is true where the
+    /// report does not state it and the data's authors derived it.
     async fn status(&self) -> Option<StatusReport> {
         let status = self.0.status.as_deref().and_then(ProgrammeStatus::parse)?;
-        Some(StatusReport { status, report_year: self.0.status_year })
+        Some(StatusReport {
+            status,
+            report_year: self.0.status_year,
+            inferred: self.0.status_inferred,
+            note: self.0.status_note.clone(),
+            programme_id: self.0.id,
+        })
     }
 
     /// The organisation that may change this programme: the one a source names as lead or
@@ -122,6 +162,11 @@ impl Programme {
     /// Other names found in the sources.
     async fn aliases(&self) -> Vec<String> {
         json_strings(&self.0.aliases)
+    }
+
+    /// A remark by the data's authors: what the sources leave open or how a value was read.
+    async fn note(&self) -> Option<&str> {
+        self.0.note.as_deref()
     }
 
     /// Dated figures the reports give about this record (optionally one metric), oldest report first.

@@ -34,7 +34,8 @@ impl FundingScheme {
         &self.0.name
     }
 
-    /// The name to show, as the pact writes it, e.g. `MKB!dee`.
+    /// The name to show, as the pact writes it, e.g. `MKB!dee`; the full `name` where the documents
+    /// use no shorter one.
     async fn display_name(&self) -> &str {
         &self.0.display_name
     }
@@ -70,6 +71,11 @@ impl FundingScheme {
     /// Other names found in the sources.
     async fn aliases(&self) -> Vec<String> {
         json_strings(&self.0.aliases)
+    }
+
+    /// A remark by the data's authors: what the sources leave open or how a value was read.
+    async fn note(&self) -> Option<&str> {
+        self.0.note.as_deref()
     }
 
     /// Dated figures the reports give about this record (optionally one metric), oldest report first.
@@ -148,14 +154,14 @@ impl BudgetLine {
         Money::eur(self.0.amount_cents)
     }
 
-    /// How exact the source's figure is ("circa" is `APPROXIMATE`).
+    /// How exact the source's figure is ("circa" is `APPROXIMATE`); null where the source leaves it open.
     async fn qualifier(&self) -> Option<AmountQualifier> {
-        AmountQualifier::parse(&self.0.qualifier)
+        self.0.qualifier.as_deref().and_then(AmountQualifier::parse)
     }
 
-    /// What the amount counts: a total, per year, or per item.
+    /// What the amount counts: a total, per year, or per item; null where the source leaves it open.
     async fn basis(&self) -> Option<AmountBasis> {
-        AmountBasis::parse(&self.0.basis)
+        self.0.basis.as_deref().and_then(AmountBasis::parse)
     }
 
     /// A remark, e.g. where the source's wording is ambiguous.
