@@ -12,6 +12,7 @@ pub mod money;
 pub mod period;
 pub mod routes;
 pub mod startup;
+pub mod static_assets;
 pub mod telemetry;
 pub mod text;
 pub mod vocab;

@@ -49,9 +49,10 @@ impl Application {
                 .app_data(db_data.clone())
                 .app_data(keys.clone())
                 .route("/graphql", web::post().to(routes::graphql))
-                .route("/graphql", web::get().to(routes::graphiql))
+                .route("/graphql", web::get().to(routes::graphiql::get_graphql))
                 .route("/graphql", web::route().to(routes::method_not_allowed))
                 .route("/health", web::get().to(routes::health))
+                .configure(routes::graphiql::configure)
                 .default_service(web::to(routes::not_found))
         })
         .listen(listener)?

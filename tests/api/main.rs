@@ -4,9 +4,11 @@
 mod access_matrix;
 mod answers;
 mod batching;
+mod browser;
 mod data_load;
 mod errors;
 mod fixtures;
+mod graphiql;
 mod hardening;
 mod helpers;
 mod pagination;
