@@ -40,7 +40,8 @@ pub const ASSETS: &[Asset] = &[
 ];
 
 /// The GraphiQL page; `{{EXAMPLES}}` is replaced by the README's example queries as JSON.
-pub const GRAPHIQL_PAGE_TEMPLATE: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/static/graphiql/index.html"));
+pub const GRAPHIQL_PAGE_TEMPLATE: &str =
+    include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/static/graphiql/index.html"));
 
 /// The file served as `/graphiql/{name}`, if there is one.
 pub fn find(name: &str) -> Option<&'static Asset> {

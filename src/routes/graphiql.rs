@@ -71,9 +71,9 @@ pub async fn get_graphql(http: HttpRequest) -> HttpResponse {
             request_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", "the query string is not form-encoded")
         }
         GetRequest::Page => page(),
-        GetRequest::Other => not_allowed(
-            "GET /graphql serves GraphiQL to browsers (Accept: text/html); send queries with POST /graphql",
-        ),
+        GetRequest::Other => {
+            not_allowed("GET /graphql serves GraphiQL to browsers (Accept: text/html); send queries with POST /graphql")
+        }
     };
     response.headers_mut().insert(header::VARY, HeaderValue::from_static("Accept, Upgrade, Sec-WebSocket-Protocol"));
     response
@@ -120,9 +120,8 @@ fn accepts_html(headers: &HeaderMap) -> bool {
     headers.get_all(header::ACCEPT).filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).any(|range| {
         let mut parts = range.split(';');
         let media = parts.next().unwrap_or_default().trim();
-        let refused = parts.any(|p| {
-            p.trim().strip_prefix("q=").is_some_and(|q| q.trim().parse::<f32>().is_ok_and(|q| q <= 0.0))
-        });
+        let refused =
+            parts.any(|p| p.trim().strip_prefix("q=").is_some_and(|q| q.trim().parse::<f32>().is_ok_and(|q| q <= 0.0)));
         media.eq_ignore_ascii_case("text/html") && !refused
     })
 }

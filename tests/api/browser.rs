@@ -85,8 +85,11 @@ impl Browser {
     /// Starts Chromium on `about:blank`; `None` (printed) when it is not installed.
     pub fn launch() -> Option<Self> {
         let Some(binary) = chromium_binary() else {
-            let reason = "chromium is not installed (apt-get install -y chromium, or set CHROMIUM=/path/to/chromium)";
-            assert!(std::env::var("CI").map(|v| v != "true").unwrap_or(true), "CI=true but {reason}: browser tests must run in CI");
+            let reason = "chromium is not installed (apt-get install -y chromium), or $CHROMIUM names no file";
+            assert!(
+                std::env::var("CI").map(|v| v != "true").unwrap_or(true),
+                "CI=true but {reason}: browser tests must run in CI"
+            );
             eprintln!("skipped: browser test: {reason}");
             return None;
         };
@@ -110,7 +113,9 @@ impl Browser {
         let port_file = browser.profile.as_ref().expect("profile").path().join("DevToolsActivePort");
         let started = Instant::now();
         loop {
-            if let Some(port) = std::fs::read_to_string(&port_file).ok().and_then(|s| s.lines().next().map(str::to_owned)) {
+            if let Some(port) =
+                std::fs::read_to_string(&port_file).ok().and_then(|s| s.lines().next().map(str::to_owned))
+            {
                 if !port.is_empty() {
                     browser.devtools = format!("127.0.0.1:{port}");
                     break;
@@ -119,7 +124,11 @@ impl Browser {
             if let Ok(Some(status)) = browser.child.try_wait() {
                 panic!("{} exited before opening DevTools: {status}", binary.display());
             }
-            assert!(started.elapsed() < COMMAND_TIMEOUT, "{} did not open DevTools within {COMMAND_TIMEOUT:?}", binary.display());
+            assert!(
+                started.elapsed() < COMMAND_TIMEOUT,
+                "{} did not open DevTools within {COMMAND_TIMEOUT:?}",
+                binary.display()
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
         Some(browser)
@@ -294,4 +303,19 @@ impl Page {
             })
             .collect()
     }
+}
+
+#[actix_web::test]
+async fn the_test_browser_reaches_loopback_and_nothing_else() {
+    let app = crate::helpers::spawn_app(crate::helpers::backends()[0], false).await;
+    let health = format!("{}/health", app.address);
+    let Some(mut page) = Browser::open(&health).await else { return };
+    let probe = |url: &str| {
+        format!("fetch('{url}', {{ mode: 'no-cors', cache: 'no-store' }}).then(() => 'reached', () => 'failed')")
+    };
+    assert_eq!(page.eval(&probe(&health)).await, json!("reached"), "loopback is reachable");
+    for outside in ["https://cdn.jsdelivr.net/npm/graphiql/", "http://example.com/", "http://localhost:9/"] {
+        assert_eq!(page.eval(&probe(outside)).await, json!("failed"), "{outside} must not resolve");
+    }
+    assert!(page.requested_urls().iter().any(|u| u == &health), "{:?}", page.requested_urls());
 }

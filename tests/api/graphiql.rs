@@ -121,7 +121,13 @@ async fn get_graphql_follows_one_dispatch_rule() {
             assert!(body.contains("/graphiql/graphiql.min.js"), "{accept}");
             assert!(header(&headers, "vary").is_some_and(|v| v.contains("Accept")), "{headers:?}");
         }
-        for accept in [None, Some("application/json"), Some("*/*"), Some("application/graphql-response+json"), Some("text/html;q=0")] {
+        for accept in [
+            None,
+            Some("application/json"),
+            Some("*/*"),
+            Some("application/graphql-response+json"),
+            Some("text/html;q=0"),
+        ] {
             let extra: Vec<(&str, &str)> = accept.map(|a| ("Accept", a)).into_iter().collect();
             let (status, headers, body) = app.get_with("/graphql?operationName=X", &extra).await;
             let message = assert_json_405(&format!("Accept {accept:?}"), status, &headers, &body);
@@ -132,7 +138,8 @@ async fn get_graphql_follows_one_dispatch_rule() {
 
 #[actix_web::test]
 async fn schema_graphql_serves_the_committed_sdl() {
-    let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schema.graphql")).expect("schema.graphql");
+    let committed =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schema.graphql")).expect("schema.graphql");
     let app = spawn_app(backends()[0], false).await;
     let (status, headers, body) = app.get_with("/schema.graphql", &[]).await;
     assert_eq!(status, 200);
@@ -179,7 +186,8 @@ async fn the_graphiql_page_references_no_external_url() {
         assert_eq!(status, 200, "{r}");
         let kind = header(&headers, "content-type").unwrap_or_default();
         assert!(
-            (r.ends_with(".js") && kind.starts_with("text/javascript")) || (r.ends_with(".css") && kind.starts_with("text/css")),
+            (r.ends_with(".js") && kind.starts_with("text/javascript"))
+                || (r.ends_with(".css") && kind.starts_with("text/css")),
             "{r}: {kind}"
         );
         if r.ends_with("app.js") || r.ends_with("page.css") {
@@ -199,7 +207,10 @@ async fn the_graphiql_page_references_no_external_url() {
     let expected = readme_examples(&readme);
     assert_eq!(examples.as_array().map(Vec::len), Some(expected.len()));
     for (got, want) in examples.as_array().into_iter().flatten().zip(&expected) {
-        assert_eq!((got["title"].as_str(), got["query"].as_str()), (Some(want.title.as_str()), Some(want.query.as_str())));
+        assert_eq!(
+            (got["title"].as_str(), got["query"].as_str()),
+            (Some(want.title.as_str()), Some(want.query.as_str()))
+        );
     }
 }
 
@@ -245,7 +256,11 @@ async fn graphiql_works_offline_lists_the_query_root_and_runs_an_example() {
         let Some(mut page) = Browser::open(&format!("{}/graphql", app.address)).await else { return };
 
         // GraphiQL renders, with the README's examples in its Examples pane.
-        page.wait_for("document.querySelector('.graphiql-container .graphiql-query-editor .CodeMirror') !== null", wait).await;
+        page.wait_for(
+            "document.querySelector('.graphiql-container .graphiql-query-editor .CodeMirror') !== null",
+            wait,
+        )
+        .await;
         let offered = page.wait_for("document.querySelectorAll('.tp-example').length", wait).await;
         assert_eq!(offered, json!(examples.len()), "{backend:?}");
         let titles = page.eval("[...document.querySelectorAll('.tp-example')].map(b => b.textContent)").await;
@@ -269,8 +284,12 @@ async fn graphiql_works_offline_lists_the_query_root_and_runs_an_example() {
             )
             .await;
         let d = app.data("{ __type(name: \"QueryRoot\") { fields { name } } }", json!({})).await;
-        let mut expected: Vec<String> =
-            d["__type"]["fields"].as_array().expect("fields").iter().map(|f| f["name"].as_str().unwrap().to_owned()).collect();
+        let mut expected: Vec<String> = d["__type"]["fields"]
+            .as_array()
+            .expect("fields")
+            .iter()
+            .map(|f| f["name"].as_str().unwrap().to_owned())
+            .collect();
         let mut listed: Vec<String> = serde_json::from_value(listed).expect("names");
         expected.sort();
         listed.sort();
@@ -279,14 +298,18 @@ async fn graphiql_works_offline_lists_the_query_root_and_runs_an_example() {
         // An example query runs and its result appears.
         let example = 1;
         page.click("button[aria-label='Show Examples']").await;
-        page.wait_for(&format!("document.querySelector('.tp-example[data-example=\"{example}\"]') !== null"), wait).await;
+        page.wait_for(&format!("document.querySelector('.tp-example[data-example=\"{example}\"]') !== null"), wait)
+            .await;
         page.click(&format!(".tp-example[data-example=\"{example}\"]")).await;
         let query = page.wait_for(&editor_value(".graphiql-query-editor"), wait).await;
         assert_eq!(query, json!(examples[example].query));
         page.click(".graphiql-execute-button").await;
         let shown = page
             .wait_for(
-                &format!("(() => {{ const v = {}; return v && v.includes('\"data\"') ? v : null; }})()", editor_value(".result-window")),
+                &format!(
+                    "(() => {{ const v = {}; return v && v.includes('\"data\"') ? v : null; }})()",
+                    editor_value(".result-window")
+                ),
                 wait,
             )
             .await;
@@ -299,7 +322,10 @@ async fn graphiql_works_offline_lists_the_query_root_and_runs_an_example() {
         let urls = page.requested_urls();
         assert!(urls.iter().any(|u| u.ends_with("/graphiql/graphiql.min.js")), "{urls:?}");
         for url in &urls {
-            assert!(url.starts_with(&format!("{}/", app.address)) || url.starts_with("data:"), "{backend:?}: requested {url}");
+            assert!(
+                url.starts_with(&format!("{}/", app.address)) || url.starts_with("data:"),
+                "{backend:?}: requested {url}"
+            );
         }
         assert_eq!(page.errors(), Vec::<String>::new(), "{backend:?}");
         eprintln!("{backend:?}: GraphiQL ran offline; {} requests, all to the app", urls.len());
