@@ -13,6 +13,7 @@ pub mod period;
 pub mod routes;
 pub mod startup;
 pub mod middleware;
+pub mod static_assets;
 pub mod telemetry;
 pub mod text;
 pub mod vocab;

@@ -1,10 +1,12 @@
-//! HTTP routes: `POST /graphql` (the API), `GET /graphql` (GraphiQL), `GET /health`.
+//! HTTP routes: `POST /graphql` (the API), `GET /health`; `GET /graphql` (GraphiQL) and
+//! `GET /schema.graphql` are in [`graphiql`].
+
+pub mod graphiql;
 
 use actix_web::http::header::{HeaderValue, AUTHORIZATION, RETRY_AFTER};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
 use async_graphql::dataloader::DataLoader;
-use async_graphql::http::GraphiQLSource;
 use diesel::connection::SimpleConnection;
 
 use crate::auth::keys::JwtKeys;
@@ -223,21 +225,6 @@ async fn viewer(http: &HttpRequest, db: &Database, keys: &JwtKeys) -> Result<Vie
     let keys = keys.clone();
     let actor = db.run(move |c| authenticate(c, &keys, &token)).await?;
     Ok(Viewer::Authenticated(actor))
-}
-
-/// The GraphiQL explorer, posting to `/graphql`. Queries are not run over GET: a `?query=` gets a
-/// `405` telling the client to POST.
-pub async fn graphiql(http: HttpRequest) -> HttpResponse {
-    if http.query_string().split('&').any(|p| p.starts_with("query=")) {
-        return request_error(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "METHOD_NOT_ALLOWED",
-            "send queries with POST /graphql (JSON body)",
-        );
-    }
-    HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(GraphiQLSource::build().endpoint("/graphql").title("Techniekpact partner graph").finish())
 }
 
 /// Liveness: `200 {"status":"ok"}` while the process serves requests. Touches no database, so a

@@ -221,6 +221,23 @@ impl TestApp {
         (response.status().as_u16(), String::from_utf8_lossy(&body).into_owned())
     }
 
+    /// GETs a path with extra request headers; returns status, the response headers (names in lower
+    /// case) and body text.
+    pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> (u16, Vec<(String, String)>, String) {
+        let mut request = self.client.get(format!("{}{path}", self.address));
+        for (name, value) in headers {
+            request = request.insert_header((*name, *value));
+        }
+        let mut response = request.send().await.expect("request sent");
+        let body = response.body().limit(64 * 1024 * 1024).await.expect("body");
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or_default().to_owned()))
+            .collect();
+        (response.status().as_u16(), headers, String::from_utf8_lossy(&body).into_owned())
+    }
+
     /// Runs blocking database work off the async executor.
     pub async fn with_conn<T: Send + 'static>(
         &self,
