@@ -80,9 +80,12 @@ impl From<diesel::result::Error> for AppError {
             Error::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
                 Self::Unavailable(format!("database connection closed: {}", info.message()))
             }
-            // SQLite's write lock did not come free within the busy timeout.
+            // SQLite's write lock did not come free within the busy timeout; a PostgreSQL lock
+            // within `lock_timeout`, or a statement ran past `statement_timeout`.
             Error::DatabaseError(_, info)
-                if info.message().contains("database is locked") || info.message().contains("database is busy") =>
+                if ["database is locked", "database is busy", "lock timeout", "statement timeout"]
+                    .iter()
+                    .any(|m| info.message().contains(m)) =>
             {
                 Self::Unavailable(format!("database: {}", info.message()))
             }

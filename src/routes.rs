@@ -22,6 +22,9 @@ use crate::graphql::{ensure_error_codes, ApiSchema};
 /// The largest request body accepted, in bytes.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
 
+/// How long the whole request body may take to arrive.
+pub const BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// An error response outside GraphQL execution, still in the GraphQL shape with `extensions.code`.
 fn request_error(status: StatusCode, code: &str, message: &str) -> HttpResponse {
     HttpResponse::build(status).json(serde_json::json!({
@@ -45,19 +48,35 @@ async fn read_request(http: &HttpRequest, mut payload: web::Payload) -> Result<a
             "send `Content-Type: application/json` with a body {\"query\": …}",
         ));
     }
-    let mut body = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk
-            .map_err(|_| request_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", "the request body could not be read"))?;
-        if body.len() + chunk.len() > MAX_BODY_BYTES {
-            let message = format!("the request body is larger than {MAX_BODY_BYTES} bytes");
-            return Err(request_error(StatusCode::PAYLOAD_TOO_LARGE, "REQUEST_TOO_LARGE", &message));
-        }
-        body.extend_from_slice(&chunk);
+    let too_large = || {
+        let message = format!("the request body is larger than {MAX_BODY_BYTES} bytes");
+        request_error(StatusCode::PAYLOAD_TOO_LARGE, "REQUEST_TOO_LARGE", &message)
+    };
+    // A declared length over the limit is refused before any of the body is read.
+    let declared = http.headers().get(actix_web::http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok());
+    if declared.and_then(|v| v.parse::<u64>().ok()).is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        return Err(too_large());
     }
+    let read = async {
+        let mut body = web::BytesMut::new();
+        while let Some(chunk) = payload.next().await {
+            let chunk = chunk.map_err(|_| {
+                request_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", "the request body could not be read")
+            })?;
+            if body.len() + chunk.len() > MAX_BODY_BYTES {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
+    };
+    let body = actix_web::rt::time::timeout(BODY_TIMEOUT, read).await.map_err(|_| {
+        let message = format!("the request body did not arrive within {} seconds", BODY_TIMEOUT.as_secs());
+        request_error(StatusCode::REQUEST_TIMEOUT, "REQUEST_TIMEOUT", &message)
+    })??;
     // Before any value is built: serde and the GraphQL parser recurse per level.
     if nesting_of_json(&body) > MAX_NESTING + 2 {
-        let message = format!("`variables` nest arrays and objects more than {MAX_NESTING} deep");
+        let message = format!("the request body nests arrays and objects more than {MAX_NESTING} deep");
         return Err(request_error(StatusCode::BAD_REQUEST, NESTED_TOO_DEEP, &message));
     }
     let value: serde_json::Value = serde_json::from_slice(&body).map_err(|_| {
@@ -267,6 +286,13 @@ pub async fn ready(db: web::Data<Database>, keys: web::Data<JwtKeys>) -> HttpRes
 /// Any other method on `/graphql`: `405` in the GraphQL error shape.
 pub async fn method_not_allowed() -> HttpResponse {
     request_error(StatusCode::METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED", "use POST /graphql (or GET for GraphiQL)")
+}
+
+/// Another method on `/health` or `/ready`: `405`.
+pub async fn get_or_head_only() -> HttpResponse {
+    let mut response = request_error(StatusCode::METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED", "use GET or HEAD");
+    response.headers_mut().insert(actix_web::http::header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+    response
 }
 
 /// Any other path: `404` in the GraphQL error shape.

@@ -62,6 +62,8 @@ impl Application {
                 .route("/health", web::head().to(routes::health))
                 .route("/ready", web::get().to(routes::ready))
                 .route("/ready", web::head().to(routes::ready))
+                .route("/health", web::route().to(routes::get_or_head_only))
+                .route("/ready", web::route().to(routes::get_or_head_only))
                 .configure(routes::graphiql::configure)
                 .default_service(web::to(routes::not_found))
         })

@@ -42,6 +42,9 @@ impl Instrumentation for Uncounted {
     fn on_connection_event(&mut self, _event: InstrumentationEvent<'_>) {}
 }
 
+/// The longest a PostgreSQL statement may run.
+pub const STATEMENT_TIMEOUT_MS: u64 = 60_000;
+
 /// How long a connection may sit unused before it is probed at checkout.
 const PROBE_AFTER_IDLE: Duration = Duration::from_secs(1);
 
@@ -101,7 +104,17 @@ impl r2d2::ManageConnection for ConnectionManager {
 
     fn connect(&self) -> Result<PooledDb, Self::Error> {
         let mut conn = match &self.target {
-            DbTarget::Postgres(url) => DbConn::Pg(PgConnection::establish(url)?),
+            DbTarget::Postgres(url) => {
+                let mut conn = PgConnection::establish(url)?;
+                // A statement waits for a lock no longer than a request waits for a connection,
+                // and none runs longer than a minute: both fail as `SERVICE_UNAVAILABLE`.
+                conn.batch_execute(&format!(
+                    "SET lock_timeout = {}; SET statement_timeout = {STATEMENT_TIMEOUT_MS}",
+                    self.busy_timeout_ms
+                ))
+                .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+                DbConn::Pg(conn)
+            }
             DbTarget::Sqlite(path) => {
                 let mut conn = SqliteConnection::establish(path)?;
                 conn.batch_execute(&format!(

@@ -29,6 +29,8 @@ pub const MAX_INTROSPECTION_LISTS: usize = 2;
 pub const MAX_ROOT_MUTATIONS: usize = 10;
 /// How many fields a document may select once its fragments are expanded.
 pub const MAX_FIELDS: usize = 10_000;
+/// How many introspection root fields (`__schema`, `__type`) one request may have.
+pub const MAX_INTROSPECTION_ROOTS: usize = 3;
 /// The least a report (`fundingByRegion`) costs, whatever it selects: with the cost limit of
 /// 50,000, at most 10 reports fit in one request.
 pub const REPORT_COST: usize = 5_000;
@@ -137,7 +139,13 @@ impl Extension for RequestLimitsExtension {
                 format!("the query nests brackets more than {MAX_NESTING} deep"),
             ));
         }
-        let document = next.run(ctx, query, variables).await?;
+        // Parsed here rather than by `next`: the engine's own step after parsing walks every
+        // fragment spread without memoising (exponential for a fragment that spreads another
+        // twice, thirty deep); `check_document` covers what it checks (depth, cycles) in linear
+        // time. A document that does not parse goes to the engine for its own error.
+        let Ok(document) = async_graphql::parser::parse_query(query) else {
+            return next.run(ctx, query, variables).await;
+        };
         check_document(&document).map_err(|message| coded(QUERY_TOO_COMPLEX, message))?;
         Ok(document)
     }
@@ -205,6 +213,7 @@ impl<'a> Walker<'a> {
     }
 
     fn fragment(&mut self, name: &'a str) -> Result<Shape, String> {
+        // Memoised: a fragment spread many times is measured once.
         match self.fragments.get(name) {
             Some(Some(shape)) => return Ok(*shape),
             Some(None) => return Err(format!("the fragment `{name}` spreads itself")),
@@ -218,27 +227,19 @@ impl<'a> Walker<'a> {
         Ok(shape)
     }
 
-    /// The root fields of a selection set, through fragments, as (field name, its selection set).
-    fn root_fields(
-        &mut self,
-        set: &'a SelectionSet,
-        out: &mut Vec<(&'a str, &'a SelectionSet)>,
-        seen: &mut Vec<&'a str>,
-    ) {
+    /// The root fields of a selection set, through fragments, as (field name, its selection set),
+    /// each as often as it is selected. Call it only after [`selection_set`](Self::selection_set)
+    /// accepted the set: that refuses cycles and bounds the expanded size, so this stays small.
+    fn root_fields(&self, set: &'a SelectionSet, out: &mut Vec<(&'a str, &'a SelectionSet)>) {
         for item in &set.items {
             match &item.node {
                 Selection::Field(field) => {
                     out.push((field.node.name.node.as_str(), &field.node.selection_set.node));
                 }
-                Selection::InlineFragment(fragment) => self.root_fields(&fragment.node.selection_set.node, out, seen),
+                Selection::InlineFragment(fragment) => self.root_fields(&fragment.node.selection_set.node, out),
                 Selection::FragmentSpread(spread) => {
-                    let name = spread.node.fragment_name.node.as_str();
-                    if seen.contains(&name) {
-                        continue;
-                    }
-                    seen.push(name);
-                    if let Some(definition) = self.document.fragments.get(name) {
-                        self.root_fields(&definition.node.selection_set.node, out, seen);
+                    if let Some(definition) = self.document.fragments.get(spread.node.fragment_name.node.as_str()) {
+                        self.root_fields(&definition.node.selection_set.node, out);
                     }
                 }
             }
@@ -256,8 +257,21 @@ pub fn check_document(document: &ExecutableDocument) -> Result<(), String> {
     let mut total_fields = 0usize;
     for (_, operation) in document.operations.iter() {
         let operation = &operation.node;
+        // First the size with fragments expanded, memoised per fragment: a fragment that spreads
+        // another twice, thirty deep, is refused here in linear time.
+        let whole = walker.selection_set(&operation.selection_set.node)?;
+        total_fields = total_fields.saturating_add(whole.fields);
+        if total_fields > MAX_FIELDS {
+            return Err(format!("the query selects more than {MAX_FIELDS} fields once its fragments are expanded"));
+        }
         let mut roots = Vec::new();
-        walker.root_fields(&operation.selection_set.node, &mut roots, &mut Vec::new());
+        walker.root_fields(&operation.selection_set.node, &mut roots);
+        let introspection_roots = roots.iter().filter(|(name, _)| matches!(*name, "__schema" | "__type")).count();
+        if operation.ty == OperationType::Query && introspection_roots > MAX_INTROSPECTION_ROOTS {
+            return Err(format!(
+                "a request may ask for `__schema` or `__type` at most {MAX_INTROSPECTION_ROOTS} times"
+            ));
+        }
         if operation.ty == OperationType::Mutation && roots.len() > MAX_ROOT_MUTATIONS {
             return Err(format!(
                 "a request may run at most {MAX_ROOT_MUTATIONS} mutations; this one has {}",
@@ -267,7 +281,6 @@ pub fn check_document(document: &ExecutableDocument) -> Result<(), String> {
         for (name, set) in roots {
             let inner = walker.selection_set(set)?;
             let depth = inner.depth + 1;
-            total_fields = total_fields.saturating_add(inner.fields).saturating_add(1);
             let introspection = operation.ty == OperationType::Query && matches!(name, "__schema" | "__type");
             if introspection {
                 if depth > MAX_INTROSPECTION_DEPTH {
@@ -285,9 +298,6 @@ pub fn check_document(document: &ExecutableDocument) -> Result<(), String> {
             } else if depth > MAX_DEPTH {
                 return Err(format!("the query nests fields {depth} deep; at most {MAX_DEPTH} are allowed"));
             }
-        }
-        if total_fields > MAX_FIELDS {
-            return Err(format!("the query selects more than {MAX_FIELDS} fields once its fragments are expanded"));
         }
     }
     Ok(())

@@ -58,8 +58,15 @@ pub fn ensure_error_codes(response: &mut async_graphql::Response) {
         if has_code {
             continue;
         }
+        if error.message == "Query is too complex." {
+            error.message = format!(
+                "the query costs more than {MAX_COMPLEXITY}: every field costs 1, a connection its page size \
+                 times its items, a report at least {}; ask for smaller pages or fewer reports",
+                limits::REPORT_COST
+            );
+        }
         let m = error.message.as_str();
-        let code = if m.contains("nested too deep") || m.contains("too complex") {
+        let code = if m.contains("nested too deep") || m.contains("too complex") || m.starts_with("the query costs") {
             "QUERY_TOO_COMPLEX"
         } else if m.trim_start().starts_with("-->") {
             // The parser's messages start with the position: ` --> 1:13`.

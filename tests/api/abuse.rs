@@ -403,3 +403,91 @@ async fn an_sqlite_write_lock_held_past_the_wait_is_service_unavailable() {
     let (_, body) = w.app.query_as(Some(&token), create, json!({})).await;
     assert!(body.get("errors").is_none(), "{body}");
 }
+
+/// `F0 { __typename }`, `F(i) { ...F(i-1) ...F(i-1) }`: 2^n fields from a 1 KB document.
+fn fragment_bomb(n: usize, on: &str) -> String {
+    let mut doc = format!("fragment F0 on {on} {{ __typename }}");
+    for i in 1..=n {
+        doc.push_str(&format!(" fragment F{i} on {on} {{ ...F{p} ...F{p} }}", p = i - 1));
+    }
+    doc
+}
+
+#[actix_web::test]
+async fn fragment_bombs_and_repeated_introspection_are_refused_before_they_run() {
+    let app = spawn_app(Backend::Sqlite, false).await;
+    // Found by the attack review: 30 levels ran for minutes on a worker.
+    for n in [14, 30] {
+        let body = app.query(&format!("{{ ...F{n} }} {}", fragment_bomb(n, "QueryRoot")), json!({})).await;
+        assert_eq!(error_codes(&body), ["QUERY_TOO_COMPLEX"], "{n}: {body}");
+        let body = app.query(&format!("mutation {{ ...F{n} }} {}", fragment_bomb(n, "MutationRoot")), json!({})).await;
+        assert_eq!(error_codes(&body), ["QUERY_TOO_COMPLEX"], "mutation {n}: {body}");
+    }
+    let small = app.query(&format!("{{ ...F3 }} {}", fragment_bomb(3, "QueryRoot")), json!({})).await;
+    assert_eq!(small["data"]["__typename"], "QueryRoot", "{small}");
+    // `__schema` a thousand times under aliases.
+    let schema = "__schema { types { name fields { name args { name type { name } } } } }";
+    let aliased = |n: usize| format!("{{ {} }}", (0..n).map(|i| format!("a{i}: {schema}")).collect::<Vec<_>>().join(" "));
+    let body = app.query(&aliased(1000), json!({})).await;
+    assert_eq!(error_codes(&body), ["QUERY_TOO_COMPLEX"], "{body}");
+    assert_eq!(error_codes(&app.query(&aliased(4), json!({})).await), ["QUERY_TOO_COMPLEX"]);
+    assert!(app.query(&aliased(3), json!({})).await.get("errors").is_none());
+    still_answers(&app, "the bombs").await;
+}
+
+#[actix_web::test]
+async fn an_oversized_declared_length_is_refused_at_once_and_a_stalled_body_times_out() {
+    use std::io::{Read, Write};
+    let app = spawn_app(Backend::Sqlite, false).await;
+    let address = app.address.trim_start_matches("http://").to_owned();
+    let send = |head: String, body: &'static [u8]| {
+        let address = address.clone();
+        actix_web::rt::task::spawn_blocking(move || {
+            let mut stream = std::net::TcpStream::connect(address).unwrap();
+            stream.set_read_timeout(Some(std::time::Duration::from_secs(30))).unwrap();
+            stream.write_all(head.as_bytes()).unwrap();
+            stream.write_all(body).unwrap();
+            // Read what arrives until the server closes (an unread body may end in a reset).
+            let (mut answer, mut buf) = (Vec::new(), [0u8; 4096]);
+            while let Ok(n) = stream.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                answer.extend_from_slice(&buf[..n]);
+            }
+            String::from_utf8_lossy(&answer).into_owned()
+        })
+    };
+    let head = |length: u64| {
+        format!("POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {length}\r\nConnection: close\r\n\r\n")
+    };
+    let big = send(head(999_999_999), b"{\"query\"").await.unwrap();
+    assert!(big.starts_with("HTTP/1.1 413"), "{big}");
+    assert!(big.contains("REQUEST_TOO_LARGE"), "{big}");
+    let stalled = send(head(100), b"{\"query\"").await.unwrap();
+    assert!(stalled.starts_with("HTTP/1.1 408"), "{stalled}");
+    assert!(stalled.contains("REQUEST_TIMEOUT"), "{stalled}");
+    still_answers(&app, "a stalled body").await;
+}
+
+#[actix_web::test]
+async fn a_postgresql_lock_held_past_the_wait_is_service_unavailable_not_a_stall() {
+    use diesel::connection::SimpleConnection;
+    use diesel::Connection;
+    if !backends().contains(&Backend::Postgres) {
+        return;
+    }
+    let app = spawn_app(Backend::Postgres, true).await;
+    let mut locker = diesel::PgConnection::establish(&app.settings.database_url).expect("a second connection");
+    locker.batch_execute("BEGIN; LOCK TABLE programme IN ACCESS EXCLUSIVE MODE").expect("the lock");
+    let started = std::time::Instant::now();
+    let (status, _, body) = app.query_with_retry_after(None, "{ programmes(first: 1) { totalCount } }").await;
+    assert_eq!(error_codes(&body), ["SERVICE_UNAVAILABLE"], "{body}");
+    assert_eq!(status, 503);
+    // Not a timing goal: the request must end while the lock is still held.
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    let other = app.query("{ organisations(first: 1) { totalCount } }", json!({})).await;
+    assert!(other.get("errors").is_none(), "{other}");
+    locker.batch_execute("ROLLBACK").unwrap();
+    still_answers(&app, "the lock").await;
+}
