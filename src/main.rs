@@ -42,6 +42,28 @@ enum Command {
         #[arg(long)]
         file: Option<std::path::PathBuf>,
     },
+    /// Add deterministic synthetic organisations, programmes and fundings (marked `synthetic-`)
+    /// beside the loaded data, for benchmarks; refuses a database partners wrote to.
+    GenerateData {
+        /// Synthetic organisations.
+        #[arg(long, default_value_t = 2_000)]
+        organisations: usize,
+        /// Synthetic programmes.
+        #[arg(long, default_value_t = 5_000)]
+        programmes: usize,
+        /// Synthetic fundings.
+        #[arg(long, default_value_t = 200_000)]
+        fundings: usize,
+        /// The seed: the same seed and sizes give the same data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Delete an earlier synthetic set first.
+        #[arg(long)]
+        replace: bool,
+        /// Generate even though partners wrote records through the API.
+        #[arg(long)]
+        force: bool,
+    },
     /// Print the GraphQL schema (SDL); `schema.graphql` is this output.
     PrintSchema,
     /// Ask the service on 127.0.0.1:PORT for `/health`; exit 0 when it answers 200 (for container
@@ -277,5 +299,14 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Healthcheck => healthcheck(cli.settings.port),
+        Command::GenerateData { organisations, programmes, fundings, seed, replace, force } => {
+            let db = open_existing(&cli.settings)?;
+            let mut conn = db.get()?;
+            let sizes = data::generate::Sizes { organisations, programmes, fundings, seed };
+            let options = data::generate::Options { replace, force };
+            let report = data::generate::generate(&mut conn, sizes, options).map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("{}", serde_json::to_string_pretty(&report)?);
+            Ok(())
+        }
     }
 }
