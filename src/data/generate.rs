@@ -323,6 +323,7 @@ pub fn generate(conn: &mut DbConn, sizes: Sizes, options: Options) -> Result<Gen
         let mut sources = Vec::new();
         for &org in &orgs {
             let n = if rng.chance(0.7) { 1 } else if rng.chance(0.33) { 2 } else { 0 };
+            let n = n.min(all_regions.len());
             let mut chosen: Vec<i64> = Vec::new();
             while chosen.len() < n {
                 let r = *rng.pick(&all_regions);

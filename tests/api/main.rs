@@ -10,6 +10,7 @@ mod data_load;
 mod errors;
 mod fixtures;
 mod graphiql;
+mod generate;
 mod hardening;
 mod helpers;
 mod honesty;
