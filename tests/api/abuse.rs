@@ -55,10 +55,8 @@ async fn deeply_nested_values_are_refused_with_a_code_and_the_server_keeps_answe
                 still_answers(&app, position).await;
             }
             // The variables' JSON.
-            let body = format!(
-                r#"{{"query": "query($v: JSON) {{ __typename }}", "variables": {{"v": {}}}}}"#,
-                format!("{}1{}", "[".repeat(n), "]".repeat(n))
-            );
+            let (open, close) = ("[".repeat(n), "]".repeat(n));
+            let body = format!(r#"{{"query": "query($v: JSON) {{ __typename }}", "variables": {{"v": {open}1{close}}}}}"#);
             let (status, body) = app.post_raw(body.into_bytes()).await;
             let codes = error_codes(&body);
             if n == 10 {
@@ -143,11 +141,11 @@ async fn more_root_mutations_than_the_limit_are_refused_before_anything_is_writt
                 .collect();
             format!("mutation {{ {} }}", f.join(" "))
         };
-        let before = w.app.with_conn(|c| digest(c)).await;
+        let before = w.app.with_conn(digest).await;
         let (_, body) = w.app.query_as(Some(&token), &fields(11), json!({})).await;
         assert_eq!(error_codes(&body), ["QUERY_TOO_COMPLEX"], "{backend:?}: {body}");
         assert!(body["errors"][0]["message"].as_str().unwrap().contains("10"), "{body}");
-        assert_eq!(w.app.with_conn(|c| digest(c)).await, before, "{backend:?}: a refused batch wrote rows");
+        assert_eq!(w.app.with_conn(digest).await, before, "{backend:?}: a refused batch wrote rows");
         // Fragments do not hide root fields.
         let hidden = format!(
             "mutation {{ ...M }} fragment M on MutationRoot {{ {} }}",
@@ -304,7 +302,7 @@ async fn a_json_number_or_a_sloppy_decimal_for_money_is_bad_user_input_naming_th
         let token = w.token(w.ids.org_a, ALL_PARTNER_SCOPES).await;
         let record = "mutation($input: RecordFundingInput!) { recordFunding(input: $input) { funding { id } userErrors { field code } } }";
         let scheme = w.id(T::FundingScheme, w.ids.scheme);
-        let before = w.app.with_conn(|c| digest(c)).await;
+        let before = w.app.with_conn(digest).await;
         for amount in [json!(12.5), json!(12), json!(" 12.00"), json!("12."), json!("00012.50"), json!("1e3"), json!("+5")] {
             let input = json!({ "input": { "schemeId": scheme, "amountAwarded": amount } });
             let (_, body) = w.app.query_as(Some(&token), record, input).await;
@@ -316,7 +314,7 @@ async fn a_json_number_or_a_sloppy_decimal_for_money_is_bad_user_input_naming_th
         let (_, body) = w.app.query_as(Some(&token), &literal, json!({})).await;
         assert_eq!(error_codes(&body), ["BAD_USER_INPUT"], "{backend:?}: {body}");
         assert!(body["errors"][0]["message"].as_str().unwrap().contains("amountAwarded"), "{body}");
-        assert_eq!(w.app.with_conn(|c| digest(c)).await, before);
+        assert_eq!(w.app.with_conn(digest).await, before);
         // The exact form is accepted.
         for amount in ["12", "12.5", "12.50", "0.07", "0"] {
             let input = json!({ "input": { "schemeId": scheme, "amountAwarded": amount } });
