@@ -77,15 +77,23 @@ impl From<diesel::result::Error> for AppError {
                 tracing::debug!(db.constraint = info.constraint_name().unwrap_or(""), "unique key taken");
                 Self::Duplicate("a record with this key already exists".into())
             }
+            // Retryable: another transaction won (PostgreSQL 40001) or a deadlock was broken (40P01).
+            Error::DatabaseError(DatabaseErrorKind::SerializationFailure, info) => {
+                Self::Unavailable(format!("database: {}", info.message()))
+            }
+            Error::DatabaseError(_, info) if info.message().starts_with("deadlock detected") => {
+                Self::Unavailable(format!("database: {}", info.message()))
+            }
             Error::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
                 Self::Unavailable(format!("database connection closed: {}", info.message()))
             }
             // SQLite's write lock did not come free within the busy timeout; a PostgreSQL lock
             // within `lock_timeout`, or a statement ran past `statement_timeout`.
             Error::DatabaseError(_, info)
-                if ["database is locked", "database is busy", "lock timeout", "statement timeout"]
-                    .iter()
-                    .any(|m| info.message().contains(m)) =>
+                if ["database is locked", "database is busy"].iter().any(|m| info.message().starts_with(m))
+                    || ["canceling statement due to lock timeout", "canceling statement due to statement timeout"]
+                        .iter()
+                        .any(|m| info.message().starts_with(m)) =>
             {
                 Self::Unavailable(format!("database: {}", info.message()))
             }

@@ -121,17 +121,19 @@ fn read_data(file: Option<&std::path::Path>) -> anyhow::Result<data::format::Dat
     }
 }
 
-/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`, for messages.
+/// `postgres://user:secret@host/db?password=x` → `postgres://user:***@host/db?…`, for messages:
+/// no password ever reaches a log.
 fn redacted(url: &str) -> String {
-    match (url.split_once("://"), url.rfind('@')) {
-        (Some((scheme, rest)), Some(_)) => match rest.split_once('@').and_then(|(user, host)| {
-            user.split_once(':').map(|(name, _)| format!("{scheme}://{name}:***@{host}"))
-        }) {
-            Some(r) => r,
-            None => url.to_owned(),
-        },
-        _ => url.to_owned(),
-    }
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
+    let (rest, query) = match rest.split_once('?') {
+        Some((r, _)) => (r, "?…"),
+        None => (rest, ""),
+    };
+    let rest = match rest.rsplit_once('@') {
+        Some((user, host)) => format!("{}:***@{host}", user.split(':').next().unwrap_or("")),
+        None => rest.to_owned(),
+    };
+    format!("{scheme}://{rest}{query}")
 }
 
 /// Says on stderr which database and data folder a command uses.

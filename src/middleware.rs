@@ -102,6 +102,7 @@ fn as_json_error(response: ServiceResponse<BoxBody>, had_origin: bool, id: &str)
         return response;
     }
     let (code, message) = match status.as_u16() {
+        // actix-cors refuses a disallowed origin (preflight or request) with a plain-text 400.
         400 if had_origin => ("FORBIDDEN", "this origin may not call the API from a browser (see CORS_ALLOWED_ORIGINS)"),
         400 => ("BAD_REQUEST", "the request could not be read"),
         404 => ("NOT_FOUND", "no such path: the API is at POST /graphql"),
@@ -114,8 +115,14 @@ fn as_json_error(response: ServiceResponse<BoxBody>, had_origin: bool, id: &str)
         "data": null,
         "errors": [{ "message": message, "extensions": { "code": code, "requestId": id } }]
     });
-    let (request, _) = response.into_parts();
-    let replaced = actix_web::HttpResponse::build(status).json(body);
+    let (request, original) = response.into_parts();
+    let mut replaced = actix_web::HttpResponse::build(status).json(body);
+    // Keep what the original said besides its body (`Allow`, `Vary`, CORS headers, …).
+    for (name, value) in original.headers() {
+        if name != actix_web::http::header::CONTENT_TYPE && name != actix_web::http::header::CONTENT_LENGTH {
+            replaced.headers_mut().append(name.clone(), value.clone());
+        }
+    }
     ServiceResponse::new(request, replaced)
 }
 

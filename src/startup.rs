@@ -33,7 +33,9 @@ impl Application {
         // Fail fast on a taken port before the (slower) migrations and data load; the port is bound
         // for real only once the database is ready, so no request meets a half-prepared one.
         drop(bind(&settings)?);
-        let setup = db.clone();
+        // Migrations, the data load and a reindex may wait for locks and run long: on a connection
+        // of their own, without the serving pool's statement limits.
+        let setup = Database::connect(&settings.database_url, 1)?;
         let load = settings.load_data;
         tokio::task::spawn_blocking(move || prepare(&setup, load)).await??;
         let keys_db = db.clone();

@@ -133,12 +133,11 @@ fn partners_wrote(conn: &mut DbConn) -> Result<bool, AppError> {
     Ok(n > 0)
 }
 
+/// A synthetic set is recognised by its sources (document `synthetic`, which no partner write
+/// can cite), never by a slug alone: a partner's "Synthetic fuels" programme is not synthetic.
 fn holds_synthetic(conn: &mut DbConn) -> Result<bool, AppError> {
-    let like = format!("{PREFIX}%");
-    let orgs: i64 = organisation::table.filter(organisation::slug.like(&like)).count().get_result(conn)?;
-    let progs: i64 = programme::table.filter(programme::slug.like(&like)).count().get_result(conn)?;
-    let fundings: i64 = funding::table.filter(funding::key.like(&like)).count().get_result(conn)?;
-    Ok(orgs + progs + fundings > 0)
+    let n: i64 = source::table.filter(source::document.eq(SOURCE_DOCUMENT)).count().get_result(conn)?;
+    Ok(n > 0)
 }
 
 /// Deletes every synthetic record and what hangs off it (also fundings recorded through the API
@@ -148,21 +147,29 @@ fn remove_synthetic(conn: &mut DbConn) -> Result<(), AppError> {
     // Constant SQL, the same on both backends; subqueries, because a synthetic set may hold a
     // million rows (more than either backend binds in one statement).
     const REMOVE: &str = "
+        CREATE TEMPORARY TABLE synthetic_record AS SELECT entity_type, entity_id FROM source
+          WHERE document = 'synthetic';
         CREATE TEMPORARY TABLE synthetic_funding AS SELECT id FROM funding
-          WHERE key LIKE 'synthetic-%'
-             OR programme_id IN (SELECT id FROM programme WHERE slug LIKE 'synthetic-%')
-             OR recipient_id IN (SELECT id FROM organisation WHERE slug LIKE 'synthetic-%');
+          WHERE id IN (SELECT entity_id FROM synthetic_record WHERE entity_type = 'funding')
+             OR programme_id IN (SELECT entity_id FROM synthetic_record WHERE entity_type = 'programme')
+             OR recipient_id IN (SELECT entity_id FROM synthetic_record WHERE entity_type = 'organisation');
         DELETE FROM region_allocation WHERE funding_id IN (SELECT id FROM synthetic_funding);
         DELETE FROM source WHERE document = 'synthetic';
         DELETE FROM funding WHERE id IN (SELECT id FROM synthetic_funding);
+        DELETE FROM participation
+          WHERE programme_id IN (SELECT entity_id FROM synthetic_record WHERE entity_type = 'programme')
+             OR organisation_id IN (SELECT entity_id FROM synthetic_record WHERE entity_type = 'organisation');
+        DELETE FROM programme_target_group
+          WHERE programme_id IN (SELECT entity_id FROM synthetic_record WHERE entity_type = 'programme');
+        DELETE FROM programme_region
+          WHERE programme_id IN (SELECT entity_id FROM synthetic_record WHERE entity_type = 'programme');
+        DELETE FROM programme WHERE id IN (SELECT entity_id FROM synthetic_record WHERE entity_type = 'programme');
+        DELETE FROM organisation_region
+          WHERE organisation_id IN (SELECT entity_id FROM synthetic_record WHERE entity_type = 'organisation');
+        DELETE FROM organisation
+          WHERE id IN (SELECT entity_id FROM synthetic_record WHERE entity_type = 'organisation');
         DROP TABLE synthetic_funding;
-        DELETE FROM participation WHERE programme_id IN (SELECT id FROM programme WHERE slug LIKE 'synthetic-%')
-          OR organisation_id IN (SELECT id FROM organisation WHERE slug LIKE 'synthetic-%');
-        DELETE FROM programme_target_group WHERE programme_id IN (SELECT id FROM programme WHERE slug LIKE 'synthetic-%');
-        DELETE FROM programme_region WHERE programme_id IN (SELECT id FROM programme WHERE slug LIKE 'synthetic-%');
-        DELETE FROM programme WHERE slug LIKE 'synthetic-%';
-        DELETE FROM organisation_region WHERE organisation_id IN (SELECT id FROM organisation WHERE slug LIKE 'synthetic-%');
-        DELETE FROM organisation WHERE slug LIKE 'synthetic-%';";
+        DROP TABLE synthetic_record;";
     write_transaction(conn, |c| Ok(c.batch_execute(REMOVE)?))
 }
 
@@ -233,19 +240,22 @@ type SourceRow = (
     diesel::dsl::Eq<source::version, i32>,
 );
 
-/// Ids of the synthetic rows of a table whose natural key starts with [`PREFIX`], in insert order.
-fn ids_in_order(conn: &mut DbConn, what: &str) -> Result<Vec<i64>, AppError> {
+/// Ids of the synthetic rows just inserted (after `after`, keyed with [`PREFIX`]), in insert order.
+fn ids_in_order(conn: &mut DbConn, what: &str, after: i64) -> Result<Vec<i64>, AppError> {
     let like = format!("{PREFIX}{what}-%");
     Ok(match what {
         "org" => organisation::table
+            .filter(organisation::id.gt(after))
             .filter(organisation::slug.like(like))
             .order(organisation::id)
             .select(organisation::id)
             .load(conn)?,
-        "programme" => {
-            programme::table.filter(programme::slug.like(like)).order(programme::id).select(programme::id).load(conn)?
-        }
-        _ => funding::table.filter(funding::key.like(like)).order(funding::id).select(funding::id).load(conn)?,
+        _ => programme::table
+            .filter(programme::id.gt(after))
+            .filter(programme::slug.like(like))
+            .order(programme::id)
+            .select(programme::id)
+            .load(conn)?,
     })
 }
 
@@ -279,6 +289,11 @@ pub fn generate(conn: &mut DbConn, sizes: Sizes, options: Options) -> Result<Gen
     let mut rng = Rng(sizes.seed);
     let t = now();
     let all_regions: Vec<i64> = real.provinces.iter().chain(&real.subregions).copied().collect();
+
+    let max_org: i64 = organisation::table.select(diesel::dsl::max(organisation::id)).first::<Option<i64>>(conn)?.unwrap_or(0);
+    let max_programme: i64 =
+        programme::table.select(diesel::dsl::max(programme::id)).first::<Option<i64>>(conn)?.unwrap_or(0);
+    let max_funding: i64 = funding::table.select(diesel::dsl::max(funding::id)).first::<Option<i64>>(conn)?.unwrap_or(0);
 
     // Organisations.
     let kinds = [
@@ -316,7 +331,7 @@ pub fn generate(conn: &mut DbConn, sizes: Sizes, options: Options) -> Result<Gen
         insert_rows!(c, organisation::table, rows);
         Ok(())
     })?;
-    let orgs = ids_in_order(conn, "org")?;
+    let orgs = ids_in_order(conn, "org", max_org)?;
     report.organisations = orgs.len();
     write_transaction(conn, |c| {
         let mut homes = Vec::new();
@@ -393,7 +408,7 @@ pub fn generate(conn: &mut DbConn, sizes: Sizes, options: Options) -> Result<Gen
         insert_rows!(c, programme::table, rows);
         Ok(())
     })?;
-    let progs = ids_in_order(conn, "programme")?;
+    let progs = ids_in_order(conn, "programme", max_programme)?;
     report.programmes = progs.len();
     let roles = ["PARTNER", "IMPLEMENTER", "FUNDER", "PARTICIPANT"];
     write_transaction(conn, |c| {
@@ -536,6 +551,7 @@ pub fn generate(conn: &mut DbConn, sizes: Sizes, options: Options) -> Result<Gen
         let like_from = format!("{PREFIX}funding-{done:08}");
         let like_to = format!("{PREFIX}funding-{:08}", upto);
         let ids: Vec<i64> = funding::table
+            .filter(funding::id.gt(max_funding))
             .filter(funding::key.ge(like_from).and(funding::key.lt(like_to)))
             .order(funding::key)
             .select(funding::id)

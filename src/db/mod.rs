@@ -97,19 +97,25 @@ impl Database {
     /// # Errors
     /// The URL is not understood, or the first connection fails (the driver's own message).
     pub fn connect(url: &str, max_connections: u32) -> anyhow::Result<Self> {
-        Self::connect_with(url, max_connections, DEFAULT_WAIT)
+        Self::open(url, max_connections, DEFAULT_WAIT, false)
     }
 
-    /// Opens a pool of at most `max_connections`; a checkout (and an SQLite write lock) waits at
-    /// most `wait` before failing with [`AppError::Unavailable`].
+    /// Opens the serving pool of at most `max_connections`: a checkout (and an SQLite write lock, a
+    /// PostgreSQL lock) waits at most `wait` before failing with [`AppError::Unavailable`], and a
+    /// PostgreSQL statement runs at most a minute. [`connect`](Self::connect) (the CLI, migrations)
+    /// has no statement limits.
     ///
     /// # Errors
     /// The URL is not understood, or the first connection fails (the driver's own message).
     pub fn connect_with(url: &str, max_connections: u32, wait: Duration) -> anyhow::Result<Self> {
+        Self::open(url, max_connections, wait, true)
+    }
+
+    fn open(url: &str, max_connections: u32, wait: Duration, statement_limits: bool) -> anyhow::Result<Self> {
         let target = DbTarget::parse(url).map_err(anyhow::Error::msg)?;
         let counter = QueryCounter::default();
         let busy_timeout_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX).max(1);
-        let manager = ConnectionManager { target: target.clone(), counter: counter.clone(), busy_timeout_ms };
+        let manager = ConnectionManager { target: target.clone(), counter: counter.clone(), busy_timeout_ms, statement_limits };
         // One direct attempt first, so a wrong URL fails at once with the driver's own message
         // instead of after the pool's retries.
         r2d2::ManageConnection::connect(&manager).map_err(|e| match &target {

@@ -74,7 +74,12 @@ impl PooledDb {
     /// Runs `SELECT 1` without counting it. True when the connection answers.
     pub fn probe(&mut self) -> bool {
         self.conn.set_instrumentation(Uncounted);
-        let alive = self.conn.batch_execute("SELECT 1").is_ok();
+        // On SQLite `BEGIN` fails inside a transaction left open (a `BEGIN IMMEDIATE` whose
+        // `COMMIT` and `ROLLBACK` failed): such a connection holds the write lock and must go.
+        let alive = match &mut self.conn {
+            DbConn::Pg(c) => c.batch_execute("SELECT 1").is_ok(),
+            DbConn::Sqlite(c) => c.batch_execute("BEGIN DEFERRED; ROLLBACK").is_ok(),
+        };
         self.conn.set_instrumentation(CountingInstrumentation(self.counter.clone()));
         self.last_used = Instant::now();
         alive
@@ -96,6 +101,8 @@ pub struct ConnectionManager {
     pub(super) target: DbTarget,
     pub(super) counter: QueryCounter,
     pub(super) busy_timeout_ms: u64,
+    /// PostgreSQL `lock_timeout`/`statement_timeout` (the serving pool; not migrations or the CLI).
+    pub(super) statement_limits: bool,
 }
 
 impl r2d2::ManageConnection for ConnectionManager {
@@ -106,13 +113,15 @@ impl r2d2::ManageConnection for ConnectionManager {
         let mut conn = match &self.target {
             DbTarget::Postgres(url) => {
                 let mut conn = PgConnection::establish(url)?;
-                // A statement waits for a lock no longer than a request waits for a connection,
-                // and none runs longer than a minute: both fail as `SERVICE_UNAVAILABLE`.
-                conn.batch_execute(&format!(
-                    "SET lock_timeout = {}; SET statement_timeout = {STATEMENT_TIMEOUT_MS}",
-                    self.busy_timeout_ms
-                ))
-                .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+                // Serving: a statement waits for a lock no longer than a request waits for a
+                // connection, and none runs longer than a minute: both fail as `SERVICE_UNAVAILABLE`.
+                if self.statement_limits {
+                    conn.batch_execute(&format!(
+                        "SET lock_timeout = {}; SET statement_timeout = {STATEMENT_TIMEOUT_MS}",
+                        self.busy_timeout_ms
+                    ))
+                    .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+                }
                 DbConn::Pg(conn)
             }
             DbTarget::Sqlite(path) => {

@@ -146,7 +146,10 @@ impl Extension for RequestLimitsExtension {
         let Ok(document) = async_graphql::parser::parse_query(query) else {
             return next.run(ctx, query, variables).await;
         };
-        check_document(&document).map_err(|message| coded(QUERY_TOO_COMPLEX, message))?;
+        check_document(&document).map_err(|message| {
+            let code = if message.ends_with("is not defined") { "GRAPHQL_VALIDATION_FAILED" } else { QUERY_TOO_COMPLEX };
+            coded(code, message)
+        })?;
         Ok(document)
     }
 }
@@ -164,6 +167,8 @@ struct Shape {
     of_type: usize,
     lists: usize,
     fields: usize,
+    /// Some field below is aliased (`a: name`).
+    aliased: bool,
 }
 
 impl Shape {
@@ -174,6 +179,7 @@ impl Shape {
             of_type: self.of_type.max(other.of_type),
             lists: self.lists.max(other.lists),
             fields: self.fields.saturating_add(other.fields),
+            aliased: self.aliased || other.aliased,
         }
     }
 }
@@ -182,10 +188,26 @@ impl Shape {
 struct Walker<'a> {
     document: &'a ExecutableDocument,
     fragments: HashMap<&'a str, Option<Shape>>,
+    /// How deep the walk is (selection sets and fragments), so a chain of 9,000 fragments that
+    /// each spread the next is refused instead of overflowing the stack.
+    nesting: usize,
 }
+
+/// How deep selection sets and fragment spreads may nest, counted together.
+pub const MAX_WALK: usize = 64;
 
 impl<'a> Walker<'a> {
     fn selection_set(&mut self, set: &'a SelectionSet) -> Result<Shape, String> {
+        self.nesting += 1;
+        let shape = self.selection_set_inner(set);
+        self.nesting -= 1;
+        shape
+    }
+
+    fn selection_set_inner(&mut self, set: &'a SelectionSet) -> Result<Shape, String> {
+        if self.nesting > MAX_WALK {
+            return Err(format!("selections and fragment spreads nest more than {MAX_WALK} deep"));
+        }
         let mut shape = Shape::default();
         for item in &set.items {
             let part = match &item.node {
@@ -193,16 +215,26 @@ impl<'a> Walker<'a> {
                     let field = &field.node;
                     let inner = self.selection_set(&field.selection_set.node)?;
                     let name = field.name.node.as_str();
+                    let aliased = field.alias.as_ref().is_some_and(|a| a.node != field.name.node);
                     Shape {
                         depth: inner.depth + 1,
                         of_type: inner.of_type + usize::from(name == "ofType"),
                         lists: inner.lists
                             + usize::from(matches!(name, "fields" | "inputFields" | "interfaces" | "possibleTypes")),
                         fields: inner.fields.saturating_add(1),
+                        aliased: inner.aliased || aliased,
                     }
                 }
-                Selection::InlineFragment(fragment) => self.selection_set(&fragment.node.selection_set.node)?,
-                Selection::FragmentSpread(spread) => self.fragment(spread.node.fragment_name.node.as_str())?,
+                // Spreads and inline fragments count as selections themselves, so a doubling
+                // chain that ends in nothing (or an unknown fragment) is still counted.
+                Selection::InlineFragment(fragment) => {
+                    let inner = self.selection_set(&fragment.node.selection_set.node)?;
+                    Shape { fields: inner.fields.saturating_add(1), ..inner }
+                }
+                Selection::FragmentSpread(spread) => {
+                    let inner = self.fragment(spread.node.fragment_name.node.as_str())?;
+                    Shape { fields: inner.fields.saturating_add(1), ..inner }
+                }
             };
             shape = shape.and(part);
             if shape.fields > MAX_FIELDS {
@@ -219,8 +251,9 @@ impl<'a> Walker<'a> {
             Some(None) => return Err(format!("the fragment `{name}` spreads itself")),
             None => {}
         }
-        // Unknown fragments are left to validation.
-        let Some(definition) = self.document.fragments.get(name) else { return Ok(Shape::default()) };
+        let Some(definition) = self.document.fragments.get(name) else {
+            return Err(format!("the fragment `{name}` is not defined"));
+        };
         self.fragments.insert(name, None);
         let shape = self.selection_set(&definition.node.selection_set.node)?;
         self.fragments.insert(name, Some(shape));
@@ -253,7 +286,7 @@ impl<'a> Walker<'a> {
 /// # Errors
 /// A message saying which limit the document is over.
 pub fn check_document(document: &ExecutableDocument) -> Result<(), String> {
-    let mut walker = Walker { document, fragments: HashMap::new() };
+    let mut walker = Walker { document, fragments: HashMap::new(), nesting: 0 };
     let mut total_fields = 0usize;
     for (_, operation) in document.operations.iter() {
         let operation = &operation.node;
@@ -288,6 +321,9 @@ pub fn check_document(document: &ExecutableDocument) -> Result<(), String> {
                 }
                 if inner.of_type > MAX_OF_TYPE {
                     return Err(format!("introspection may chain at most {MAX_OF_TYPE} `ofType`"));
+                }
+                if inner.aliased {
+                    return Err("introspection selections may not use aliases".into());
                 }
                 if inner.lists > MAX_INTROSPECTION_LISTS {
                     return Err(format!(

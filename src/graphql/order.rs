@@ -44,6 +44,7 @@ fn apply(doc: &ExecutableDocument, sets: &[&SelectionSet], value: &mut Value, de
             for set in sets {
                 collect(doc, set, &mut order, &mut children, 0);
             }
+            // `collect` keeps first appearances only (by `children`, a map: linear in the keys).
             let mut sorted = async_graphql::indexmap::IndexMap::with_capacity(map.len());
             for key in &order {
                 if let Some((k, mut v)) = map.shift_remove_entry(key) {
@@ -75,10 +76,11 @@ fn collect<'d>(
         match &selection.node {
             Selection::Field(field) => {
                 let key = field.node.response_key().node.clone();
-                if !order.contains(&key) {
-                    order.push(key.clone());
-                }
-                children.entry(key).or_default().push(&field.node.selection_set.node);
+                let entry = children.entry(key.clone()).or_insert_with(|| {
+                    order.push(key);
+                    Vec::new()
+                });
+                entry.push(&field.node.selection_set.node);
             }
             Selection::FragmentSpread(spread) => {
                 if let Some(fragment) = doc.fragments.get(&spread.node.fragment_name.node) {

@@ -127,6 +127,10 @@ fn accepts_html(headers: &HeaderMap) -> bool {
 }
 
 fn is_mutation(query: &str) -> bool {
+    // Only to choose the message: never parse what nests deeper than a request may.
+    if crate::graphql::limits::nesting_of_query(query) > crate::graphql::limits::MAX_NESTING {
+        return false;
+    }
     let Ok(document) = async_graphql::parser::parse_query(query) else { return false };
     match document.operations {
         DocumentOperations::Single(op) => op.node.ty == OperationType::Mutation,

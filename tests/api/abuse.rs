@@ -421,6 +421,17 @@ async fn fragment_bombs_and_repeated_introspection_are_refused_before_they_run()
         let body = app.query(&format!("mutation {{ ...F{n} }} {}", fragment_bomb(n, "MutationRoot")), json!({})).await;
         assert_eq!(error_codes(&body), ["QUERY_TOO_COMPLEX"], "mutation {n}: {body}");
     }
+    // Found by the code review: a doubling chain that ends in an unknown fragment, and a chain of
+    // 6,000 fragments each spreading the next (a stack overflow in a recursive walk).
+    let unknown_leaf = fragment_bomb(40, "QueryRoot").replace("fragment F0 on QueryRoot { __typename }", "fragment F0 on QueryRoot { ...Nope }");
+    let body = app.query(&format!("{{ ...F40 }} {unknown_leaf}"), json!({})).await;
+    assert!(!error_codes(&body).is_empty() && body["data"].is_null(), "{body}");
+    let chain: String = (0..6_000).map(|i| format!("fragment a{i} on QueryRoot{{...a{}}}", i + 1)).collect();
+    let body = app.query(&format!("{{...a0}}{chain}fragment a6000 on QueryRoot{{__typename}}"), json!({})).await;
+    assert_eq!(error_codes(&body), ["QUERY_TOO_COMPLEX"], "{body}");
+    // Aliases inside introspection multiply it.
+    let body = app.query("{ __schema { a1: types { name } a2: types { name } } }", json!({})).await;
+    assert_eq!(error_codes(&body), ["QUERY_TOO_COMPLEX"], "{body}");
     let small = app.query(&format!("{{ ...F3 }} {}", fragment_bomb(3, "QueryRoot")), json!({})).await;
     assert_eq!(small["data"]["__typename"], "QueryRoot", "{small}");
     // `__schema` a thousand times under aliases.

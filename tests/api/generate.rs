@@ -132,11 +132,17 @@ async fn it_refuses_partner_written_databases_and_earlier_sets_unless_asked() {
 
         let w = World::new(backend).await;
         let token = w.token(w.ids.org_a, ALL_PARTNER_SCOPES).await;
-        let create = r#"mutation { createProgramme(input: { name: "Partner work", kind: PROJECT }) { programme { id } } }"#;
-        w.app.query_as(Some(&token), create, json!({})).await;
+        // A partner's programme whose slug happens to start with `synthetic-` is not synthetic.
+        let create = r#"mutation { createProgramme(input: { name: "Synthetic fuels", kind: PROJECT }) { programme { slug } } }"#;
+        let (_, body) = w.app.query_as(Some(&token), create, json!({})).await;
+        assert_eq!(body["data"]["createProgramme"]["programme"]["slug"], "synthetic-fuels", "{body}");
         let refused = generated(&w.app, SIZES, Options::default()).await;
         assert!(refused.unwrap_err().contains("partners wrote"), "{backend:?}");
         let forced = generated(&w.app, SIZES, Options { replace: false, force: true }).await;
         assert_eq!(forced.unwrap().len(), SIZES.fundings);
+        let replaced = generated(&w.app, Sizes { fundings: 10, ..SIZES }, Options { replace: true, force: true }).await;
+        assert_eq!(replaced.unwrap().len(), 10);
+        let kept = w.app.data(r#"{ programme(slug: "synthetic-fuels") { name } }"#, json!({})).await;
+        assert_eq!(kept["programme"]["name"], "Synthetic fuels", "--replace deleted a partner's programme");
     }
 }

@@ -247,9 +247,12 @@ async fn a_moved_data_folder_is_refused_and_rotate_key_retires_old_tokens() {
         let body: Value = response.json().await.unwrap();
         assert_eq!(response.status().as_u16(), 401, "{body}");
         assert_eq!(body["errors"][0]["message"], "signed with a retired key: ask for a new token", "{backend:?}");
-        // The old instance still runs with the retired key: it is no longer ready.
+        // The old instance still runs with the retired key: it is no longer ready, and it refuses
+        // the old token although its signature still verifies there.
         let (status, ready) = w.app.get("/ready").await;
         assert_eq!(status, 503, "{ready}");
+        let (status, body) = w.app.query_as(Some(&token), "{ viewer { organisation { name } } }", json!({})).await;
+        assert_eq!((status, body["errors"][0]["message"].as_str()), (401, Some("signed with a retired key: ask for a new token")));
     }
 }
 
