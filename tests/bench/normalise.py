@@ -1,0 +1,257 @@
+#!/usr/bin/env python3
+"""Normalises the answers of a query pair and says whether they hold the same data.
+
+Used by tests/bench/run.sh (Python 3 standard library only). Every subcommand prints one line:
+"same data", "same data (<how>)" or "differs: <first difference>", and exits 0 either way (the
+benchmark goes on; the table says what was compared).
+
+  normalise.py a    OURS.json PEER.json SQL.csv   programmes × owner × fundings × allocations
+  normalise.py b    OURS.json PEER_BX.json SQL.csv  euro totals per province (peer: computed here)
+  normalise.py bagg OURS.json PEER_B.json          what the peer's grouped aggregate can be compared on
+  normalise.py c    OURS.json PEER.json SQL.csv   one organisation × first 20 programmes
+  normalise.py d    OURS.json                      one recordFunding answer
+
+Amounts are compared as decimal euro strings ("123456.78"); names and order exactly.
+"""
+import csv
+import json
+import sys
+
+
+def euros(cents):
+    """Integer cents (int or numeric string) -> "123.45"."""
+    c = int(cents)
+    sign = "-" if c < 0 else ""
+    c = abs(c)
+    return f"{sign}{c // 100}.{c % 100:02d}"
+
+
+def load(path):
+    with open(path, encoding="utf-8") as f:
+        doc = json.load(f)
+    if doc.get("errors"):
+        raise SystemExit(f"differs: {path} has errors: {json.dumps(doc['errors'])[:300]}")
+    return doc["data"]
+
+
+def rows(path):
+    with open(path, encoding="utf-8", newline="") as f:
+        return list(csv.reader(f))
+
+
+def first_difference(x, y, what):
+    if x == y:
+        return None
+    if len(x) != len(y):
+        for i, (p, q) in enumerate(zip(x, y)):
+            if p != q:
+                return f"{what}: item {i}: {p!r} vs {q!r}"
+        return f"{what}: {len(x)} items vs {len(y)}"
+    for i, (p, q) in enumerate(zip(x, y)):
+        if p != q:
+            return f"{what}: item {i}: {p!r} vs {q!r}"
+    return f"{what}: differ"
+
+
+def report(diffs, note=None):
+    diffs = [d for d in diffs if d]
+    if diffs:
+        print("differs: " + "; ".join(diffs))
+    else:
+        print("same data" + (f" ({note})" if note else ""))
+
+
+# (a) -------------------------------------------------------------------------------------------
+def pair_a(ours_path, peer_path, sql_path=None):
+    ours = load(ours_path)["programmes"]["nodes"]
+    peer = load(peer_path)["allProgrammes"]["nodes"]
+    norm_ours = [
+        (
+            p["name"],
+            (p["owner"] or {}).get("name"),
+            [
+                (f["amountAwarded"]["amount"], [(a["shareBasisPoints"], a["region"]["name"]) for a in f["allocations"]])
+                for f in p["fundings"]["nodes"]
+            ],
+        )
+        for p in ours
+    ]
+    norm_peer = [
+        (
+            p["name"],
+            (p["organisationByOwnerId"] or {}).get("name"),
+            [
+                (
+                    euros(f["amountCents"]),
+                    [(a["shareBasisPoints"], a["regionByRegionId"]["name"]) for a in f["regionAllocationsByFundingId"]["nodes"]],
+                )
+                for f in p["fundingsByProgrammeId"]["nodes"]
+            ],
+        )
+        for p in peer
+    ]
+    diffs = [first_difference(norm_ours, norm_peer, "ours vs peer")]
+    if sql_path:
+        flat = []
+        for name, owner, fundings in norm_ours:
+            if not fundings:
+                flat.append((name, owner, None, None, None))
+            for amount, allocs in fundings:
+                if not allocs:
+                    flat.append((name, owner, amount, None, None))
+                for share, region in allocs:
+                    flat.append((name, owner, amount, share, region))
+        sql = [
+            (r[0], r[1] or None, euros(r[2]) if r[2] else None, int(r[3]) if r[3] else None, r[4] or None)
+            for r in rows(sql_path)
+        ]
+        diffs.append(first_difference(flat, sql, "ours vs SQL"))
+    n_f = sum(len(p[2]) for p in norm_ours)
+    n_a = sum(len(f[1]) for p in norm_ours for f in p[2])
+    report(diffs, f"{len(norm_ours)} programmes, {n_f} fundings, {n_a} allocations, names, amounts and order")
+
+
+# (b) -------------------------------------------------------------------------------------------
+def ours_b(path):
+    r = load(path)["fundingByRegion"]
+    regions = {x["region"]["code"]: (x["totalAwarded"]["amount"], x["fundingCount"]) for x in r["regions"]}
+    extra = {
+        "unallocated": (r["unallocated"]["totalAwarded"]["amount"], r["unallocated"]["fundingCount"]),
+        "outsideLevel": (r["outsideLevel"]["totalAwarded"]["amount"], r["outsideLevel"]["fundingCount"]),
+        "grandTotal": r["grandTotal"]["amount"],
+    }
+    return regions, extra
+
+
+def peer_bx_totals(path):
+    """Exact per-province totals from every allocation with its funding's amount, computed here the
+    way fundingByRegion documents it: shares split to the cent by largest remainder (ties to the
+    earlier allocation), each part counted for its region's PROVINCE ancestor-or-self."""
+    d = load(path)
+    regions = {r["rowId"]: r for r in d["allRegions"]["nodes"]}
+
+    def province(rid):
+        seen = 0
+        while rid is not None and seen < 32:
+            r = regions[rid]
+            if r["scheme"] == "PROVINCE":
+                return r["code"]
+            rid = r["parentId"]
+            seen += 1
+        return None
+
+    by_funding = {}
+    for a in d["allRegionAllocations"]["nodes"]:
+        by_funding.setdefault(a["fundingId"], []).append(a)
+    totals = {r["code"]: [0, set()] for r in regions.values() if r["scheme"] == "PROVINCE"}
+    outside = [0, set()]
+    placed = set()
+    for fid, allocs in by_funding.items():
+        if any(a["shareBasisPoints"] is None for a in allocs):
+            continue
+        amt = int(allocs[0]["fundingByFundingId"]["amountCents"])
+        allocs.sort(key=lambda a: int(a["rowId"]))
+        parts = [(amt * a["shareBasisPoints"] // 10000, amt * a["shareBasisPoints"] % 10000, int(a["rowId"]), a) for a in allocs]
+        leftover = amt - sum(p[0] for p in parts)
+        ranked = sorted(parts, key=lambda p: (-p[1], p[2]))
+        bonus = {p[2]: 1 for p in ranked[:leftover]}
+        placed.add(fid)
+        for base, _, aid, a in parts:
+            cents = base + bonus.get(aid, 0)
+            code = province(a["regionId"])
+            slot = totals[code] if code is not None else outside
+            slot[0] += cents
+            slot[1].add(fid)
+    grand = int(d["allFundings"]["aggregates"]["sum"]["amountCents"] or 0)
+    count = int(d["allFundings"]["totalCount"])
+    placed_cents = sum(
+        int(by_funding[f][0]["fundingByFundingId"]["amountCents"]) for f in placed
+    )
+    regions_out = {code: (euros(v[0]), len(v[1])) for code, v in totals.items()}
+    extra = {
+        "unallocated": (euros(grand - placed_cents), count - len(placed)),
+        "outsideLevel": (euros(outside[0]), len(outside[1])),
+        "grandTotal": euros(grand),
+    }
+    return regions_out, extra
+
+
+def pair_b(ours_path, peer_path, sql_path=None):
+    o_regions, o_extra = ours_b(ours_path)
+    p_regions, p_extra = peer_bx_totals(peer_path)
+    diffs = [
+        first_difference(sorted(o_regions.items()), sorted(p_regions.items()), "ours vs peer (per province)"),
+        first_difference(sorted(o_extra.items()), sorted(p_extra.items()), "ours vs peer (unallocated, outside, total)"),
+    ]
+    if sql_path:
+        s_regions, s_extra = {}, {}
+        for kind, code, cents, n in rows(sql_path):
+            if kind == "region":
+                s_regions[code] = (euros(cents), int(n))
+            elif kind == "grandTotal":
+                s_extra[kind] = euros(cents)
+            else:
+                s_extra[kind] = (euros(cents), int(n))
+        diffs.append(first_difference(sorted(o_regions.items()), sorted(s_regions.items()), "ours vs SQL (per province)"))
+        diffs.append(first_difference(sorted(o_extra.items()), sorted(s_extra.items()), "ours vs SQL (rest)"))
+    report(diffs, f"{len(o_regions)} provinces: euros and counts; the peer's totals computed on the client from every allocation; compared as a set by code")
+
+
+def pair_bagg(ours_path, peer_path):
+    """The grouped aggregate returns, per allocation region id, distinct fundings and summed basis
+    points: no euros, and no roll-up of subregions to provinces. Nothing of it equals a field of ours
+    except the number of groups with data; say so."""
+    _, _ = ours_b(ours_path)
+    groups = load(peer_path)["allRegionAllocations"]["groupedAggregates"]
+    print(f"not comparable: the peer's grouped aggregate gives {len(groups)} groups of (region id, distinct fundings, "
+          "summed basis points) without euros or province roll-up; ours gives euro totals per province")
+
+
+# (c) -------------------------------------------------------------------------------------------
+def pair_c(ours_path, peer_path, sql_path=None, first=20):
+    o = load(ours_path)
+    ours = (
+        o["node"]["name"],
+        o["node"]["kind"],
+        o["programmes"]["totalCount"],
+        [(p["name"], p["kind"]) for p in o["programmes"]["nodes"]],
+    )
+    p = load(peer_path)["organisationByRowId"]
+    progs = {}
+    for part in p["participationsByOrganisationId"]["nodes"]:
+        if part["status"] != "ACCEPTED":
+            continue
+        pr = part["programmeByProgrammeId"]
+        progs[int(pr["rowId"])] = pr
+    ordered = sorted(progs.values(), key=lambda pr: (pr["sortKey"], int(pr["rowId"])))
+    peer = (p["name"], p["kind"], len(ordered), [(pr["name"], pr["kind"]) for pr in ordered[:first]])
+    diffs = [
+        first_difference(list(ours[:3]), list(peer[:3]), "ours vs peer (organisation, totalCount)"),
+        first_difference(ours[3], peer[3], "ours vs peer (programmes)"),
+    ]
+    if sql_path:
+        r = rows(sql_path)
+        sql = (r[0][0], r[0][1], int(r[0][4] or 0), [(x[2], x[3]) for x in r if x[2]])
+        diffs.append(first_difference(list(ours[:3]), list(sql[:3]), "ours vs SQL (organisation, totalCount)"))
+        diffs.append(first_difference(ours[3], sql[3], "ours vs SQL (programmes)"))
+    n_all = len(p["participationsByOrganisationId"]["nodes"])
+    report(diffs, f"{len(ours[3])} of {ours[2]} programmes, names and order; the peer fetched all {n_all} participations, "
+                  "accepted ones kept, deduplicated and ordered by sort key, id on the client")
+
+
+# (d) -------------------------------------------------------------------------------------------
+def pair_d(ours_path):
+    r = load(ours_path)["recordFunding"]
+    if r["userErrors"] or not r["funding"] or not r["funding"]["id"]:
+        print(f"differs: recordFunding answered {json.dumps(r)[:300]}")
+    else:
+        print("write accepted (no peer: PostGraphile's mutations are unauthenticated and unaudited)")
+
+
+def main():
+    cmd, *args = sys.argv[1:]
+    {"a": pair_a, "b": pair_b, "bagg": pair_bagg, "c": pair_c, "d": pair_d}[cmd](*args)
+
+
+if __name__ == "__main__":
+    main()
