@@ -2,7 +2,10 @@
 //! start, a start with another key is refused, and `token rotate-key` retires the old one (tokens
 //! issued before the rotation are then refused as signed with a retired key).
 
+use diesel::prelude::*;
+
 use crate::auth::keys::JwtKeys;
+use crate::db::schema::dataset_meta;
 use crate::data::{meta, set_meta};
 use crate::db::DbConn;
 use crate::error::AppError;
@@ -33,10 +36,27 @@ pub fn mismatch_message(recorded: &str, keys: &JwtKeys) -> String {
 /// # Errors
 /// [`AppError::Conflict`] with [`mismatch_message`], or a database error.
 pub fn check_or_record(conn: &mut DbConn, keys: &JwtKeys) -> Result<(), AppError> {
+    if recorded(conn)?.is_none() {
+        // Insert only (the name is unique): of two instances starting at once with different
+        // keys, one records its key and the other then finds it and is refused, never overwrites.
+        let t = crate::db::now();
+        let inserted = diesel::insert_into(dataset_meta::table)
+            .values((
+                dataset_meta::name.eq(FINGERPRINT),
+                dataset_meta::value.eq(&keys.fingerprint),
+                dataset_meta::created_at.eq(t),
+                dataset_meta::updated_at.eq(t),
+            ))
+            .execute(conn);
+        match inserted.map_err(AppError::from) {
+            Ok(_) | Err(AppError::Duplicate(_)) => {}
+            Err(e) => return Err(e),
+        }
+    }
     match recorded(conn)? {
         Some(fp) if fp == keys.fingerprint => Ok(()),
         Some(fp) => Err(AppError::Conflict(mismatch_message(&fp, keys))),
-        None => set_meta(conn, FINGERPRINT, &keys.fingerprint),
+        None => Err(AppError::internal("the signing key fingerprint was not recorded")),
     }
 }
 
