@@ -46,6 +46,22 @@ pub fn like_pattern(query: &str) -> String {
     pattern
 }
 
+/// Parses a stored JSON list of strings (aliases, identifiers); malformed text gives an empty list.
+pub fn json_strings(text: &str) -> Vec<String> {
+    serde_json::from_str(text).unwrap_or_default()
+}
+
+/// FNV-1a 64-bit hash as hex: stable across Rust versions and platforms, used to see whether a
+/// record in the data file changed since it was loaded.
+pub fn content_hash(bytes: &[u8]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        hash ^= u64::from(*b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{hash:016x}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

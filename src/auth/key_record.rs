@@ -5,8 +5,8 @@
 use diesel::prelude::*;
 
 use crate::auth::keys::JwtKeys;
+use crate::db::meta::{meta, set_meta};
 use crate::db::schema::dataset_meta;
-use crate::data::{meta, set_meta};
 use crate::db::DbConn;
 use crate::error::AppError;
 

@@ -5,7 +5,8 @@ pub mod generate;
 mod load;
 mod validate;
 
-pub use load::{load, meta, reindex_if_needed, set_meta, LoadReport};
+pub use crate::db::meta::{meta, set_meta};
+pub use load::{load, reindex_if_needed, LoadReport};
 pub use validate::validate;
 
 use format::DataSet;
@@ -19,17 +20,6 @@ pub const BUNDLED_DATA: &str = include_str!("../../data/pact.json");
 /// A message with the line and column of the JSON or field error.
 pub fn parse(text: &str) -> anyhow::Result<DataSet> {
     serde_json::from_str(text).map_err(|e| anyhow::anyhow!("data file: {e}"))
-}
-
-/// FNV-1a 64-bit hash as hex: stable across Rust versions and platforms, used to see whether a
-/// record in the data file changed since it was loaded.
-pub(crate) fn content_hash(bytes: &[u8]) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        hash ^= u64::from(*b);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{hash:016x}")
 }
 
 /// A Markdown table of what a data set holds, for the README (`techniekpact-api stats`).

@@ -1,6 +1,7 @@
 //! Database access: one connection type for SQLite and PostgreSQL, the r2d2 pool, migrations, and the
 //! one way async code reaches the database ([`Database::run`]).
 
+pub mod meta;
 pub mod models;
 pub mod schema;
 
@@ -115,7 +116,8 @@ impl Database {
         let target = DbTarget::parse(url).map_err(anyhow::Error::msg)?;
         let counter = QueryCounter::default();
         let busy_timeout_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX).max(1);
-        let manager = ConnectionManager { target: target.clone(), counter: counter.clone(), busy_timeout_ms, statement_limits };
+        let manager =
+            ConnectionManager { target: target.clone(), counter: counter.clone(), busy_timeout_ms, statement_limits };
         // One direct attempt first, so a wrong URL fails at once with the driver's own message
         // instead of after the pool's retries.
         r2d2::ManageConnection::connect(&manager).map_err(|e| match &target {
@@ -184,9 +186,9 @@ impl Database {
         let db = self.clone();
         let span = tracing::Span::current();
         let permit = match &self.permits {
-            Some(permits) => Some(
-                permits.clone().acquire_owned().await.map_err(|_| AppError::internal("request permits closed"))?,
-            ),
+            Some(permits) => {
+                Some(permits.clone().acquire_owned().await.map_err(|_| AppError::internal("request permits closed"))?)
+            }
             None => None,
         };
         tokio::task::spawn_blocking(move || {

@@ -2,17 +2,15 @@
 
 use async_graphql::{Context, InputObject, Json, Object, ResultExt, SimpleObject, ID};
 use chrono::{DateTime, Utc};
-use diesel::prelude::*;
 
-use super::context::{db, load_one};
+use super::context::{actor, db, load_one};
 use super::loaders::OrganisationById;
-use super::mutation::actor;
 use super::pagination::{ConnectionData, PageInfo, TotalCount, DEFAULT_PAGE, MAX_PAGE};
 use super::types::Organisation;
 use crate::auth::{Actor, Scope};
-use crate::db::schema::audit_event;
 use crate::error::AppError;
 use crate::ids::{decode_id, encode_id, Cursor, NodeType};
+use crate::read::audit::{AuditQuery, AuditRow};
 
 /// Who a token acts for.
 #[derive(SimpleObject)]
@@ -51,19 +49,6 @@ pub struct AuditEventFilter {
 /// One successful write.
 #[derive(Clone)]
 pub struct AuditEvent(AuditRow);
-
-#[derive(Clone, Queryable, Selectable)]
-#[diesel(table_name = audit_event)]
-struct AuditRow {
-    id: i64,
-    occurred_at: chrono::NaiveDateTime,
-    organisation_id: Option<i64>,
-    token_jti: Option<String>,
-    mutation: String,
-    entity_type: String,
-    entity_id: i64,
-    changes: String,
-}
 
 fn entity_node(entity_type: &str) -> Option<NodeType> {
     Some(match entity_type {
@@ -143,31 +128,6 @@ fn entity_type_of(t: NodeType) -> &'static str {
     }
 }
 
-/// Who sees which events, and the filter: admins see every event; an organisation the events it
-/// caused and those on its own records.
-#[derive(Clone)]
-struct EventScope {
-    visible_to: Option<i64>,
-    entity: Option<(&'static str, i64)>,
-    mutation: Option<String>,
-}
-
-impl EventScope {
-    fn query(&self) -> audit_event::BoxedQuery<'static, crate::db::Db> {
-        let mut q = audit_event::table.into_boxed::<crate::db::Db>();
-        if let Some(me) = self.visible_to {
-            q = q.filter(audit_event::organisation_id.eq(me).or(audit_event::owner_organisation_id.eq(me)));
-        }
-        if let Some((t, id)) = self.entity {
-            q = q.filter(audit_event::entity_type.eq(t)).filter(audit_event::entity_id.eq(id));
-        }
-        if let Some(m) = self.mutation.clone() {
-            q = q.filter(audit_event::mutation.eq(m));
-        }
-        q
-    }
-}
-
 /// Runs `auditEvents`.
 pub async fn audit_events(
     ctx: &Context<'_>,
@@ -183,30 +143,24 @@ pub async fn audit_events(
     }
     let after = after.map(|c| Cursor::decode(&c, "AUDIT", "after")).transpose().extend()?;
     let entity = filter.entity.as_ref().map(|id| decode_id(id, "filter.entity")).transpose().extend()?;
-    let scope = EventScope {
+    // Admins see every event; an organisation the events it caused and those on its own records.
+    let query = AuditQuery {
         visible_to: (!actor.is_admin()).then_some(actor.organisation_id),
         entity: entity.map(|(t, id)| (entity_type_of(t), id)),
         mutation: filter.mutation.clone(),
     };
-    let page_scope = scope.clone();
+    let page_query = query.clone();
     let db = db(ctx)?.clone();
-    let rows: Vec<AuditRow> = db
-        .run(move |c| {
-            let mut q = page_scope.query();
-            if let Some(c) = after {
-                q = q.filter(audit_event::id.lt(c.id));
-            }
-            Ok(q.order(audit_event::id.desc()).limit(i64::from(first) + 1).select(AuditRow::as_select()).load(c)?)
-        })
-        .await
-        .extend()?;
+    let before_id = after.map(|c| c.id);
+    let rows: Vec<AuditRow> =
+        db.run(move |c| crate::read::audit::page(c, &page_query, before_id, i64::from(first) + 1)).await.extend()?;
     let more = rows.len() > first as usize;
     let edges: Vec<(String, AuditEvent)> = rows
         .into_iter()
         .take(first as usize)
         .map(|row| (Cursor { order: "AUDIT".into(), value: String::new(), id: row.id }.encode(), AuditEvent(row)))
         .collect();
-    let total = TotalCount::Deferred(db, std::sync::Arc::new(move |c| Ok(scope.query().count().get_result(c)?)));
+    let total = TotalCount::Deferred(db, std::sync::Arc::new(move |c| crate::read::audit::count(c, &query)));
     let page_info = PageInfo {
         has_previous_page: false,
         has_next_page: more,

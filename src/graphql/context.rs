@@ -1,9 +1,10 @@
-//! Reaching request data from resolvers without panics.
+//! Reaching request data from resolvers without panics: the database, the loader, the caller.
 
 use async_graphql::dataloader::{DataLoader, Loader};
 use async_graphql::{Context, ErrorExtensions};
 
 use super::loaders::DbLoader;
+use crate::auth::{Actor, Viewer};
 use crate::db::Database;
 use crate::error::AppError;
 
@@ -34,4 +35,15 @@ where
     DbLoader: Loader<K, Value = Vec<V>, Error = AppError>,
 {
     Ok(loader(ctx)?.load_one(key).await.map_err(|e| e.extend())?.unwrap_or_default())
+}
+
+/// The caller, or `UNAUTHENTICATED`.
+///
+/// # Errors
+/// `UNAUTHENTICATED` when the request has no token.
+pub fn actor(ctx: &Context<'_>) -> async_graphql::Result<Actor> {
+    match ctx.data::<Viewer>() {
+        Ok(Viewer::Authenticated(actor)) => Ok(actor.clone()),
+        _ => Err(AppError::Unauthenticated("this needs a token: send `Authorization: Bearer <token>`".into()).extend()),
+    }
 }

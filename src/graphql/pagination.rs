@@ -1,17 +1,18 @@
 //! Relay pagination shared by every connection: argument checks, keyset cursors, `totalCount`.
 //!
-//! Every list is ordered by a sort value and then the row id, so rows with equal sort values are
-//! never skipped or repeated across pages. Root connections page in SQL (see `keyset!`); nested
-//! connections page a batched in-memory list with the same cursors and rules.
+//! The read layer does the paging (`crate::read::page`); this turns Relay arguments into its page
+//! request and its rows into connections with opaque cursors.
 
 use std::sync::Arc;
 
-use async_graphql::{Enum, InputObject, Object, ResultExt, SimpleObject};
-use chrono::NaiveDateTime;
+use async_graphql::{Enum, InputObject, ResultExt, SimpleObject};
 
+use super::context::load_one;
+use super::loaders::CountOf;
 use crate::db::{Database, DbConn};
 use crate::error::AppError;
 use crate::ids::Cursor;
+use crate::read::page::{parse_timestamp, Order, PageSpec, Position, RowPage, SortField, Sorted};
 
 /// Largest page a client may ask for.
 pub const MAX_PAGE: i32 = 100;
@@ -58,23 +59,25 @@ impl OrderBy {
             (OrderField::UpdatedAt, OrderDirection::Desc) => "UPDATED_AT_DESC",
         }
     }
+
+    /// The read layer's order.
+    pub fn order(self) -> Order {
+        let field = match self.field {
+            OrderField::Name => SortField::Name,
+            OrderField::UpdatedAt => SortField::UpdatedAt,
+        };
+        Order { field, descending: self.direction == OrderDirection::Desc }
+    }
 }
 
-/// A checked page request.
+/// A checked page request: the read layer's page and what the cursors of this list are made of.
 #[derive(Debug, Clone)]
 pub struct Page {
-    /// Rows wanted.
-    pub limit: i64,
-    /// True for `last`/`before` paging (rows are fetched in reverse and turned round).
-    pub backward: bool,
-    /// Rows strictly after this position.
-    pub after: Option<Cursor>,
-    /// Rows strictly before this position.
-    pub before: Option<Cursor>,
-    /// The ordering.
-    pub order: OrderBy,
-    /// The kind of item listed (a cursor of one list is refused by another).
-    pub list: &'static str,
+    /// The page to read.
+    pub spec: PageSpec,
+    /// The cursor tag: the kind of item listed and the ordering (a cursor of one list or order is
+    /// refused by another).
+    tag: String,
 }
 
 impl Page {
@@ -104,103 +107,60 @@ impl Page {
             return Err(AppError::bad_input("arguments `first` and `last` cannot be combined"));
         }
         let tag = format!("{list}:{}", order.order_tag());
-        let tag = tag.as_str();
-        let after = after.map(|c| Cursor::decode(&c, tag, "after")).transpose()?;
-        let before = before.map(|c| Cursor::decode(&c, tag, "before")).transpose()?;
-        if let Some(c) = after.iter().chain(before.iter()).next() {
-            if order.field == OrderField::UpdatedAt {
-                parse_timestamp(&c.value)
-                    .ok_or_else(|| AppError::bad_input("argument `after`/`before`: not a valid cursor"))?;
+        let position = |text: Option<String>, argument: &str| -> Result<Option<Position>, AppError> {
+            let Some(text) = text else { return Ok(None) };
+            let c = Cursor::decode(&text, &tag, argument)?;
+            if order.field == OrderField::UpdatedAt && parse_timestamp(&c.value).is_none() {
+                return Err(AppError::bad_input("argument `after`/`before`: not a valid cursor"));
             }
-        }
-        Ok(Self {
+            Ok(Some(Position { value: c.value, id: c.id }))
+        };
+        let after = position(after, "after")?;
+        let before = position(before, "before")?;
+        let spec = PageSpec {
             limit: i64::from(last.or(first).unwrap_or(DEFAULT_PAGE)),
             backward: last.is_some(),
             after,
             before,
-            order,
-            list,
-        })
-    }
-
-    /// True when the SQL (or in-memory) order is descending: the requested direction, flipped for `last`.
-    pub fn fetch_descending(&self) -> bool {
-        (self.order.direction == OrderDirection::Desc) != self.backward
+            order: order.order(),
+        };
+        Ok(Self { spec, tag })
     }
 
     /// The cursor of a row.
-    pub fn cursor_for(&self, row: &impl Keyed) -> String {
-        let order = format!("{}:{}", self.list, self.order.order_tag());
-        Cursor { order, value: row.sort_value(self.order.field), id: row.row_id() }.encode()
+    pub fn cursor_for(&self, row: &impl Sorted) -> String {
+        Cursor { order: self.tag.clone(), value: row.sort_value(self.spec.order.field), id: row.row_id() }.encode()
     }
 }
 
-/// Formats a timestamp as a cursor value (fixed width, so text order is time order).
-pub fn format_timestamp(t: NaiveDateTime) -> String {
-    t.format("%Y-%m-%dT%H:%M:%S%.6f").to_string()
+/// The Relay arguments of a nested connection field, checked by [`PageArgs::parse`].
+pub struct PageArgs {
+    /// Page size from the start.
+    pub first: Option<i32>,
+    /// Cursor to start after.
+    pub after: Option<String>,
+    /// Page size from the end.
+    pub last: Option<i32>,
+    /// Cursor to end before.
+    pub before: Option<String>,
+    /// Ordering.
+    pub order_by: Option<OrderBy>,
 }
 
-/// Reads a cursor timestamp.
-pub fn parse_timestamp(s: &str) -> Option<NaiveDateTime> {
-    NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.6f").ok()
+impl PageArgs {
+    /// The checked page of a list of `list` items.
+    ///
+    /// # Errors
+    /// `BAD_USER_INPUT`, as [`Page::parse`].
+    pub fn parse(self, list: &'static str) -> async_graphql::Result<Page> {
+        Page::parse(list, self.first, self.after, self.last, self.before, self.order_by).extend()
+    }
 }
 
-/// A row that can be paged: its sort value for a field, and its id.
-pub trait Keyed {
-    /// The sort value as text (for `UPDATED_AT`, [`format_timestamp`]).
-    fn sort_value(&self, field: OrderField) -> String;
-    /// The row id (the tiebreak).
-    fn row_id(&self) -> i64;
-}
-
-/// Applies keyset conditions, order and limit (one more than the page, to see if there is more) to
-/// a boxed diesel query on a table with `id`, `sort_key` and `updated_at` columns.
-#[macro_export]
-macro_rules! keyset {
-    ($query:expr, $table:ident, $page:expr) => {{
-        use diesel::prelude::*;
-        let page: &$crate::graphql::pagination::Page = $page;
-        let mut q = $query;
-        let desc = page.order.direction == $crate::graphql::pagination::OrderDirection::Desc;
-        // `after` means "further along the requested order"; `before` the opposite.
-        let bounds = [(page.after.as_ref(), !desc), (page.before.as_ref(), desc)];
-        for (cursor, greater) in bounds {
-            let Some(c) = cursor else { continue };
-            match page.order.field {
-                $crate::graphql::pagination::OrderField::Name => {
-                    let v = c.value.clone();
-                    q = if greater {
-                        q.filter($table::sort_key.gt(v.clone()).or($table::sort_key.eq(v).and($table::id.gt(c.id))))
-                    } else {
-                        q.filter($table::sort_key.lt(v.clone()).or($table::sort_key.eq(v).and($table::id.lt(c.id))))
-                    };
-                }
-                $crate::graphql::pagination::OrderField::UpdatedAt => {
-                    let v = $crate::graphql::pagination::parse_timestamp(&c.value).unwrap_or_default();
-                    q = if greater {
-                        q.filter($table::updated_at.gt(v).or($table::updated_at.eq(v).and($table::id.gt(c.id))))
-                    } else {
-                        q.filter($table::updated_at.lt(v).or($table::updated_at.eq(v).and($table::id.lt(c.id))))
-                    };
-                }
-            }
-        }
-        q = match (page.order.field, page.fetch_descending()) {
-            ($crate::graphql::pagination::OrderField::Name, false) => {
-                q.order(($table::sort_key.asc(), $table::id.asc()))
-            }
-            ($crate::graphql::pagination::OrderField::Name, true) => {
-                q.order(($table::sort_key.desc(), $table::id.desc()))
-            }
-            ($crate::graphql::pagination::OrderField::UpdatedAt, false) => {
-                q.order(($table::updated_at.asc(), $table::id.asc()))
-            }
-            ($crate::graphql::pagination::OrderField::UpdatedAt, true) => {
-                q.order(($table::updated_at.desc(), $table::id.desc()))
-            }
-        };
-        q.limit(page.limit + 1)
-    }};
+/// The complexity of a connection field: the page size times the cost of one node.
+pub(crate) fn connection_cost(first: Option<i32>, last: Option<i32>, child: usize) -> usize {
+    let n = first.or(last).unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE);
+    usize::try_from(n).unwrap_or(1) * child + 1
 }
 
 /// Where `totalCount` comes from: known already (nested lists), or a count query run only when asked.
@@ -210,13 +170,16 @@ pub enum TotalCount {
     Known(i64),
     /// Run on demand.
     Deferred(Database, Arc<dyn Fn(&mut DbConn) -> Result<i64, AppError> + Send + Sync>),
+    /// Counted on demand through the request's loader, batched across parents.
+    Batched(CountOf),
 }
 
 impl TotalCount {
     /// The count, running the query if it is deferred.
-    pub async fn resolve(&self) -> async_graphql::Result<i64> {
+    pub async fn resolve(&self, ctx: &async_graphql::Context<'_>) -> async_graphql::Result<i64> {
         match self {
             Self::Known(n) => Ok(*n),
+            Self::Batched(key) => Ok(load_one(ctx, *key).await?.unwrap_or(0)),
             Self::Deferred(db, count) => {
                 let count = count.clone();
                 db.run(move |conn| count(conn)).await.extend()
@@ -288,8 +251,8 @@ macro_rules! connection {
             }
 
             /// The number of items matching the filter, across all pages.
-            async fn total_count(&self) -> async_graphql::Result<i64> {
-                self.0.total.resolve().await
+            async fn total_count(&self, ctx: &async_graphql::Context<'_>) -> async_graphql::Result<i64> {
+                self.0.total.resolve(ctx).await
             }
         }
 
@@ -312,61 +275,13 @@ macro_rules! connection {
 
 pub(crate) use connection;
 
-use super::types::{Funding, FundingScheme, Organisation, Programme, Region};
-
-connection!(OrganisationConnection, OrganisationEdge, Organisation, "organisations");
-connection!(ProgrammeConnection, ProgrammeEdge, Programme, "programmes");
-connection!(RegionConnection, RegionEdge, Region, "regions");
-connection!(FundingSchemeConnection, FundingSchemeEdge, FundingScheme, "funding schemes");
-connection!(FundingConnection, FundingEdge, Funding, "fundings");
-
-/// Builds a page from rows fetched by [`keyset!`] (at most `limit + 1`, in fetch order).
-pub fn from_fetched<R: Keyed, N>(
-    mut rows: Vec<R>,
+/// Builds a connection from a page of rows.
+pub fn from_rows<R: Sorted, N>(
+    rows: RowPage<R>,
     page: &Page,
     total: TotalCount,
     node: impl Fn(R) -> N,
 ) -> ConnectionData<N> {
-    let more = rows.len() as i64 > page.limit;
-    rows.truncate(usize::try_from(page.limit).unwrap_or(0));
-    if page.backward {
-        rows.reverse();
-    }
-    let (has_previous, has_next) =
-        if page.backward { (more, page.before.is_some()) } else { (page.after.is_some(), more) };
-    let edges = rows.into_iter().map(|r| (page.cursor_for(&r), node(r))).collect();
-    connection_data(edges, has_previous, has_next, total)
-}
-
-/// Pages an in-memory list (a batched relation) with the same ordering and cursor rules.
-pub fn from_list<R: Keyed + Clone, N>(rows: &[R], page: &Page, node: impl Fn(R) -> N) -> ConnectionData<N> {
-    let field = page.order.field;
-    let desc = page.order.direction == OrderDirection::Desc;
-    let mut sorted: Vec<&R> = rows.iter().collect();
-    sorted.sort_by(|a, b| a.sort_value(field).cmp(&b.sort_value(field)).then(a.row_id().cmp(&b.row_id())));
-    if desc {
-        sorted.reverse();
-    }
-    let position = |r: &R, c: &Cursor| {
-        let ord = r.sort_value(field).cmp(&c.value).then(r.row_id().cmp(&c.id));
-        if desc {
-            ord.reverse()
-        } else {
-            ord
-        }
-    };
-    let window: Vec<&R> = sorted
-        .into_iter()
-        .filter(|r| page.after.as_ref().is_none_or(|c| position(r, c).is_gt()))
-        .filter(|r| page.before.as_ref().is_none_or(|c| position(r, c).is_lt()))
-        .collect();
-    let n = usize::try_from(page.limit).unwrap_or(0);
-    let (slice, has_previous, has_next) = if page.backward {
-        let start = window.len().saturating_sub(n);
-        (&window[start..], start > 0, page.before.is_some())
-    } else {
-        (&window[..n.min(window.len())], page.after.is_some(), window.len() > n)
-    };
-    let edges = slice.iter().map(|r| (page.cursor_for(*r), node((*r).clone()))).collect();
-    connection_data(edges, has_previous, has_next, TotalCount::Known(rows.len() as i64))
+    let edges = rows.rows.into_iter().map(|r| (page.cursor_for(&r), node(r))).collect();
+    connection_data(edges, rows.has_previous, rows.has_next, total)
 }

@@ -3,6 +3,7 @@
 use diesel::prelude::*;
 use serde_json::{json, Value};
 
+use super::required;
 use super::validate::ParsedPeriod;
 use super::{audit, check_idempotency, check_version, partner_source, remember, updated_one, Idempotency};
 use crate::auth::{policy, Actor};
@@ -11,6 +12,7 @@ use crate::db::models::{BudgetLineRow, FundingSchemeRow, RegionRow};
 use crate::db::schema::*;
 use crate::db::{now, DbConn};
 use crate::error::{AppError, UserErrorCode};
+use crate::read;
 use crate::text::{search_key, search_text};
 use crate::vocab::{AmountBasis, AmountQualifier, RegionScheme};
 
@@ -203,12 +205,8 @@ pub fn add_budget_line(
     line: &NewBudgetLine,
 ) -> Result<BudgetLineRow, AppError> {
     policy::admin_only(actor, "adding a budget line")?;
-    let scheme: FundingSchemeRow = funding_scheme::table
-        .find(scheme_id)
-        .select(FundingSchemeRow::as_select())
-        .first(conn)
-        .optional()?
-        .ok_or_else(|| AppError::invalid(&["input", "schemeId"], UserErrorCode::NotFound, "no such funding scheme"))?;
+    let scheme = read::schemes::find(conn, scheme_id)?;
+    let scheme = required(scheme, &["input", "schemeId"], UserErrorCode::NotFound, "no such funding scheme")?;
     check_version(scheme.version, expected, "the funding scheme")?;
     let t = now();
     let (p0, p1) = line.period;

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use rand_core::RngCore;
 use serde_json::{json, Value};
 
+use super::required;
 use super::validate::ParsedPeriod;
 use super::{
     audit, begin_update, check_idempotency, check_version, end_update, partner_source, remember, updated_one,
@@ -19,6 +20,7 @@ use crate::db::{now, DbConn};
 use crate::error::{AppError, UserErrorCode};
 use crate::ids::{encode_id, NodeType};
 use crate::period::format_partial_date;
+use crate::read;
 use crate::text::{search_key, search_text};
 use crate::vocab::{AmountBasis, AmountQualifier, DatePrecision, FundingStatus};
 
@@ -91,20 +93,13 @@ impl FundingChanges {
 /// # Errors
 /// `NOT_FOUND` user error; a database error.
 pub fn find(conn: &mut DbConn, id: i64) -> Result<FundingRow, AppError> {
-    funding::table
-        .find(id)
-        .select(FundingRow::as_select())
-        .first(conn)
-        .optional()?
-        .ok_or_else(|| AppError::invalid(&["input", "id"], UserErrorCode::NotFound, "no such funding"))
+    required(read::fundings::find(conn, id)?, &["input", "id"], UserErrorCode::NotFound, "no such funding")
 }
 
 fn scheme(conn: &mut DbConn, id: Option<i64>) -> Result<Option<FundingSchemeRow>, AppError> {
     let Some(id) = id else { return Ok(None) };
-    let row = funding_scheme::table.find(id).select(FundingSchemeRow::as_select()).first(conn).optional()?;
-    row.map(Some).ok_or_else(|| {
-        AppError::invalid(&["input", "schemeId"], UserErrorCode::UnknownReference, "no such funding scheme")
-    })
+    let row = read::schemes::find(conn, id)?;
+    required(row, &["input", "schemeId"], UserErrorCode::UnknownReference, "no such funding scheme").map(Some)
 }
 
 fn snapshot(conn: &mut DbConn, f: &FundingRow) -> Result<Value, AppError> {

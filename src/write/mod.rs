@@ -18,10 +18,10 @@ use diesel::prelude::*;
 use serde_json::{Map, Value};
 
 use crate::auth::Actor;
-use crate::data::content_hash;
 use crate::db::schema::{audit_event, idempotency_key, source};
 use crate::db::{now, DbConn};
 use crate::error::{AppError, UserErrorCode};
+use crate::text::content_hash;
 
 /// How long an idempotency key is remembered.
 pub const IDEMPOTENCY_WINDOW_HOURS: i64 = 24;
@@ -269,6 +269,14 @@ macro_rules! check_refs {
         }
         v.finish()?;
     }};
+}
+
+/// A row the write needs, or the user error `code` at `field` (e.g. `NOT_FOUND`, "no such programme").
+///
+/// # Errors
+/// The user error when `row` is `None`.
+pub fn required<T>(row: Option<T>, field: &[&str], code: UserErrorCode, message: &str) -> Result<T, AppError> {
+    row.ok_or_else(|| AppError::invalid(field, code, message))
 }
 
 /// Refuses a stale `expectedVersion`.

@@ -3,6 +3,7 @@
 use diesel::prelude::*;
 use serde_json::{json, Value};
 
+use super::required;
 use super::{
     audit, begin_update, check_idempotency, check_version, end_update, partner_source, remember, updated_one,
     Idempotency,
@@ -14,6 +15,7 @@ use crate::db::schema::*;
 use crate::db::{now, DbConn};
 use crate::error::{AppError, UserErrorCode};
 use crate::ids::{encode_id, NodeType};
+use crate::read;
 use crate::text::{search_key, search_text};
 use crate::vocab::{OrganisationKind, SchoolLevel};
 
@@ -44,12 +46,7 @@ pub struct OrganisationChanges {
 }
 
 fn find(conn: &mut DbConn, id: i64) -> Result<OrganisationRow, AppError> {
-    organisation::table
-        .find(id)
-        .select(OrganisationRow::as_select())
-        .first(conn)
-        .optional()?
-        .ok_or_else(|| AppError::invalid(&["input", "id"], UserErrorCode::NotFound, "no such organisation"))
+    required(read::organisations::find(conn, id)?, &["input", "id"], UserErrorCode::NotFound, "no such organisation")
 }
 
 fn snapshot(conn: &mut DbConn, o: &OrganisationRow) -> Result<Value, AppError> {
@@ -61,8 +58,8 @@ fn snapshot(conn: &mut DbConn, o: &OrganisationRow) -> Result<Value, AppError> {
     Ok(json!({
         "slug": o.slug, "name": o.name, "shortName": o.short_name, "kind": o.kind, "schoolLevel": o.school_level,
         "website": o.website,
-        "identifiers": crate::graphql::types::common::json_strings(&o.identifiers),
-        "aliases": crate::graphql::types::common::json_strings(&o.aliases),
+        "identifiers": crate::text::json_strings(&o.identifiers),
+        "aliases": crate::text::json_strings(&o.aliases),
         "homeRegionIds": regions.iter().map(|r| encode_id(NodeType::Region, *r).0).collect::<Vec<_>>(),
         "version": o.version,
     }))
@@ -112,9 +109,8 @@ pub fn update(
     begin_update(conn)?;
     let name = changes.name.clone().unwrap_or_else(|| row.name.clone());
     let short = changes.short_name.clone().unwrap_or(row.short_name.clone());
-    let aliases = changes.aliases.clone().unwrap_or_else(|| crate::graphql::types::common::json_strings(&row.aliases));
-    let identifiers =
-        changes.identifiers.clone().unwrap_or_else(|| crate::graphql::types::common::json_strings(&row.identifiers));
+    let aliases = changes.aliases.clone().unwrap_or_else(|| crate::text::json_strings(&row.aliases));
+    let identifiers = changes.identifiers.clone().unwrap_or_else(|| crate::text::json_strings(&row.identifiers));
     let rows =
         diesel::update(organisation::table.filter(organisation::id.eq(id)).filter(organisation::version.eq(expected)))
             .set((

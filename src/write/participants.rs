@@ -4,6 +4,7 @@ use diesel::prelude::*;
 use serde_json::json;
 
 use super::programme::{bump, find, replace_regions, snapshot};
+use super::required;
 use super::{audit, check_version, partner_source, updated_one};
 use crate::auth::{policy, Actor};
 use crate::check_refs;
@@ -12,6 +13,7 @@ use crate::db::schema::*;
 use crate::db::{now, DbConn};
 use crate::error::{AppError, UserErrorCode};
 use crate::ids::{encode_id, NodeType};
+use crate::read;
 use crate::vocab::ParticipationRole;
 
 /// Adds a participant. The caller's own organisation is added as accepted; any other as
@@ -82,10 +84,8 @@ pub fn accept_participation(
     id: i64,
     expected: i32,
 ) -> Result<ParticipationRow, AppError> {
-    let part: ParticipationRow =
-        participation::table.find(id).select(ParticipationRow::as_select()).first(conn).optional()?.ok_or_else(
-            || AppError::invalid(&["input", "participationId"], UserErrorCode::NotFound, "no such participation"),
-        )?;
+    let part = read::programmes::find_participation(conn, id)?;
+    let part = required(part, &["input", "participationId"], UserErrorCode::NotFound, "no such participation")?;
     policy::accept_participation(actor, &part)?;
     let version: i32 = participation::table.find(id).select(participation::version).first(conn)?;
     check_version(version, expected, "the participation")?;

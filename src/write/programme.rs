@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde_json::{json, Value};
 
+use super::required;
 use super::validate::ParsedPeriod;
 use super::{
     audit, begin_update, check_idempotency, check_version, end_update, partner_source, remember, updated_one,
@@ -15,8 +16,9 @@ use crate::db::models::ProgrammeRow;
 use crate::db::schema::*;
 use crate::db::{now, DbConn};
 use crate::error::{AppError, UserErrorCode};
-use crate::graphql::types::common::json_strings;
 use crate::ids::{encode_id, NodeType};
+use crate::read;
+use crate::text::json_strings;
 use crate::text::{search_key, search_text};
 use crate::vocab::{ParticipationRole, ProgrammeKind, TargetGroup};
 
@@ -52,12 +54,7 @@ pub struct ProgrammeChanges {
 /// # Errors
 /// `NOT_FOUND` user error; a database error.
 pub fn find(conn: &mut DbConn, id: i64, field: &[&str]) -> Result<ProgrammeRow, AppError> {
-    programme::table
-        .find(id)
-        .select(ProgrammeRow::as_select())
-        .first(conn)
-        .optional()?
-        .ok_or_else(|| AppError::invalid(field, UserErrorCode::NotFound, "no such programme"))
+    required(read::programmes::find(conn, id)?, field, UserErrorCode::NotFound, "no such programme")
 }
 
 pub(super) fn snapshot(conn: &mut DbConn, p: &ProgrammeRow) -> Result<Value, AppError> {

@@ -13,6 +13,7 @@ mod money;
 mod records;
 mod reindex;
 
+use crate::db::meta::{meta, set_meta};
 pub use reindex::reindex_if_needed;
 
 use std::collections::HashMap;
@@ -20,12 +21,13 @@ use std::collections::HashMap;
 use diesel::prelude::*;
 
 use super::format::{DataSet, Period, SourceRef};
-use super::{content_hash, validate};
+use super::validate;
 use crate::db::schema::*;
 use crate::db::{now, write_transaction, DbConn};
 use crate::error::AppError;
 use crate::money::parse_euros;
 use crate::period::{parse_partial_date, Bound, DatePrecision};
+use crate::text::content_hash;
 
 /// What a load did.
 #[derive(Debug, Default, Clone, serde::Serialize)]
@@ -97,43 +99,6 @@ pub fn load(conn: &mut DbConn, data: &DataSet, force: bool) -> Result<LoadReport
         reindex::record_version_if_unset(loader.conn)?;
         Ok(loader.report)
     })
-}
-
-/// A value of the `dataset_meta` key-value table.
-///
-/// # Errors
-/// A database error.
-pub fn meta(conn: &mut DbConn, name: &str) -> Result<Option<String>, AppError> {
-    Ok(dataset_meta::table.filter(dataset_meta::name.eq(name)).select(dataset_meta::value).first(conn).optional()?)
-}
-
-/// Sets a value of the `dataset_meta` key-value table.
-///
-/// # Errors
-/// A database error.
-pub fn set_meta(conn: &mut DbConn, name: &str, value: &str) -> Result<(), AppError> {
-    if meta(conn, name)?.as_deref() == Some(value) {
-        return Ok(());
-    }
-    let t = now();
-    let n = diesel::update(dataset_meta::table.filter(dataset_meta::name.eq(name)))
-        .set((
-            dataset_meta::value.eq(value),
-            dataset_meta::updated_at.eq(t),
-            dataset_meta::version.eq(dataset_meta::version + 1),
-        ))
-        .execute(conn)?;
-    if n == 0 {
-        diesel::insert_into(dataset_meta::table)
-            .values((
-                dataset_meta::name.eq(name),
-                dataset_meta::value.eq(value),
-                dataset_meta::created_at.eq(t),
-                dataset_meta::updated_at.eq(t),
-            ))
-            .execute(conn)?;
-    }
-    Ok(())
 }
 
 /// Natural key → row id, filled as the load goes on.

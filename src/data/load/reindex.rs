@@ -6,7 +6,7 @@ use super::{meta, set_meta};
 use crate::db::schema::*;
 use crate::db::{write_transaction, DbConn};
 use crate::error::AppError;
-use crate::graphql::types::common::json_strings;
+use crate::text::json_strings;
 use crate::text::{search_key, search_text, SEARCH_KEY_VERSION};
 
 const META_KEY_VERSION: &str = "search_key_version";

@@ -1,16 +1,12 @@
-//! Filter inputs of the root connections, and how each becomes a boxed SQL query. Every filter is
-//! applied the same way on both backends; name search compares normalised search keys with an
-//! escaped `LIKE` (see `crate::text`).
+//! Filter inputs of the root connections, and how each is checked and becomes the read layer's
+//! query struct (`crate::read`), which applies it the same way on both backends.
 
 use async_graphql::{InputObject, ID};
-use chrono::NaiveDate;
 
-use super::loaders::descendants_of;
-use crate::db::DbConn;
 use crate::error::AppError;
 use crate::ids::{decode_typed_id, NodeType};
 use crate::period::{in_range, parse_partial_date, Bound};
-use crate::text::like_pattern;
+use crate::read::Overlap;
 
 /// A period to overlap with: records whose period shares at least one day with it match. A record
 /// without any period never matches; an open or unknown end counts as unbounded.
@@ -23,12 +19,17 @@ pub struct PeriodFilter {
 }
 
 impl PeriodFilter {
-    pub(super) fn bounds(&self, argument: &str) -> Result<(Option<NaiveDate>, Option<NaiveDate>), AppError> {
+    pub(super) fn overlap(&self, argument: &str) -> Result<Overlap, AppError> {
         let parse = |s: &Option<String>, bound, name| {
             s.as_deref()
                 .map(|t| {
-                    parse_partial_date(t, bound)
-                        .and_then(|(d, _)| if in_range(d) { Ok(d) } else { Err("years run from 1900 to 2100".into()) })
+                    parse_partial_date(t, bound).and_then(|(d, _)| {
+                        if in_range(d) {
+                            Ok(d)
+                        } else {
+                            Err("years run from 1900 to 2100".into())
+                        }
+                    })
                 })
                 .transpose()
                 .map_err(|e| AppError::bad_input(format!("argument `{argument}.{name}`: {e}")))
@@ -40,22 +41,8 @@ impl PeriodFilter {
                 return Err(AppError::bad_input(format!("argument `{argument}`: `to` is before `from`")));
             }
         }
-        Ok((from, to))
+        Ok(Overlap { from, to })
     }
-}
-
-/// Adds the period-overlap condition for a table with start/end date columns.
-macro_rules! overlap {
-    ($q:ident, $t:ident, $bounds:expr) => {{
-        let (from, to) = $bounds;
-        $q = $q.filter($t::start_date.is_not_null().or($t::end_date.is_not_null()));
-        if let Some(to) = to {
-            $q = $q.filter($t::start_date.is_null().or($t::start_date.le(to)));
-        }
-        if let Some(from) = from {
-            $q = $q.filter($t::end_date.is_null().or($t::end_date.ge(from)));
-        }
-    }};
 }
 
 mod funding;
@@ -83,18 +70,19 @@ pub(super) fn capped<T>(list: Option<&Vec<T>>, argument: &str) -> Result<(), App
     }
 }
 
-/// The `LIKE` pattern of a search, refusing one without letters or digits.
-pub(super) fn search_pattern(search: &str, argument: &str) -> Result<String, AppError> {
+/// A checked search text: at most 200 characters, with at least one letter or digit.
+pub(super) fn search_text(search: &Option<String>, argument: &str) -> Result<Option<String>, AppError> {
+    let Some(search) = search else { return Ok(None) };
     if search.chars().count() > 200 {
         return Err(AppError::bad_input(format!("argument `{argument}`: at most 200 characters")));
     }
     if crate::text::search_key(search).is_empty() {
         return Err(AppError::bad_input(format!("argument `{argument}` needs at least one letter or digit")));
     }
-    Ok(like_pattern(search))
+    Ok(Some(search.clone()))
 }
 
-pub(super) fn region_ids(conn: &mut DbConn, id: &ID, argument: &str) -> Result<Vec<i64>, AppError> {
-    let root = decode_typed_id(id, NodeType::Region, argument)?;
-    Ok(descendants_of(conn, &[root])?.remove(&root).unwrap_or_default())
+/// Decodes an optional ID of one type.
+pub(super) fn typed_id(id: &Option<ID>, expected: NodeType, argument: &str) -> Result<Option<i64>, AppError> {
+    id.as_ref().map(|id| decode_typed_id(id, expected, argument)).transpose()
 }

@@ -2,13 +2,11 @@
 
 use async_graphql::{InputObject, ID};
 use chrono::{DateTime, Utc};
-use diesel::prelude::*;
 
-use super::{capped, region_ids, search_pattern};
-use crate::db::schema::*;
-use crate::db::{Db, DbConn};
+use super::{capped, search_text, typed_id};
 use crate::error::AppError;
-use crate::ids::{decode_typed_id, NodeType};
+use crate::ids::NodeType;
+use crate::read::organisations::OrganisationQuery;
 use crate::vocab::*;
 
 /// Filters for `organisations`.
@@ -29,53 +27,20 @@ pub struct OrganisationFilter {
 }
 
 impl OrganisationFilter {
-    /// The filtered query.
-    pub fn query(&self, conn: &mut DbConn) -> Result<organisation::BoxedQuery<'static, Db>, AppError> {
+    /// The read layer's query.
+    ///
+    /// # Errors
+    /// `BAD_USER_INPUT` naming the field: too many values, an ID of the wrong type, a bad search.
+    pub fn to_query(&self) -> Result<OrganisationQuery, AppError> {
         capped(self.kind.as_ref(), "filter.kind")?;
         capped(self.role.as_ref(), "filter.role")?;
-        let mut q = organisation::table.into_boxed::<Db>();
-        if let Some(s) = &self.search {
-            q = q.filter(organisation::search_text.like(search_pattern(s, "filter.search")?).escape('\\'));
-        }
-        if let Some(kinds) = &self.kind {
-            q = q.filter(organisation::kind.eq_any(kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>()));
-        }
-        if let Some(region) = &self.region {
-            let ids = region_ids(conn, region, "filter.region")?;
-            let members = organisation_region::table
-                .filter(organisation_region::region_id.eq_any(ids))
-                .select(organisation_region::organisation_id);
-            q = q.filter(organisation::id.eq_any(members));
-        }
-        let programme_id =
-            self.programme.as_ref().map(|p| decode_typed_id(p, NodeType::Programme, "filter.programme")).transpose()?;
-        let roles: Option<Vec<&'static str>> = self.role.as_ref().map(|r| r.iter().map(|r| r.as_str()).collect());
-        let parts = participation::table.filter(participation::status.eq("ACCEPTED"));
-        match (programme_id, roles) {
-            (Some(p), Some(r)) => {
-                let ids = parts
-                    .filter(participation::programme_id.eq(p))
-                    .filter(participation::role.eq_any(r))
-                    .select(participation::organisation_id);
-                q = q.filter(organisation::id.eq_any(ids));
-            }
-            (Some(p), None) => {
-                q = q
-                    .filter(organisation::id.eq_any(
-                        parts.filter(participation::programme_id.eq(p)).select(participation::organisation_id),
-                    ));
-            }
-            (None, Some(r)) => {
-                q = q.filter(
-                    organisation::id
-                        .eq_any(parts.filter(participation::role.eq_any(r)).select(participation::organisation_id)),
-                );
-            }
-            (None, None) => {}
-        }
-        if let Some(t) = self.updated_after {
-            q = q.filter(organisation::updated_at.gt(t.naive_utc()));
-        }
-        Ok(q)
+        Ok(OrganisationQuery {
+            search: search_text(&self.search, "filter.search")?,
+            kinds: self.kind.clone(),
+            region: typed_id(&self.region, NodeType::Region, "filter.region")?,
+            programme: typed_id(&self.programme, NodeType::Programme, "filter.programme")?,
+            roles: self.role.clone(),
+            updated_after: self.updated_after.map(|t| t.naive_utc()),
+        })
     }
 }

@@ -2,14 +2,11 @@
 
 use async_graphql::{InputObject, ID};
 use chrono::{DateTime, Utc};
-use diesel::prelude::*;
 
-use super::PeriodFilter;
-use super::{capped, region_ids, search_pattern};
-use crate::db::schema::*;
-use crate::db::{Db, DbConn};
+use super::{capped, search_text, typed_id, PeriodFilter};
 use crate::error::AppError;
-use crate::ids::{decode_typed_id, NodeType};
+use crate::ids::NodeType;
+use crate::read::programmes::ProgrammeQuery;
 use crate::vocab::*;
 
 /// Filters for `programmes`.
@@ -38,79 +35,26 @@ pub struct ProgrammeFilter {
 }
 
 impl ProgrammeFilter {
-    /// The filtered query.
-    pub fn query(&self, conn: &mut DbConn) -> Result<programme::BoxedQuery<'static, Db>, AppError> {
+    /// The read layer's query.
+    ///
+    /// # Errors
+    /// `BAD_USER_INPUT` naming the field: too many values, an ID of the wrong type, a bad search or period.
+    pub fn to_query(&self) -> Result<ProgrammeQuery, AppError> {
         capped(self.kind.as_ref(), "filter.kind")?;
         capped(self.target_group.as_ref(), "filter.targetGroup")?;
         capped(self.role.as_ref(), "filter.role")?;
         capped(self.status.as_ref(), "filter.status")?;
-        let mut q = programme::table.into_boxed::<Db>();
-        if let Some(s) = &self.search {
-            q = q.filter(programme::search_text.like(search_pattern(s, "filter.search")?).escape('\\'));
-        }
-        if let Some(kinds) = &self.kind {
-            q = q.filter(programme::kind.eq_any(kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>()));
-        }
-        if let Some(groups) = &self.target_group {
-            let groups: Vec<&str> = groups.iter().map(|g| g.as_str()).collect();
-            let ids = programme_target_group::table
-                .filter(programme_target_group::target_group.eq_any(groups))
-                .select(programme_target_group::programme_id);
-            q = q.filter(programme::id.eq_any(ids));
-        }
-        if let Some(region) = &self.region {
-            let regions = region_ids(conn, region, "filter.region")?;
-            let ids = programme_region::table
-                .filter(programme_region::region_id.eq_any(regions))
-                .select(programme_region::programme_id);
-            q = q.filter(programme::id.eq_any(ids));
-        }
-        let organisation_id = self
-            .organisation
-            .as_ref()
-            .map(|o| decode_typed_id(o, NodeType::Organisation, "filter.organisation"))
-            .transpose()?;
-        let roles: Option<Vec<&'static str>> = self.role.as_ref().map(|r| r.iter().map(|r| r.as_str()).collect());
-        let parts = participation::table.filter(participation::status.eq("ACCEPTED"));
-        match (organisation_id, roles) {
-            (Some(o), Some(r)) => {
-                let ids = parts
-                    .filter(participation::organisation_id.eq(o))
-                    .filter(participation::role.eq_any(r))
-                    .select(participation::programme_id);
-                q = q.filter(programme::id.eq_any(ids));
-            }
-            (Some(o), None) => {
-                q = q
-                    .filter(programme::id.eq_any(
-                        parts.filter(participation::organisation_id.eq(o)).select(participation::programme_id),
-                    ));
-            }
-            (None, Some(r)) => {
-                q = q.filter(
-                    programme::id
-                        .eq_any(parts.filter(participation::role.eq_any(r)).select(participation::programme_id)),
-                );
-            }
-            (None, None) => {}
-        }
-        if let Some(s) = &self.scheme {
-            let scheme = decode_typed_id(s, NodeType::FundingScheme, "filter.scheme")?;
-            let ids = funding::table
-                .filter(funding::scheme_id.eq(scheme))
-                .filter(funding::programme_id.is_not_null())
-                .select(funding::programme_id.assume_not_null());
-            q = q.filter(programme::id.eq_any(ids));
-        }
-        if let Some(statuses) = &self.status {
-            q = q.filter(programme::status.eq_any(statuses.iter().map(|s| s.as_str()).collect::<Vec<_>>()));
-        }
-        if let Some(p) = &self.period {
-            overlap!(q, programme, p.bounds("filter.period")?);
-        }
-        if let Some(t) = self.updated_after {
-            q = q.filter(programme::updated_at.gt(t.naive_utc()));
-        }
-        Ok(q)
+        Ok(ProgrammeQuery {
+            search: search_text(&self.search, "filter.search")?,
+            kinds: self.kind.clone(),
+            target_groups: self.target_group.clone(),
+            region: typed_id(&self.region, NodeType::Region, "filter.region")?,
+            organisation: typed_id(&self.organisation, NodeType::Organisation, "filter.organisation")?,
+            roles: self.role.clone(),
+            scheme: typed_id(&self.scheme, NodeType::FundingScheme, "filter.scheme")?,
+            statuses: self.status.clone(),
+            period: self.period.as_ref().map(|p| p.overlap("filter.period")).transpose()?,
+            updated_after: self.updated_after.map(|t| t.naive_utc()),
+        })
     }
 }

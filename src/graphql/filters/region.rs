@@ -2,14 +2,11 @@
 
 use async_graphql::{InputObject, ID};
 use chrono::{DateTime, Utc};
-use diesel::prelude::*;
 
-use super::{capped, search_pattern};
-use crate::db::schema::*;
-use crate::db::{Db, DbConn};
+use super::{capped, search_text, typed_id};
 use crate::error::AppError;
-use crate::graphql::loaders::descendants_of;
-use crate::ids::{decode_typed_id, NodeType};
+use crate::ids::NodeType;
+use crate::read::regions::RegionQuery;
 use crate::vocab::*;
 
 /// Filters for `regions`.
@@ -26,29 +23,17 @@ pub struct RegionFilter {
 }
 
 impl RegionFilter {
-    /// The filtered query.
-    pub fn query(&self, conn: &mut DbConn) -> Result<region::BoxedQuery<'static, Db>, AppError> {
+    /// The read layer's query.
+    ///
+    /// # Errors
+    /// `BAD_USER_INPUT` naming the field: too many values, an ID of the wrong type, a bad search.
+    pub fn to_query(&self) -> Result<RegionQuery, AppError> {
         capped(self.scheme.as_ref(), "filter.scheme")?;
-        let mut q = region::table.into_boxed::<Db>();
-        if let Some(s) = &self.search {
-            q = q.filter(region::search_text.like(search_pattern(s, "filter.search")?).escape('\\'));
-        }
-        if let Some(schemes) = &self.scheme {
-            q = q.filter(region::scheme.eq_any(schemes.iter().map(|s| s.as_str()).collect::<Vec<_>>()));
-        }
-        if let Some(within) = &self.within {
-            let root = decode_typed_id(within, NodeType::Region, "filter.within")?;
-            let ids: Vec<i64> = descendants_of(conn, &[root])?
-                .remove(&root)
-                .unwrap_or_default()
-                .into_iter()
-                .filter(|id| *id != root)
-                .collect();
-            q = q.filter(region::id.eq_any(ids));
-        }
-        if let Some(t) = self.updated_after {
-            q = q.filter(region::updated_at.gt(t.naive_utc()));
-        }
-        Ok(q)
+        Ok(RegionQuery {
+            search: search_text(&self.search, "filter.search")?,
+            schemes: self.scheme.clone(),
+            within: typed_id(&self.within, NodeType::Region, "filter.within")?,
+            updated_after: self.updated_after.map(|t| t.naive_utc()),
+        })
     }
 }

@@ -2,14 +2,11 @@
 
 use async_graphql::{InputObject, ID};
 use chrono::{DateTime, Utc};
-use diesel::prelude::*;
 
-use super::search_pattern;
-use super::PeriodFilter;
-use crate::db::schema::*;
-use crate::db::{Db, DbConn};
+use super::{search_text, typed_id, PeriodFilter};
 use crate::error::AppError;
-use crate::ids::{decode_typed_id, NodeType};
+use crate::ids::NodeType;
+use crate::read::schemes::SchemeQuery;
 
 /// Filters for `fundingSchemes`.
 #[derive(InputObject, Clone, Debug, Default)]
@@ -25,22 +22,16 @@ pub struct FundingSchemeFilter {
 }
 
 impl FundingSchemeFilter {
-    /// The filtered query.
-    pub fn query(&self, _conn: &mut DbConn) -> Result<funding_scheme::BoxedQuery<'static, Db>, AppError> {
-        let mut q = funding_scheme::table.into_boxed::<Db>();
-        if let Some(s) = &self.search {
-            q = q.filter(funding_scheme::search_text.like(search_pattern(s, "filter.search")?).escape('\\'));
-        }
-        if let Some(o) = &self.organisation {
-            let org = decode_typed_id(o, NodeType::Organisation, "filter.organisation")?;
-            q = q.filter(funding_scheme::funder_id.eq(org).or(funding_scheme::administrator_id.eq(org)));
-        }
-        if let Some(p) = &self.period {
-            overlap!(q, funding_scheme, p.bounds("filter.period")?);
-        }
-        if let Some(t) = self.updated_after {
-            q = q.filter(funding_scheme::updated_at.gt(t.naive_utc()));
-        }
-        Ok(q)
+    /// The read layer's query.
+    ///
+    /// # Errors
+    /// `BAD_USER_INPUT` naming the field: an ID of the wrong type, a bad search or period.
+    pub fn to_query(&self) -> Result<SchemeQuery, AppError> {
+        Ok(SchemeQuery {
+            search: search_text(&self.search, "filter.search")?,
+            organisation: typed_id(&self.organisation, NodeType::Organisation, "filter.organisation")?,
+            period: self.period.as_ref().map(|p| p.overlap("filter.period")).transpose()?,
+            updated_after: self.updated_after.map(|t| t.naive_utc()),
+        })
     }
 }

@@ -1,14 +1,14 @@
-//! Relations keyed by (record type, id): sources and observations of any record.
+//! Relations keyed by (record type, id): sources and observations of any record, one read-layer
+//! query per batch.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use async_graphql::dataloader::Loader;
-use diesel::prelude::*;
 
 use super::DbLoader;
 use crate::db::models::*;
-use crate::db::schema::*;
 use crate::error::AppError;
+use crate::read;
 
 /// The sources of a record: (entity type as stored in `source.entity_type`, row id).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -19,19 +19,8 @@ impl Loader<SourcesOf> for DbLoader {
     type Error = AppError;
 
     async fn load(&self, keys: &[SourcesOf]) -> Result<HashMap<SourcesOf, Vec<SourceRow>>, AppError> {
-        let types: Vec<&'static str> = keys.iter().map(|k| k.0).collect::<HashSet<_>>().into_iter().collect();
-        let ids: Vec<i64> = keys.iter().map(|k| k.1).collect();
-        let rows: Vec<SourceRow> = self
-            .db
-            .run(move |c| {
-                Ok(source::table
-                    .filter(source::entity_type.eq_any(types))
-                    .filter(source::entity_id.eq_any(ids))
-                    .order(source::id.asc())
-                    .select(SourceRow::as_select())
-                    .load(c)?)
-            })
-            .await?;
+        let records: Vec<(&'static str, i64)> = keys.iter().map(|k| (k.0, k.1)).collect();
+        let rows: Vec<SourceRow> = self.db.run(move |c| read::provenance::sources_of(c, &records)).await?;
         let mut map: HashMap<SourcesOf, Vec<SourceRow>> = keys.iter().map(|k| (k.clone(), Vec::new())).collect();
         let key_of: HashMap<(&str, i64), SourcesOf> = keys.iter().map(|k| ((k.0, k.1), k.clone())).collect();
         for r in rows {
@@ -52,24 +41,8 @@ impl Loader<ObservationsOf> for DbLoader {
     type Error = AppError;
 
     async fn load(&self, keys: &[ObservationsOf]) -> Result<HashMap<ObservationsOf, Vec<ObservationRow>>, AppError> {
-        let types: Vec<&'static str> = keys.iter().map(|k| k.0).collect::<HashSet<_>>().into_iter().collect();
-        let ids: Vec<i64> = keys.iter().map(|k| k.1).collect();
-        let rows: Vec<ObservationRow> = self
-            .db
-            .run(move |c| {
-                Ok(observation::table
-                    .filter(observation::subject_type.eq_any(types))
-                    .filter(observation::subject_id.eq_any(ids).or(observation::subject_id.is_null()))
-                    .order((
-                        observation::metric.asc(),
-                        observation::report_year.asc(),
-                        observation::observed_on.asc(),
-                        observation::id.asc(),
-                    ))
-                    .select(ObservationRow::as_select())
-                    .load(c)?)
-            })
-            .await?;
+        let subjects: Vec<(&'static str, i64)> = keys.iter().map(|k| (k.0, k.1)).collect();
+        let rows: Vec<ObservationRow> = self.db.run(move |c| read::observations::observations_of(c, &subjects)).await?;
         let mut map: HashMap<ObservationsOf, Vec<ObservationRow>> =
             keys.iter().map(|k| (k.clone(), Vec::new())).collect();
         for r in rows {

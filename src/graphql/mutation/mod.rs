@@ -11,9 +11,9 @@ mod token;
 
 use async_graphql::{Context, ErrorExtensions, MergedObject, SimpleObject};
 
-use super::context::db;
+use super::context::{actor, db};
 use crate::auth::keys::JwtKeys;
-use crate::auth::{Actor, Viewer};
+use crate::auth::Actor;
 use crate::db::{write_transaction, DbConn};
 use crate::error::{AppError, FieldError, UserErrorCode};
 
@@ -40,17 +40,6 @@ pub struct UserError {
 impl From<FieldError> for UserError {
     fn from(e: FieldError) -> Self {
         Self { field: e.field, message: e.message, code: e.code }
-    }
-}
-
-/// The caller, or `UNAUTHENTICATED`.
-///
-/// # Errors
-/// `UNAUTHENTICATED` when the request has no token.
-pub fn actor(ctx: &Context<'_>) -> async_graphql::Result<Actor> {
-    match ctx.data::<Viewer>() {
-        Ok(Viewer::Authenticated(actor)) => Ok(actor.clone()),
-        _ => Err(AppError::Unauthenticated("this needs a token: send `Authorization: Bearer <token>`".into()).extend()),
     }
 }
 

@@ -3,36 +3,26 @@
 use std::sync::Arc;
 
 use async_graphql::{Context, Object, ResultExt};
-use diesel::prelude::*;
 
-use crate::db::models::*;
-use crate::db::schema::*;
 use crate::graphql::context::db;
 use crate::graphql::filters::*;
-use crate::graphql::pagination::{
-    from_fetched, FundingConnection, FundingSchemeConnection, OrderBy, OrganisationConnection, Page,
-    ProgrammeConnection, RegionConnection, TotalCount,
+use crate::graphql::pagination::{connection_cost, from_rows, OrderBy, Page, TotalCount};
+use crate::graphql::types::{
+    Funding, FundingConnection, FundingScheme, FundingSchemeConnection, Organisation, OrganisationConnection,
+    Programme, ProgrammeConnection, Region, RegionConnection,
 };
-use crate::graphql::types::{connection_cost, Funding, FundingScheme, Organisation, Programme, Region};
-use crate::keyset;
+use crate::read;
 
 /// Runs a root connection: the filtered, keyset-paged rows now, the count only if asked for.
 macro_rules! root_connection {
-    ($ctx:expr, $filter:expr, $table:ident, $row:ty, $node:path, $first:expr, $after:expr, $last:expr, $before:expr, $order:expr) => {{
+    ($ctx:expr, $filter:expr, $list:ident, $node:path, $first:expr, $after:expr, $last:expr, $before:expr, $order:expr) => {{
         let page = Page::parse(stringify!($node), $first, $after, $last, $before, $order).extend()?;
         let database = db($ctx)?.clone();
-        let filter = $filter.unwrap_or_default();
-        let (fetch_filter, fetch_page) = (filter.clone(), page.clone());
-        let rows: Vec<$row> = database
-            .run(move |c| {
-                let q = fetch_filter.query(c)?;
-                Ok(keyset!(q, $table, &fetch_page).load::<$row>(c)?)
-            })
-            .await
-            .extend()?;
-        let count =
-            TotalCount::Deferred(database, Arc::new(move |c| Ok(filter.query(c)?.count().get_result::<i64>(c)?)));
-        Ok(from_fetched(rows, &page, count, $node).into())
+        let query = $filter.unwrap_or_default().to_query().extend()?;
+        let (fetch_query, spec) = (query.clone(), page.spec.clone());
+        let rows = database.run(move |c| read::$list::page(c, &fetch_query, &spec)).await.extend()?;
+        let count = TotalCount::Deferred(database, Arc::new(move |c| read::$list::count(c, &query)));
+        Ok(from_rows(rows, &page, count, $node).into())
     }};
 }
 
@@ -55,7 +45,7 @@ impl ListQuery {
         #[graphql(desc = "Cursor to end before.")] before: Option<String>,
         #[graphql(desc = "Ordering (default by name); the ID breaks ties.")] order_by: Option<OrderBy>,
     ) -> async_graphql::Result<OrganisationConnection> {
-        root_connection!(ctx, filter, organisation, OrganisationRow, Organisation, first, after, last, before, order_by)
+        root_connection!(ctx, filter, organisations, Organisation, first, after, last, before, order_by)
     }
 
     /// Programmes (initiatives, networks, partnerships, pact actions), filtered and paged.
@@ -70,7 +60,7 @@ impl ListQuery {
         #[graphql(desc = "Cursor to end before.")] before: Option<String>,
         #[graphql(desc = "Ordering (default by name); the ID breaks ties.")] order_by: Option<OrderBy>,
     ) -> async_graphql::Result<ProgrammeConnection> {
-        root_connection!(ctx, filter, programme, ProgrammeRow, Programme, first, after, last, before, order_by)
+        root_connection!(ctx, filter, programmes, Programme, first, after, last, before, order_by)
     }
 
     /// Regions in every scheme, filtered and paged.
@@ -85,7 +75,7 @@ impl ListQuery {
         #[graphql(desc = "Cursor to end before.")] before: Option<String>,
         #[graphql(desc = "Ordering (default by name); the ID breaks ties.")] order_by: Option<OrderBy>,
     ) -> async_graphql::Result<RegionConnection> {
-        root_connection!(ctx, filter, region, RegionRow, Region, first, after, last, before, order_by)
+        root_connection!(ctx, filter, regions, Region, first, after, last, before, order_by)
     }
 
     /// Funding schemes, filtered and paged.
@@ -100,18 +90,7 @@ impl ListQuery {
         #[graphql(desc = "Cursor to end before.")] before: Option<String>,
         #[graphql(desc = "Ordering (default by name); the ID breaks ties.")] order_by: Option<OrderBy>,
     ) -> async_graphql::Result<FundingSchemeConnection> {
-        root_connection!(
-            ctx,
-            filter,
-            funding_scheme,
-            FundingSchemeRow,
-            FundingScheme,
-            first,
-            after,
-            last,
-            before,
-            order_by
-        )
+        root_connection!(ctx, filter, schemes, FundingScheme, first, after, last, before, order_by)
     }
 
     /// Fundings, filtered and paged (default order: key).
@@ -126,6 +105,6 @@ impl ListQuery {
         #[graphql(desc = "Cursor to end before.")] before: Option<String>,
         #[graphql(desc = "Ordering (default by key); the ID breaks ties.")] order_by: Option<OrderBy>,
     ) -> async_graphql::Result<FundingConnection> {
-        root_connection!(ctx, filter, funding, FundingRow, Funding, first, after, last, before, order_by)
+        root_connection!(ctx, filter, fundings, Funding, first, after, last, before, order_by)
     }
 }

@@ -1,7 +1,6 @@
 //! The query root: root connections, `node`/`nodes`, look-ups by natural key, `vocabulary`.
 
 use async_graphql::{Context, MergedObject, Object, ResultExt, SimpleObject, ID};
-use diesel::prelude::*;
 
 use super::context::{db, load_one};
 use super::filters::*;
@@ -12,10 +11,9 @@ use super::types::{
 };
 use crate::auth::policy::can_see_participation;
 use crate::auth::Viewer;
-use crate::db::models::*;
-use crate::db::schema::*;
 use crate::error::AppError;
 use crate::ids::{decode_id, NodeType};
+use crate::read;
 use crate::vocab::{all_terms, GoalKind, RegionScheme};
 
 /// A labelled enum value, for showing terms instead of codes.
@@ -81,16 +79,7 @@ impl LookupQuery {
         if slug.contains('\0') {
             return Ok(None);
         }
-        let row = db(ctx)?
-            .run(move |c| {
-                Ok(organisation::table
-                    .filter(organisation::slug.eq(slug))
-                    .select(OrganisationRow::as_select())
-                    .first(c)
-                    .optional()?)
-            })
-            .await
-            .extend()?;
+        let row = db(ctx)?.run(move |c| read::organisations::by_slug(c, &slug)).await.extend()?;
         Ok(row.map(Organisation))
     }
 
@@ -103,16 +92,7 @@ impl LookupQuery {
         if slug.contains('\0') {
             return Ok(None);
         }
-        let row = db(ctx)?
-            .run(move |c| {
-                Ok(programme::table
-                    .filter(programme::slug.eq(slug))
-                    .select(ProgrammeRow::as_select())
-                    .first(c)
-                    .optional()?)
-            })
-            .await
-            .extend()?;
+        let row = db(ctx)?.run(move |c| read::programmes::by_slug(c, &slug)).await.extend()?;
         Ok(row.map(Programme))
     }
 
@@ -126,17 +106,7 @@ impl LookupQuery {
         if code.contains('\0') {
             return Ok(None);
         }
-        let row = db(ctx)?
-            .run(move |c| {
-                Ok(region::table
-                    .filter(region::scheme.eq(scheme.as_str()))
-                    .filter(region::code.eq(code))
-                    .select(RegionRow::as_select())
-                    .first(c)
-                    .optional()?)
-            })
-            .await
-            .extend()?;
+        let row = db(ctx)?.run(move |c| read::regions::by_code(c, scheme, &code)).await.extend()?;
         Ok(row.map(Region))
     }
 
@@ -149,16 +119,7 @@ impl LookupQuery {
         if code.contains('\0') {
             return Ok(None);
         }
-        let row = db(ctx)?
-            .run(move |c| {
-                Ok(funding_scheme::table
-                    .filter(funding_scheme::code.eq(code))
-                    .select(FundingSchemeRow::as_select())
-                    .first(c)
-                    .optional()?)
-            })
-            .await
-            .extend()?;
+        let row = db(ctx)?.run(move |c| read::schemes::by_code(c, &code)).await.extend()?;
         Ok(row.map(FundingScheme))
     }
 
@@ -169,19 +130,7 @@ impl LookupQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "Only goals or only themes.")] kind: Option<GoalKind>,
     ) -> async_graphql::Result<Vec<PactGoal>> {
-        let rows: Vec<GoalRow> = db(ctx)?
-            .run(move |c| {
-                let mut q = pact_goal::table
-                    .order(pact_goal::code.asc())
-                    .select(GoalRow::as_select())
-                    .into_boxed::<crate::db::Db>();
-                if let Some(k) = kind {
-                    q = q.filter(pact_goal::kind.eq(k.as_str()));
-                }
-                Ok(q.load(c)?)
-            })
-            .await
-            .extend()?;
+        let rows = db(ctx)?.run(move |c| read::observations::goals(c, kind)).await.extend()?;
         Ok(rows.into_iter().map(PactGoal).collect())
     }
 
@@ -228,15 +177,7 @@ impl LookupQuery {
                 label_en: en.into(),
             })
             .collect();
-        let schemes: Vec<(String, String, String)> = db(ctx)?
-            .run(|c| {
-                Ok(funding_scheme::table
-                    .order(funding_scheme::code.asc())
-                    .select((funding_scheme::code, funding_scheme::display_name, funding_scheme::name))
-                    .load(c)?)
-            })
-            .await
-            .extend()?;
+        let schemes = db(ctx)?.run(read::schemes::labels).await.extend()?;
         terms.extend(schemes.into_iter().map(|(code, display, name)| VocabularyTerm {
             r#enum: "FundingScheme".into(),
             value: code,
@@ -261,7 +202,7 @@ impl LookupQuery {
     }
 }
 
-use super::types::connection_cost;
+use super::pagination::connection_cost;
 
 async fn fetch_node(ctx: &Context<'_>, node_type: NodeType, row: i64) -> async_graphql::Result<Option<Node>> {
     Ok(match node_type {

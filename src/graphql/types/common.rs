@@ -170,11 +170,6 @@ impl Source {
     }
 }
 
-/// Parses a stored JSON list of strings (aliases, identifiers); malformed text gives an empty list.
-pub fn json_strings(text: &str) -> Vec<String> {
-    serde_json::from_str(text).unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::is_decimal;

@@ -3,15 +3,18 @@
 use async_graphql::{Context, Object, ID};
 use chrono::{DateTime, Utc};
 
-use super::common::{json_strings, Source};
-use super::{connection_cost, funding_page, FundingScheme, Participation, Region};
+use super::common::Source;
+use super::FundingConnection;
+use super::{funding_page, FundingScheme, Participation, Region};
 use crate::auth::policy::can_see_participation;
 use crate::auth::Viewer;
 use crate::db::models::OrganisationRow;
 use crate::graphql::context::{load_list, load_one};
 use crate::graphql::loaders::*;
-use crate::graphql::pagination::{FundingConnection, OrderBy};
+use crate::graphql::pagination::{connection_cost, OrderBy, PageArgs};
 use crate::ids::{encode_id, NodeType};
+use crate::read::fundings::FundingParent;
+use crate::text::json_strings;
 use crate::vocab::{OrganisationKind, SchoolLevel};
 
 /// A stakeholder: a ministry, agency, province, municipality, school, branch or employers'
@@ -118,7 +121,7 @@ impl Organisation {
         #[graphql(desc = "Cursor to end before.")] before: Option<String>,
         #[graphql(desc = "Ordering (default by key).")] order_by: Option<OrderBy>,
     ) -> async_graphql::Result<FundingConnection> {
-        funding_page(&load_list(ctx, FundingsOfRecipient(self.0.id)).await?, first, after, last, before, order_by)
+        funding_page(ctx, FundingParent::Recipient, self.0.id, PageArgs { first, after, last, before, order_by }).await
     }
 
     /// Fundings this organisation gave as a named funder (outside or beside a scheme).
@@ -132,7 +135,7 @@ impl Organisation {
         #[graphql(desc = "Cursor to end before.")] before: Option<String>,
         #[graphql(desc = "Ordering (default by key).")] order_by: Option<OrderBy>,
     ) -> async_graphql::Result<FundingConnection> {
-        funding_page(&load_list(ctx, FundingsOfFunder(self.0.id)).await?, first, after, last, before, order_by)
+        funding_page(ctx, FundingParent::Funder, self.0.id, PageArgs { first, after, last, before, order_by }).await
     }
 
     /// Funding schemes this organisation funds or administers.

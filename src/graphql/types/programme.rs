@@ -3,15 +3,18 @@
 use async_graphql::{Context, Object, ID};
 use chrono::{DateTime, Utc};
 
-use super::common::{json_strings, Period, Source};
-use super::{connection_cost, funding_page, Organisation, Region};
+use super::common::{Period, Source};
+use super::FundingConnection;
+use super::{funding_page, Organisation, Region};
 use crate::auth::policy::can_see_participation;
 use crate::auth::Viewer;
 use crate::db::models::{ParticipationRow, ProgrammeRow};
 use crate::graphql::context::{load_list, load_one};
 use crate::graphql::loaders::*;
-use crate::graphql::pagination::{FundingConnection, OrderBy};
+use crate::graphql::pagination::{connection_cost, OrderBy, PageArgs};
 use crate::ids::{encode_id, NodeType};
+use crate::read::fundings::FundingParent;
+use crate::text::json_strings;
 use crate::vocab::{ParticipationRole, ParticipationStatus, ProgrammeKind, ProgrammeStatus, TargetGroup};
 
 /// An initiative, project, network, public-private partnership or action of the pact.
@@ -156,7 +159,7 @@ impl Programme {
         #[graphql(desc = "Cursor to end before.")] before: Option<String>,
         #[graphql(desc = "Ordering (default by key).")] order_by: Option<OrderBy>,
     ) -> async_graphql::Result<FundingConnection> {
-        funding_page(&load_list(ctx, FundingsOfProgramme(self.0.id)).await?, first, after, last, before, order_by)
+        funding_page(ctx, FundingParent::Programme, self.0.id, PageArgs { first, after, last, before, order_by }).await
     }
 
     /// Other names found in the sources.

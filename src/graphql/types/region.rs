@@ -3,15 +3,17 @@
 use async_graphql::{Context, Object, ID};
 use chrono::{DateTime, Utc};
 
-use super::common::{json_strings, Source};
-use super::{connection_cost, funding_page, Programme};
+use super::common::Source;
+use super::{funding_page, programmes_of_region_page};
+use super::{FundingConnection, ProgrammeConnection};
 use crate::db::models::RegionRow;
 use crate::graphql::context::{load_list, load_one};
 use crate::graphql::loaders::*;
-use crate::graphql::pagination::{from_list, FundingConnection, OrderBy, Page, ProgrammeConnection};
+use crate::graphql::pagination::{connection_cost, OrderBy, PageArgs};
 use crate::ids::{encode_id, NodeType};
+use crate::read::fundings::FundingParent;
+use crate::text::json_strings;
 use crate::vocab::RegionScheme;
-use async_graphql::ErrorExtensions;
 
 /// A region in one of the schemes the pact uses. Each region has at most one formal parent (used for
 /// roll-up: a region includes its formal descendants); associations are shown, never counted.
@@ -77,17 +79,7 @@ impl Region {
     /// Every formal ancestor, nearest first.
     #[graphql(complexity = "5 * child_complexity")]
     async fn parents(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Region>> {
-        let mut out = Vec::new();
-        let mut next = self.0.parent_id;
-        while let Some(id) = next {
-            if out.len() > 16 {
-                break; // a cycle would be a data error; never loop forever
-            }
-            let Some(row) = load_one(ctx, RegionById(id)).await? else { break };
-            next = row.parent_id;
-            out.push(Region(row));
-        }
-        Ok(out)
+        Ok(load_list(ctx, AncestorsOfRegion(self.0.id)).await?.into_iter().map(Region).collect())
     }
 
     /// The direct formal children.
@@ -119,8 +111,7 @@ impl Region {
         #[graphql(desc = "Cursor to end before.")] before: Option<String>,
         #[graphql(desc = "Ordering (default by name).")] order_by: Option<OrderBy>,
     ) -> async_graphql::Result<ProgrammeConnection> {
-        let page = Page::parse("Programme", first, after, last, before, order_by).map_err(|e| e.extend())?;
-        Ok(from_list(&load_list(ctx, ProgrammesOfRegion(self.0.id)).await?, &page, Programme).into())
+        programmes_of_region_page(ctx, self.0.id, PageArgs { first, after, last, before, order_by }).await
     }
 
     /// Fundings with an allocation to this region or one of its formal descendants.
@@ -134,7 +125,7 @@ impl Region {
         #[graphql(desc = "Cursor to end before.")] before: Option<String>,
         #[graphql(desc = "Ordering (default by key).")] order_by: Option<OrderBy>,
     ) -> async_graphql::Result<FundingConnection> {
-        funding_page(&load_list(ctx, FundingsOfRegion(self.0.id)).await?, first, after, last, before, order_by)
+        funding_page(ctx, FundingParent::Region, self.0.id, PageArgs { first, after, last, before, order_by }).await
     }
 
     /// Where this record comes from.

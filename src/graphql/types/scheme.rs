@@ -3,13 +3,16 @@
 use async_graphql::{Context, Object, ID};
 use chrono::{DateTime, Utc};
 
-use super::common::{json_strings, Money, Period, Source};
-use super::{connection_cost, funding_page, Organisation};
+use super::common::{Money, Period, Source};
+use super::FundingConnection;
+use super::{funding_page, Organisation};
 use crate::db::models::{BudgetLineRow, FundingSchemeRow};
 use crate::graphql::context::{load_list, load_one};
 use crate::graphql::loaders::*;
-use crate::graphql::pagination::{FundingConnection, OrderBy};
+use crate::graphql::pagination::{connection_cost, OrderBy, PageArgs};
 use crate::ids::{encode_id, NodeType};
+use crate::read::fundings::FundingParent;
+use crate::text::json_strings;
 use crate::vocab::{AmountBasis, AmountQualifier};
 
 /// A funding scheme such as the Regionaal Investeringsfonds mbo (`RIF`) or `MKB!dee`.
@@ -106,7 +109,7 @@ impl FundingScheme {
         #[graphql(desc = "Cursor to end before.")] before: Option<String>,
         #[graphql(desc = "Ordering (default by key).")] order_by: Option<OrderBy>,
     ) -> async_graphql::Result<FundingConnection> {
-        funding_page(&load_list(ctx, FundingsOfScheme(self.0.id)).await?, first, after, last, before, order_by)
+        funding_page(ctx, FundingParent::Scheme, self.0.id, PageArgs { first, after, last, before, order_by }).await
     }
 
     /// Where this record comes from.

@@ -1,0 +1,176 @@
+//! Fundings and their region allocations: look-ups, the filtered list, relations.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::page::{root_list, window, PageSpec, RowPage};
+use super::programmes::per_root;
+use super::region_tree::RegionTree;
+use super::{by_ids, find, group, overlap, ByParent, Overlap};
+use crate::db::models::{AllocationRow, FundingRow};
+use crate::db::schema::*;
+use crate::db::{Db, DbConn};
+use crate::error::AppError;
+use crate::vocab::FundingStatus;
+
+/// Which fundings to list or total; every condition given must hold.
+#[derive(Debug, Clone, Default)]
+pub struct FundingQuery {
+    /// Under one of these schemes.
+    pub schemes: Option<Vec<i64>>,
+    /// With an allocation to this region or one of its formal descendants.
+    pub region: Option<i64>,
+    /// To this programme.
+    pub programme: Option<i64>,
+    /// This organisation is the recipient or the named funder.
+    pub organisation: Option<i64>,
+    /// With one of these statuses.
+    pub statuses: Option<Vec<FundingStatus>>,
+    /// For a period overlapping this one.
+    pub period: Option<Overlap>,
+    /// Changed after this time.
+    pub updated_after: Option<NaiveDateTime>,
+}
+
+fn filtered(conn: &mut DbConn, query: &FundingQuery) -> Result<funding::BoxedQuery<'static, Db>, AppError> {
+    let mut q = funding::table.into_boxed::<Db>();
+    if let Some(schemes) = &query.schemes {
+        q = q.filter(funding::scheme_id.eq_any(schemes.clone()));
+    }
+    if let Some(root) = query.region {
+        let regions = RegionTree::load(conn)?.descendants(root);
+        let ids = region_allocation::table
+            .filter(region_allocation::region_id.eq_any(regions))
+            .select(region_allocation::funding_id);
+        q = q.filter(funding::id.eq_any(ids));
+    }
+    if let Some(p) = query.programme {
+        q = q.filter(funding::programme_id.eq(p));
+    }
+    if let Some(org) = query.organisation {
+        q = q.filter(funding::recipient_id.eq(org).or(funding::funder_id.eq(org)));
+    }
+    if let Some(statuses) = &query.statuses {
+        q = q.filter(funding::status.eq_any(statuses.iter().map(|s| s.as_str()).collect::<Vec<_>>()));
+    }
+    if let Some(p) = query.period {
+        overlap!(q, funding, p);
+    }
+    if let Some(t) = query.updated_after {
+        q = q.filter(funding::updated_at.gt(t));
+    }
+    Ok(q)
+}
+
+root_list!(FundingQuery, funding, FundingRow);
+
+by_ids!(
+    /// Fundings by id (any order; unknown ids are left out).
+    by_ids, funding, FundingRow
+);
+
+find!(
+    /// The funding with this id.
+    find, funding, FundingRow
+);
+
+/// Every matching funding, by id (for the report).
+///
+/// # Errors
+/// A database error.
+pub fn all_matching(conn: &mut DbConn, query: &FundingQuery) -> Result<Vec<FundingRow>, AppError> {
+    Ok(filtered(conn, query)?.order(funding::id.asc()).select(FundingRow::as_select()).load(conn)?)
+}
+
+/// The allocations of each funding, in the order recorded.
+///
+/// # Errors
+/// A database error.
+pub fn allocations_of(conn: &mut DbConn, ids: &[i64]) -> Result<ByParent<AllocationRow>, AppError> {
+    let rows: Vec<AllocationRow> = region_allocation::table
+        .filter(region_allocation::funding_id.eq_any(ids))
+        .order(region_allocation::id.asc())
+        .select(AllocationRow::as_select())
+        .load(conn)?;
+    Ok(rows.into_iter().map(|r| (r.funding_id, r)).collect())
+}
+
+/// The parent a funding relation is keyed by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FundingParent {
+    /// Fundings with an allocation to a region or one of its formal descendants (each once).
+    Region,
+    /// Fundings to a programme.
+    Programme,
+    /// Fundings an organisation received.
+    Recipient,
+    /// Fundings an organisation gave as named funder.
+    Funder,
+    /// Fundings under a scheme.
+    Scheme,
+}
+
+/// The fundings of each parent of one kind, in no particular order.
+///
+/// # Errors
+/// A database error.
+pub fn of_parents(conn: &mut DbConn, parent: FundingParent, ids: &[i64]) -> Result<ByParent<FundingRow>, AppError> {
+    let q = funding::table.select(FundingRow::as_select()).into_boxed::<Db>();
+    let q = match parent {
+        FundingParent::Region => return of_regions(conn, ids),
+        FundingParent::Programme => q.filter(funding::programme_id.eq_any(ids)),
+        FundingParent::Recipient => q.filter(funding::recipient_id.eq_any(ids)),
+        FundingParent::Funder => q.filter(funding::funder_id.eq_any(ids)),
+        FundingParent::Scheme => q.filter(funding::scheme_id.eq_any(ids)),
+    };
+    let rows: Vec<FundingRow> = q.load(conn)?;
+    let key = |r: &FundingRow| match parent {
+        FundingParent::Region => None,
+        FundingParent::Programme => r.programme_id,
+        FundingParent::Recipient => r.recipient_id,
+        FundingParent::Funder => r.funder_id,
+        FundingParent::Scheme => r.scheme_id,
+    };
+    Ok(rows.into_iter().filter_map(|r| key(&r).map(|p| (p, r))).collect())
+}
+
+/// One page of each parent's fundings, for a batch of parents of one kind (one statement, plus the
+/// region tree for regions).
+///
+/// # Errors
+/// A database error.
+pub fn pages_of(
+    conn: &mut DbConn,
+    parent: FundingParent,
+    ids: &[i64],
+    spec: &PageSpec,
+) -> Result<ByParent<RowPage<FundingRow>>, AppError> {
+    let rows = group(of_parents(conn, parent, ids)?);
+    Ok(ids.iter().map(|id| (*id, window(rows.get(id).map(Vec::as_slice).unwrap_or_default(), spec))).collect())
+}
+
+/// How many fundings each parent of one kind has (parents without any are left out).
+///
+/// # Errors
+/// A database error.
+pub fn counts_of(conn: &mut DbConn, parent: FundingParent, ids: &[i64]) -> Result<Vec<(i64, i64)>, AppError> {
+    let rows = group(of_parents(conn, parent, ids)?);
+    Ok(rows.into_iter().map(|(id, list)| (id, list.len() as i64)).collect())
+}
+
+/// The fundings with an allocation to each region or one of its formal descendants (each funding
+/// once per region).
+///
+/// # Errors
+/// A database error.
+pub fn of_regions(conn: &mut DbConn, ids: &[i64]) -> Result<ByParent<FundingRow>, AppError> {
+    let tree = RegionTree::load(conn)?;
+    let members: Vec<(i64, Vec<i64>)> = ids.iter().map(|root| (*root, tree.descendants(*root))).collect();
+    let all: Vec<i64> = members.iter().flat_map(|(_, m)| m.iter().copied()).collect();
+    let pairs: Vec<(i64, FundingRow)> = region_allocation::table
+        .inner_join(funding::table)
+        .filter(region_allocation::region_id.eq_any(all))
+        .select((region_allocation::region_id, FundingRow::as_select()))
+        .load(conn)?;
+    Ok(per_root(&members, &pairs, |f| f.id))
+}
