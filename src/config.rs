@@ -124,8 +124,8 @@ fn valid_origin(origin: &str) -> bool {
         Some((h, p)) if !h.ends_with(']') || rest.starts_with('[') => (h, Some(p)),
         _ => (rest, None),
     };
-    let host_ok = !host.is_empty()
-        && host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '[' | ']' | ':'));
+    let host_ok =
+        !host.is_empty() && host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '[' | ']' | ':'));
     let port_ok = port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()));
     host_ok && port_ok
 }
@@ -139,7 +139,14 @@ mod tests {
         for ok in ["https://partner.example", "http://localhost:3000", "https://a-b.example.nl"] {
             assert!(valid_origin(ok), "{ok}");
         }
-        for bad in ["partner.example", "https://partner.example/", "https://x.example/path", "ftp://x", "https://", "https://x:abc"] {
+        for bad in [
+            "partner.example",
+            "https://partner.example/",
+            "https://x.example/path",
+            "ftp://x",
+            "https://",
+            "https://x:abc",
+        ] {
             assert!(!valid_origin(bad), "{bad}");
         }
     }

@@ -103,7 +103,9 @@ fn as_json_error(response: ServiceResponse<BoxBody>, had_origin: bool, id: &str)
     }
     let (code, message) = match status.as_u16() {
         // actix-cors refuses a disallowed origin (preflight or request) with a plain-text 400.
-        400 if had_origin => ("FORBIDDEN", "this origin may not call the API from a browser (see CORS_ALLOWED_ORIGINS)"),
+        400 if had_origin => {
+            ("FORBIDDEN", "this origin may not call the API from a browser (see CORS_ALLOWED_ORIGINS)")
+        }
         400 => ("BAD_REQUEST", "the request could not be read"),
         404 => ("NOT_FOUND", "no such path: the API is at POST /graphql"),
         405 => ("METHOD_NOT_ALLOWED", "this method is not allowed here"),

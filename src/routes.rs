@@ -14,10 +14,10 @@ use crate::auth::token::authenticate;
 use crate::auth::Viewer;
 use crate::db::Database;
 use crate::error::AppError;
-use crate::middleware::{OperationName, RequestId};
 use crate::graphql::limits::{nesting_of_json, nesting_of_query, MAX_NESTING, NESTED_TOO_DEEP};
 use crate::graphql::loaders::DbLoader;
 use crate::graphql::{ensure_error_codes, ApiSchema};
+use crate::middleware::{OperationName, RequestId};
 
 /// The largest request body accepted, in bytes.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
@@ -174,9 +174,10 @@ pub async fn graphql(
     crate::graphql::order::reorder(&query, operation.as_deref(), &mut response.data);
     let unavailable = no_data(&response.data)
         && response.errors.iter().any(|e| {
-            e.extensions.as_ref().and_then(|x| x.get("code")).is_some_and(|c| {
-                matches!(c, async_graphql::Value::String(s) if s == "SERVICE_UNAVAILABLE")
-            })
+            e.extensions
+                .as_ref()
+                .and_then(|x| x.get("code"))
+                .is_some_and(|c| matches!(c, async_graphql::Value::String(s) if s == "SERVICE_UNAVAILABLE"))
         });
     let mut http_response = match serde_json::to_vec(&response) {
         Ok(body) if unavailable => HttpResponse::ServiceUnavailable()

@@ -191,7 +191,8 @@ pub fn authenticate(conn: &mut DbConn, keys: &JwtKeys, token: &str) -> Result<Ac
     };
     let refuse = |why: &str| AppError::Unauthenticated(format!("invalid token: {why}"));
     let organisation_id = decode_typed_id(&claims.sub, NodeType::Organisation, "sub").map_err(|_| refuse("bad sub"))?;
-    type Stored = (i64, String, chrono::NaiveDateTime, Option<chrono::NaiveDateTime>, Option<String>, chrono::NaiveDateTime);
+    type Stored =
+        (i64, String, chrono::NaiveDateTime, Option<chrono::NaiveDateTime>, Option<String>, chrono::NaiveDateTime);
     let find = |conn: &mut DbConn, jti: &str| -> Result<Option<Stored>, AppError> {
         Ok(api_token::table
             .filter(api_token::jti.eq(jti))

@@ -56,7 +56,8 @@ async fn deeply_nested_values_are_refused_with_a_code_and_the_server_keeps_answe
             }
             // The variables' JSON.
             let (open, close) = ("[".repeat(n), "]".repeat(n));
-            let body = format!(r#"{{"query": "query($v: JSON) {{ __typename }}", "variables": {{"v": {open}1{close}}}}}"#);
+            let body =
+                format!(r#"{{"query": "query($v: JSON) {{ __typename }}", "variables": {{"v": {open}1{close}}}}}"#);
             let (status, body) = app.post_raw(body.into_bytes()).await;
             let codes = error_codes(&body);
             if n == 10 {
@@ -150,7 +151,9 @@ async fn more_root_mutations_than_the_limit_are_refused_before_anything_is_writt
         let hidden = format!(
             "mutation {{ ...M }} fragment M on MutationRoot {{ {} }}",
             (0..11)
-                .map(|i| format!(r#"m{i}: createProgramme(input: {{ name: "F {i}", kind: PROJECT }}) {{ userErrors {{ code }} }}"#))
+                .map(|i| format!(
+                    r#"m{i}: createProgramme(input: {{ name: "F {i}", kind: PROJECT }}) {{ userErrors {{ code }} }}"#
+                ))
                 .collect::<Vec<_>>()
                 .join(" ")
         );
@@ -264,7 +267,9 @@ async fn introspection_gets_its_own_budget_but_data_beside_it_and_disguises_do_n
         let body = app.query(&q, json!({})).await;
         assert_eq!(error_codes(&body), ["QUERY_TOO_COMPLEX"], "{q}: {body}");
     }
-    let body = app.query(&format!("{{ __type(name: \"QueryRoot\") {{ fields {{ type {{ {} }} }} }} }}", of_type(10)), json!({})).await;
+    let body = app
+        .query(&format!("{{ __type(name: \"QueryRoot\") {{ fields {{ type {{ {} }} }} }} }}", of_type(10)), json!({}))
+        .await;
     assert!(body.get("errors").is_none(), "{body}");
 }
 
@@ -276,7 +281,10 @@ async fn duplicate_ids_in_a_list_input_are_merged_not_refused_with_a_constraint_
         let region = w.id(T::Region, w.ids.region);
         let version = w
             .app
-            .data("query($id: ID!) { node(id: $id) { ... on Organisation { version } } }", json!({ "id": w.id(T::Organisation, w.ids.org_a) }))
+            .data(
+                "query($id: ID!) { node(id: $id) { ... on Organisation { version } } }",
+                json!({ "id": w.id(T::Organisation, w.ids.org_a) }),
+            )
             .await["node"]["version"]
             .clone();
         let update = "mutation($input: UpdateOrganisationInput!) { updateOrganisation(input: $input) { organisation { homeRegions { id } } userErrors { field message code } } }";
@@ -303,7 +311,9 @@ async fn a_json_number_or_a_sloppy_decimal_for_money_is_bad_user_input_naming_th
         let record = "mutation($input: RecordFundingInput!) { recordFunding(input: $input) { funding { id } userErrors { field code } } }";
         let scheme = w.id(T::FundingScheme, w.ids.scheme);
         let before = w.app.with_conn(digest).await;
-        for amount in [json!(12.5), json!(12), json!(" 12.00"), json!("12."), json!("00012.50"), json!("1e3"), json!("+5")] {
+        for amount in
+            [json!(12.5), json!(12), json!(" 12.00"), json!("12."), json!("00012.50"), json!("1e3"), json!("+5")]
+        {
             let input = json!({ "input": { "schemeId": scheme, "amountAwarded": amount } });
             let (_, body) = w.app.query_as(Some(&token), record, input).await;
             assert_eq!(error_codes(&body), ["BAD_USER_INPUT"], "{backend:?} {amount}: {body}");
@@ -342,8 +352,12 @@ async fn dates_outside_1900_to_2100_are_refused_and_text_is_stored_in_nfc() {
         }
         let create = "mutation($input: CreateProgrammeInput!) { createProgramme(input: $input) { programme { name } userErrors { field code } } }";
         let nfd = "Frysla\u{0302}n techniek";
-        let (_, body) = w.app.query_as(Some(&token), create, json!({ "input": { "name": nfd, "kind": "PROJECT" } })).await;
-        assert_eq!(body["data"]["createProgramme"]["programme"]["name"], "Frysl\u{e2}n techniek", "{backend:?}: {body}");
+        let (_, body) =
+            w.app.query_as(Some(&token), create, json!({ "input": { "name": nfd, "kind": "PROJECT" } })).await;
+        assert_eq!(
+            body["data"]["createProgramme"]["programme"]["name"], "Frysl\u{e2}n techniek",
+            "{backend:?}: {body}"
+        );
     }
 }
 
@@ -423,7 +437,8 @@ async fn fragment_bombs_and_repeated_introspection_are_refused_before_they_run()
     }
     // Found by the code review: a doubling chain that ends in an unknown fragment, and a chain of
     // 6,000 fragments each spreading the next (a stack overflow in a recursive walk).
-    let unknown_leaf = fragment_bomb(40, "QueryRoot").replace("fragment F0 on QueryRoot { __typename }", "fragment F0 on QueryRoot { ...Nope }");
+    let unknown_leaf = fragment_bomb(40, "QueryRoot")
+        .replace("fragment F0 on QueryRoot { __typename }", "fragment F0 on QueryRoot { ...Nope }");
     let body = app.query(&format!("{{ ...F40 }} {unknown_leaf}"), json!({})).await;
     assert!(!error_codes(&body).is_empty() && body["data"].is_null(), "{body}");
     let chain: String = (0..6_000).map(|i| format!("fragment a{i} on QueryRoot{{...a{}}}", i + 1)).collect();
@@ -436,7 +451,8 @@ async fn fragment_bombs_and_repeated_introspection_are_refused_before_they_run()
     assert_eq!(small["data"]["__typename"], "QueryRoot", "{small}");
     // `__schema` a thousand times under aliases.
     let schema = "__schema { types { name fields { name args { name type { name } } } } }";
-    let aliased = |n: usize| format!("{{ {} }}", (0..n).map(|i| format!("a{i}: {schema}")).collect::<Vec<_>>().join(" "));
+    let aliased =
+        |n: usize| format!("{{ {} }}", (0..n).map(|i| format!("a{i}: {schema}")).collect::<Vec<_>>().join(" "));
     let body = app.query(&aliased(1000), json!({})).await;
     assert_eq!(error_codes(&body), ["QUERY_TOO_COMPLEX"], "{body}");
     assert_eq!(error_codes(&app.query(&aliased(4), json!({})).await), ["QUERY_TOO_COMPLEX"]);

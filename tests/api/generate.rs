@@ -15,15 +15,20 @@ const SIZES: Sizes = Sizes { organisations: 30, programmes: 60, fundings: 400, s
 
 /// Every synthetic funding by key: amount, scheme code, programme slug, recipient slug, award date,
 /// and its allocations (region code, share) — natural keys only, so two databases compare.
-type Dump = BTreeMap<String, (i64, Option<String>, Option<String>, Option<String>, Option<String>, Vec<(String, Option<i32>)>)>;
+type Dump =
+    BTreeMap<String, (i64, Option<String>, Option<String>, Option<String>, Option<String>, Vec<(String, Option<i32>)>)>;
 
 fn dump(conn: &mut DbConn) -> Dump {
     let slugs: BTreeMap<i64, String> =
         organisation::table.select((organisation::id, organisation::slug)).load(conn).unwrap().into_iter().collect();
     let programmes: BTreeMap<i64, String> =
         programme::table.select((programme::id, programme::slug)).load(conn).unwrap().into_iter().collect();
-    let schemes: BTreeMap<i64, String> =
-        funding_scheme::table.select((funding_scheme::id, funding_scheme::code)).load(conn).unwrap().into_iter().collect();
+    let schemes: BTreeMap<i64, String> = funding_scheme::table
+        .select((funding_scheme::id, funding_scheme::code))
+        .load(conn)
+        .unwrap()
+        .into_iter()
+        .collect();
     let regions: BTreeMap<i64, String> =
         region::table.select((region::id, region::code)).load(conn).unwrap().into_iter().collect();
     type Row = (i64, String, i64, Option<i64>, Option<i64>, Option<i64>, Option<chrono::NaiveDate>);
@@ -133,7 +138,8 @@ async fn it_refuses_partner_written_databases_and_earlier_sets_unless_asked() {
         let w = World::new(backend).await;
         let token = w.token(w.ids.org_a, ALL_PARTNER_SCOPES).await;
         // A partner's programme whose slug happens to start with `synthetic-` is not synthetic.
-        let create = r#"mutation { createProgramme(input: { name: "Synthetic fuels", kind: PROJECT }) { programme { slug } } }"#;
+        let create =
+            r#"mutation { createProgramme(input: { name: "Synthetic fuels", kind: PROJECT }) { programme { slug } } }"#;
         let (_, body) = w.app.query_as(Some(&token), create, json!({})).await;
         assert_eq!(body["data"]["createProgramme"]["programme"]["slug"], "synthetic-fuels", "{body}");
         let refused = generated(&w.app, SIZES, Options::default()).await;

@@ -44,7 +44,8 @@ async fn client(w: &World, token: &str, id: usize, rounds: usize) -> (Vec<String
             codes.extend(error_codes(&body));
         } else {
             let name = format!("Client {id} round {round}");
-            let input = json!({ "input": { "name": name, "kind": "PROJECT", "idempotencyKey": format!("k-{id}-{round}") } });
+            let input =
+                json!({ "input": { "name": name, "kind": "PROJECT", "idempotencyKey": format!("k-{id}-{round}") } });
             let (_, body) = w.app.query_as(Some(token), CREATE, input).await;
             codes.extend(error_codes(&body));
             if body["data"]["createProgramme"]["programme"]["name"] == json!(name) {
@@ -167,7 +168,8 @@ fn binary() -> std::process::Command {
 fn run_in(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
     let mut cmd = binary();
     cmd.current_dir(dir).args(args);
-    for var in ["DATABASE_URL", "DATA_DIR", "JWT_ALGORITHM", "JWT_SECRET", "JWT_PRIVATE_KEY_PATH", "LOAD_DATA", "PORT"] {
+    for var in ["DATABASE_URL", "DATA_DIR", "JWT_ALGORITHM", "JWT_SECRET", "JWT_PRIVATE_KEY_PATH", "LOAD_DATA", "PORT"]
+    {
         cmd.env_remove(var);
     }
     for (k, v) in env {
@@ -186,7 +188,9 @@ fn files_in(dir: &std::path::Path) -> Vec<String> {
 #[actix_web::test]
 async fn token_commands_refuse_a_missing_database_and_create_nothing() {
     let elsewhere = tempfile::tempdir().unwrap();
-    for args in [&["token", "list"][..], &["token", "issue", "--org", "sbb", "--scope", "admin"], &["token", "rotate-key"]] {
+    for args in
+        [&["token", "list"][..], &["token", "issue", "--org", "sbb", "--scope", "admin"], &["token", "rotate-key"]]
+    {
         let out = run_in(elsewhere.path(), args, &[]);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(!out.status.success(), "{args:?}: {stderr}");
@@ -252,7 +256,10 @@ async fn a_moved_data_folder_is_refused_and_rotate_key_retires_old_tokens() {
         let (status, ready) = w.app.get("/ready").await;
         assert_eq!(status, 503, "{ready}");
         let (status, body) = w.app.query_as(Some(&token), "{ viewer { organisation { name } } }", json!({})).await;
-        assert_eq!((status, body["errors"][0]["message"].as_str()), (401, Some("signed with a retired key: ask for a new token")));
+        assert_eq!(
+            (status, body["errors"][0]["message"].as_str()),
+            (401, Some("signed with a retired key: ask for a new token"))
+        );
     }
 }
 
@@ -276,16 +283,31 @@ async fn request_ids_round_trip_and_internal_errors_carry_them() {
     let app = crate::helpers::spawn_app(Backend::Sqlite, true).await;
     let client = awc::Client::default();
     let url = format!("{}/graphql", app.address);
-    let response = client.post(&url).insert_header(("x-request-id", "partner.req-42_a")).send_json(&json!({ "query": "{ __typename }" })).await.unwrap();
+    let response = client
+        .post(&url)
+        .insert_header(("x-request-id", "partner.req-42_a"))
+        .send_json(&json!({ "query": "{ __typename }" }))
+        .await
+        .unwrap();
     assert_eq!(response.headers().get("x-request-id").unwrap(), "partner.req-42_a");
     for bad in ["has space", &"x".repeat(65), "semi;colon"] {
-        let response = client.post(&url).insert_header(("x-request-id", bad)).send_json(&json!({ "query": "{ __typename }" })).await.unwrap();
+        let response = client
+            .post(&url)
+            .insert_header(("x-request-id", bad))
+            .send_json(&json!({ "query": "{ __typename }" }))
+            .await
+            .unwrap();
         let id = response.headers().get("x-request-id").unwrap().to_str().unwrap().to_owned();
         assert!(id.len() == 24 && id.bytes().all(|b| b.is_ascii_hexdigit()), "{bad:?} → {id}");
     }
     // Break the database under the app: the error is INTERNAL with the request id.
     app.with_conn(|c| c.batch_execute("DROP TABLE programme_goal; DROP TABLE pact_goal").unwrap()).await;
-    let mut response = client.post(&url).insert_header(("x-request-id", "broken-1")).send_json(&json!({ "query": "{ goals { code } }" })).await.unwrap();
+    let mut response = client
+        .post(&url)
+        .insert_header(("x-request-id", "broken-1"))
+        .send_json(&json!({ "query": "{ goals { code } }" }))
+        .await
+        .unwrap();
     let body: Value = response.json().await.unwrap();
     assert_eq!(error_codes(&body), ["INTERNAL"], "{body}");
     assert_eq!(body["errors"][0]["extensions"]["requestId"], "broken-1");
@@ -312,7 +334,8 @@ async fn responses_are_gzipped_only_when_asked() {
 
 #[actix_web::test]
 async fn an_origin_without_a_scheme_is_refused_at_start_and_refused_preflights_are_json() {
-    let bad = crate::helpers::try_spawn_with(Backend::Sqlite, |s| s.cors_allowed_origins = "partner.example".into()).await;
+    let bad =
+        crate::helpers::try_spawn_with(Backend::Sqlite, |s| s.cors_allowed_origins = "partner.example".into()).await;
     assert!(format!("{:#}", bad.err().expect("refused")).contains("CORS_ALLOWED_ORIGINS"));
     let app = crate::helpers::spawn_app_with(Backend::Sqlite, false, |s| {
         s.cors_allowed_origins = "https://partner.example".into();
@@ -418,7 +441,8 @@ async fn audit_events_are_a_full_connection_and_cli_events_use_global_ids() {
         let dir = tempfile::tempdir().unwrap();
         let out = run_in(dir.path(), &["token", "issue", "--org", "org-b", "--scope", "programmes:write"], &env);
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        let q = r#"{ auditEvents(first: 1, filter: { mutation: "cli:token issue" }) { totalCount nodes { changes } } }"#;
+        let q =
+            r#"{ auditEvents(first: 1, filter: { mutation: "cli:token issue" }) { totalCount nodes { changes } } }"#;
         let (_, body) = w.app.query_as(Some(&admin), q, json!({})).await;
         let org = &body["data"]["auditEvents"]["nodes"][0]["changes"]["after"]["organisationId"];
         assert_eq!(org, &json!(w.id(techniekpact_api::ids::NodeType::Organisation, w.ids.org_b)), "{body}");

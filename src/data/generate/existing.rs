@@ -77,8 +77,10 @@ pub(super) fn real(conn: &mut DbConn) -> Result<Real, AppError> {
         .order(organisation::id)
         .select(organisation::id)
         .load(conn)?;
-    let codes: Vec<(i64, String)> =
-        funding_scheme::table.order(funding_scheme::id).select((funding_scheme::id, funding_scheme::code)).load(conn)?;
+    let codes: Vec<(i64, String)> = funding_scheme::table
+        .order(funding_scheme::id)
+        .select((funding_scheme::id, funding_scheme::code))
+        .load(conn)?;
     let schemes = codes
         .into_iter()
         .map(|(id, code)| {

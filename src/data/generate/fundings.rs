@@ -162,7 +162,11 @@ fn plan_allocations(rng: &mut Rng, real: &Real) -> Vec<(i64, Option<i32>)> {
                 // Leave at least 1 for each region after this one.
                 let max = left - (regions.len() - k - 1) as i32;
                 let share = 1 + rng.below(usize::try_from(max).unwrap_or(1)) as i32;
-                if share % 100 == 0 { share - 1 } else { share }
+                if share % 100 == 0 {
+                    share - 1
+                } else {
+                    share
+                }
             };
             left -= share;
             out.push((*r, Some(share)));

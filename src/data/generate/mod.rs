@@ -160,10 +160,12 @@ pub fn generate(conn: &mut DbConn, sizes: Sizes, options: Options) -> Result<Gen
     let t = now();
     let all_regions: Vec<i64> = real.provinces.iter().chain(&real.subregions).copied().collect();
 
-    let max_org: i64 = organisation::table.select(diesel::dsl::max(organisation::id)).first::<Option<i64>>(conn)?.unwrap_or(0);
+    let max_org: i64 =
+        organisation::table.select(diesel::dsl::max(organisation::id)).first::<Option<i64>>(conn)?.unwrap_or(0);
     let max_programme: i64 =
         programme::table.select(diesel::dsl::max(programme::id)).first::<Option<i64>>(conn)?.unwrap_or(0);
-    let max_funding: i64 = funding::table.select(diesel::dsl::max(funding::id)).first::<Option<i64>>(conn)?.unwrap_or(0);
+    let max_funding: i64 =
+        funding::table.select(diesel::dsl::max(funding::id)).first::<Option<i64>>(conn)?.unwrap_or(0);
 
     // Organisations.
     let kinds = [
@@ -207,7 +209,13 @@ pub fn generate(conn: &mut DbConn, sizes: Sizes, options: Options) -> Result<Gen
         let mut homes = Vec::new();
         let mut sources = Vec::new();
         for &org in &orgs {
-            let n = if rng.chance(0.7) { 1 } else if rng.chance(0.33) { 2 } else { 0 };
+            let n = if rng.chance(0.7) {
+                1
+            } else if rng.chance(0.33) {
+                2
+            } else {
+                0
+            };
             let n = n.min(all_regions.len());
             let mut chosen: Vec<i64> = Vec::new();
             while chosen.len() < n {

@@ -48,7 +48,8 @@ pub(super) fn write(
             owners.push(owner);
             let start_year = 2012 + rng.below(9) as i32;
             let start = NaiveDate::from_ymd_opt(start_year, 1, 1);
-            let end = rng.chance(0.7).then(|| NaiveDate::from_ymd_opt(start_year + rng.below(5) as i32, 12, 31)).flatten();
+            let end =
+                rng.chance(0.7).then(|| NaiveDate::from_ymd_opt(start_year + rng.below(5) as i32, 12, 31)).flatten();
             rows.push((
                 programme::slug.eq(format!("{PREFIX}programme-{i:07}")),
                 programme::sort_key.eq(search_key(&name)),
@@ -82,7 +83,8 @@ pub(super) fn write(
                 parts.push((*o, "LEAD", "ACCEPTED"));
             }
             for _ in 0..rng.below(4) {
-                let org = if orgs.is_empty() || rng.chance(0.2) { *rng.pick(&real.organisations) } else { *rng.pick(orgs) };
+                let org =
+                    if orgs.is_empty() || rng.chance(0.2) { *rng.pick(&real.organisations) } else { *rng.pick(orgs) };
                 if !members.contains(&org) {
                     members.push(org);
                     let status = if rng.chance(0.03) { "PROPOSED" } else { "ACCEPTED" };

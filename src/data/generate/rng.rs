@@ -46,4 +46,3 @@ impl Rng {
         &items[0].0
     }
 }
-

@@ -71,10 +71,7 @@ impl Extension for RequestLimitsExtension {
     ) -> ServerResult<ExecutableDocument> {
         let nesting = nesting_of_query(query);
         if nesting > MAX_NESTING {
-            return Err(coded(
-                NESTED_TOO_DEEP,
-                format!("the query nests brackets more than {MAX_NESTING} deep"),
-            ));
+            return Err(coded(NESTED_TOO_DEEP, format!("the query nests brackets more than {MAX_NESTING} deep")));
         }
         // Parsed here rather than by `next`: the engine's own step after parsing walks every
         // fragment spread without memoising (exponential for a fragment that spreads another
@@ -84,7 +81,8 @@ impl Extension for RequestLimitsExtension {
             return next.run(ctx, query, variables).await;
         };
         check_document(&document).map_err(|message| {
-            let code = if message.ends_with("is not defined") { "GRAPHQL_VALIDATION_FAILED" } else { QUERY_TOO_COMPLEX };
+            let code =
+                if message.ends_with("is not defined") { "GRAPHQL_VALIDATION_FAILED" } else { QUERY_TOO_COMPLEX };
             coded(code, message)
         })?;
         Ok(document)
