@@ -62,7 +62,7 @@ fn filtered(conn: &mut DbConn, query: &FundingQuery) -> Result<funding::BoxedQue
     Ok(q)
 }
 
-root_list!(FundingQuery, funding, FundingRow);
+root_list!(FundingQuery, funding, FundingRow, Amount => amount_cents: plain, AwardDate => award_date: nullable);
 
 by_ids!(
     /// Fundings by id (any order; unknown ids are left out).

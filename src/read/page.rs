@@ -9,7 +9,9 @@ use chrono::NaiveDateTime;
 
 use crate::db::models::*;
 
-/// The value a list is sorted by; the row id always breaks ties.
+/// The value a list is sorted by; the row id always breaks ties. Which fields a list offers is the
+/// API's choice (`NAME` and `UPDATED_AT` everywhere; amounts and award dates for fundings; start
+/// dates for programmes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum SortField {
     /// The stored sort key: the name folded for comparison (for fundings: their key).
@@ -17,6 +19,19 @@ pub enum SortField {
     Name,
     /// The time of the last change.
     UpdatedAt,
+    /// A funding's amount awarded, in cents.
+    Amount,
+    /// A funding's award date (unknown dates last, in both directions).
+    AwardDate,
+    /// A programme's start, by its earliest day (unknown starts last, in both directions).
+    StartDate,
+}
+
+impl SortField {
+    /// True when rows may lack the value; they sort after all others in both directions.
+    pub fn nullable(self) -> bool {
+        matches!(self, Self::AwardDate | Self::StartDate)
+    }
 }
 
 /// A sort field and direction.
@@ -28,8 +43,9 @@ pub struct Order {
     pub descending: bool,
 }
 
-/// A position in an ordered list: the sort value as text ([`format_timestamp`] for times) and the
-/// row id.
+/// A position in an ordered list: the sort value as text and the row id. Values: the sort key;
+/// [`format_timestamp`] for times; cents as a decimal integer; `YYYY-MM-DD` for dates, and the empty
+/// text for a row without a date.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Position {
     /// The row's sort value as text.
@@ -87,23 +103,52 @@ pub trait Sorted {
     fn row_id(&self) -> i64;
 }
 
+fn date_value(d: Option<chrono::NaiveDate>) -> String {
+    d.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()
+}
+
 macro_rules! sorted {
-    ($($row:ty),*) => {$(
+    ($row:ty, |$r:ident, $field:ident| $extra:expr) => {
         impl Sorted for $row {
             fn sort_value(&self, field: SortField) -> String {
+                let ($r, $field) = (self, field);
                 match field {
                     SortField::Name => self.sort_key.clone(),
                     SortField::UpdatedAt => format_timestamp(self.updated_at),
+                    _ => $extra,
                 }
             }
             fn row_id(&self) -> i64 {
                 self.id
             }
         }
-    )*};
+    };
 }
 
-sorted!(OrganisationRow, ProgrammeRow, RegionRow, FundingSchemeRow, FundingRow);
+sorted!(OrganisationRow, |r, _f| r.sort_key.clone());
+sorted!(RegionRow, |r, _f| r.sort_key.clone());
+sorted!(FundingSchemeRow, |r, _f| r.sort_key.clone());
+sorted!(ProgrammeRow, |r, f| if f == SortField::StartDate { date_value(r.start_date) } else { r.sort_key.clone() });
+sorted!(FundingRow, |r, f| match f {
+    SortField::Amount => r.amount_cents.to_string(),
+    SortField::AwardDate => date_value(r.award_date),
+    _ => r.sort_key.clone(),
+});
+
+/// Reads a date sort value; `None` for the empty text (a row without a date) or a malformed value.
+pub fn parse_date(s: &str) -> Option<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
+/// True when `value` is a well-formed sort value for `field` (checked when a cursor is read).
+pub fn valid_value(field: SortField, value: &str) -> bool {
+    match field {
+        SortField::Name => true,
+        SortField::UpdatedAt => parse_timestamp(value).is_some(),
+        SortField::Amount => value.parse::<i64>().is_ok(),
+        SortField::AwardDate | SortField::StartDate => value.is_empty() || parse_date(value).is_some(),
+    }
+}
 
 /// Formats a timestamp as a sort value (fixed width, so text order is time order).
 pub fn format_timestamp(t: NaiveDateTime) -> String {
@@ -115,53 +160,105 @@ pub fn parse_timestamp(s: &str) -> Option<NaiveDateTime> {
     NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.6f").ok()
 }
 
+/// The keyset condition on one column that has a value on every row: rows past `(v, id)` in
+/// ascending order when `greater`, before it otherwise.
+#[macro_export]
+macro_rules! keyset_plain {
+    ($q:expr, $col:expr, $id:expr, $v:expr, $pid:expr, $greater:expr) => {{
+        let (v, pid) = ($v, $pid);
+        if $greater {
+            $q.filter($col.gt(v.clone()).or($col.eq(v).and($id.gt(pid))))
+        } else {
+            $q.filter($col.lt(v.clone()).or($col.eq(v).and($id.lt(pid))))
+        }
+    }};
+}
+
+/// The keyset condition on a column that may be NULL, with NULLs last in both directions:
+/// `start` is true for the position rows must come after (in the requested order), `greater` as in
+/// [`keyset_plain!`].
+#[macro_export]
+macro_rules! keyset_nullable {
+    ($q:expr, $col:expr, $id:expr, $v:expr, $pid:expr, $greater:expr, $start:expr) => {{
+        let (v, pid, greater) = ($v, $pid, $greater);
+        let col = $col.assume_not_null();
+        match (v, $start) {
+            // Past a dated row: later dated rows, its ties beyond it, and every undated row.
+            (Some(v), true) if greater => $q.filter(col.gt(v).or(col.eq(v).and($id.gt(pid))).or($col.is_null())),
+            (Some(v), true) => $q.filter(col.lt(v).or(col.eq(v).and($id.lt(pid))).or($col.is_null())),
+            // Before a dated row: dated rows only.
+            (Some(v), false) if greater => $q.filter($col.is_not_null().and(col.gt(v).or(col.eq(v).and($id.gt(pid))))),
+            (Some(v), false) => $q.filter($col.is_not_null().and(col.lt(v).or(col.eq(v).and($id.lt(pid))))),
+            // Past an undated row: undated rows beyond it.
+            (None, true) if greater => $q.filter($col.is_null().and($id.gt(pid))),
+            (None, true) => $q.filter($col.is_null().and($id.lt(pid))),
+            // Before an undated row: every dated row and the undated ones before it.
+            (None, false) if greater => $q.filter($col.is_not_null().or($id.gt(pid))),
+            (None, false) => $q.filter($col.is_not_null().or($id.lt(pid))),
+        }
+    }};
+}
+
 /// Applies keyset conditions, order and limit (one more than the page, to see if there is more) to
-/// a boxed diesel query on a table with `id`, `sort_key` and `updated_at` columns.
+/// a boxed diesel query on a table with `id`, `sort_key` and `updated_at` columns; further fields
+/// are listed as `Field => column: plain | nullable` (a cents column, a date column).
 #[macro_export]
 macro_rules! keyset {
-    ($query:expr, $table:ident, $spec:expr) => {{
+    ($query:expr, $table:ident, $spec:expr $(, $field:ident => $col:ident : $kind:ident)*) => {{
         use diesel::prelude::*;
-        use $crate::read::page::{parse_timestamp, PageSpec, SortField};
+        use $crate::read::page::{parse_date, parse_timestamp, PageSpec, SortField};
         let spec: &PageSpec = $spec;
         let mut q = $query;
         let desc = spec.order.descending;
-        // `after` means "further along the requested order"; `before` the opposite.
-        let bounds = [(spec.after.as_ref(), !desc), (spec.before.as_ref(), desc)];
-        for (position, greater) in bounds {
+        for (position, start) in [(spec.after.as_ref(), true), (spec.before.as_ref(), false)] {
             let Some(p) = position else { continue };
-            match spec.order.field {
-                SortField::Name => {
-                    let v = p.value.clone();
-                    q = if greater {
-                        q.filter($table::sort_key.gt(v.clone()).or($table::sort_key.eq(v).and($table::id.gt(p.id))))
-                    } else {
-                        q.filter($table::sort_key.lt(v.clone()).or($table::sort_key.eq(v).and($table::id.lt(p.id))))
-                    };
-                }
+            // Further along the ascending order: past the start of an ascending list, or before
+            // the end of a descending one.
+            let greater = start != desc;
+            q = match spec.order.field {
+                SortField::Name => $crate::keyset_plain!(q, $table::sort_key, $table::id, p.value.clone(), p.id, greater),
                 SortField::UpdatedAt => {
                     let v = parse_timestamp(&p.value).unwrap_or_default();
-                    q = if greater {
-                        q.filter($table::updated_at.gt(v).or($table::updated_at.eq(v).and($table::id.gt(p.id))))
-                    } else {
-                        q.filter($table::updated_at.lt(v).or($table::updated_at.eq(v).and($table::id.lt(p.id))))
-                    };
+                    $crate::keyset_plain!(q, $table::updated_at, $table::id, v, p.id, greater)
                 }
-            }
+                $(SortField::$field => $crate::keyset!(@bound $kind, q, $table::$col, $table::id, p, greater, start),)*
+                // A field this list does not offer: the API refuses it before reading.
+                #[allow(unreachable_patterns)]
+                _ => q,
+            };
         }
-        q = match (spec.order.field, spec.fetch_descending()) {
-            (SortField::Name, false) => q.order(($table::sort_key.asc(), $table::id.asc())),
-            (SortField::Name, true) => q.order(($table::sort_key.desc(), $table::id.desc())),
-            (SortField::UpdatedAt, false) => q.order(($table::updated_at.asc(), $table::id.asc())),
-            (SortField::UpdatedAt, true) => q.order(($table::updated_at.desc(), $table::id.desc())),
+        let fetch_desc = spec.fetch_descending();
+        let dir = if fetch_desc { "DESC" } else { "ASC" };
+        // Rows without a value come last in the requested order, so first when fetching backwards.
+        let nulls = if spec.backward { "FIRST" } else { "LAST" };
+        let column = match spec.order.field {
+            SortField::Name => "sort_key",
+            SortField::UpdatedAt => "updated_at",
+            $(SortField::$field => stringify!($col),)*
+            #[allow(unreachable_patterns)]
+            _ => "sort_key",
         };
+        let nullable = spec.order.field.nullable();
+        let order = if nullable { format!("{column} {dir} NULLS {nulls}") } else { format!("{column} {dir}") };
+        q = q.order(diesel::dsl::sql::<diesel::sql_types::Bool>(&order));
+        q = if fetch_desc { q.then_order_by($table::id.desc()) } else { q.then_order_by($table::id.asc()) };
+        let _ = parse_date;
         q.limit(spec.limit + 1)
+    }};
+    (@bound plain, $q:expr, $col:expr, $id:expr, $p:expr, $greater:expr, $start:expr) => {{
+        let v: i64 = $p.value.parse().unwrap_or_default();
+        $crate::keyset_plain!($q, $col, $id, v, $p.id, $greater)
+    }};
+    (@bound nullable, $q:expr, $col:expr, $id:expr, $p:expr, $greater:expr, $start:expr) => {{
+        let v = parse_date(&$p.value);
+        $crate::keyset_nullable!($q, $col, $id, v, $p.id, $greater, $start)
     }};
 }
 
 /// Defines `page` and `count` for a root list whose module has a `filtered(conn, query)` function
 /// returning the boxed, filtered query of `$table`.
 macro_rules! root_list {
-    ($query:ty, $table:ident, $row:ty) => {
+    ($query:ty, $table:ident, $row:ty $(, $field:ident => $col:ident : $kind:ident)*) => {
         /// One page of the filtered list: the page's rows plus one, to see whether more follow.
         ///
         /// # Errors
@@ -172,7 +269,9 @@ macro_rules! root_list {
             spec: &$crate::read::page::PageSpec,
         ) -> Result<$crate::read::page::RowPage<$row>, $crate::error::AppError> {
             let rows: Vec<$row> =
-                $crate::keyset!(filtered(conn, query)?, $table, spec).select(<$row>::as_select()).load(conn)?;
+                $crate::keyset!(filtered(conn, query)?, $table, spec $(, $field => $col: $kind)*)
+                    .select(<$row>::as_select())
+                    .load(conn)?;
             Ok($crate::read::page::cut(rows, spec))
         }
 

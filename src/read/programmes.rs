@@ -100,7 +100,7 @@ fn filtered(conn: &mut DbConn, query: &ProgrammeQuery) -> Result<programme::Boxe
     Ok(q)
 }
 
-root_list!(ProgrammeQuery, programme, ProgrammeRow);
+root_list!(ProgrammeQuery, programme, ProgrammeRow, StartDate => start_date: nullable);
 
 by_ids!(
     /// Programmes by id (any order; unknown ids are left out).
