@@ -15,6 +15,7 @@ pub mod observations;
 pub mod organisations;
 pub mod programmes;
 pub mod provenance;
+mod ranked;
 pub mod region_tree;
 pub mod regions;
 pub mod report;

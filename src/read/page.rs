@@ -2,8 +2,8 @@
 //! become a page.
 //!
 //! Every list is ordered by a sort value and then the row id, so rows with equal sort values are
-//! never skipped or repeated across pages. Root lists page in SQL ([`keyset!`](crate::keyset));
-//! batched relations page an in-memory list with the same rules ([`window`]).
+//! never skipped or repeated across pages. Root lists page with [`keyset!`](crate::keyset); the
+//! pages of a batch of parents are read in one statement with the same rules (`read::ranked`).
 
 use chrono::NaiveDateTime;
 
@@ -297,36 +297,4 @@ pub fn cut<R>(mut rows: Vec<R>, spec: &PageSpec) -> RowPage<R> {
     let (has_previous, has_next) =
         if spec.backward { (more, spec.before.is_some()) } else { (spec.after.is_some(), more) };
     RowPage { rows, has_previous, has_next }
-}
-
-/// Pages an in-memory list (a batched relation) with the same ordering and position rules.
-pub fn window<R: Sorted + Clone>(rows: &[R], spec: &PageSpec) -> RowPage<R> {
-    let field = spec.order.field;
-    let desc = spec.order.descending;
-    let mut sorted: Vec<&R> = rows.iter().collect();
-    sorted.sort_by(|a, b| a.sort_value(field).cmp(&b.sort_value(field)).then(a.row_id().cmp(&b.row_id())));
-    if desc {
-        sorted.reverse();
-    }
-    let place = |r: &R, p: &Position| {
-        let ord = r.sort_value(field).cmp(&p.value).then(r.row_id().cmp(&p.id));
-        if desc {
-            ord.reverse()
-        } else {
-            ord
-        }
-    };
-    let inside: Vec<&R> = sorted
-        .into_iter()
-        .filter(|r| spec.after.as_ref().is_none_or(|p| place(r, p).is_gt()))
-        .filter(|r| spec.before.as_ref().is_none_or(|p| place(r, p).is_lt()))
-        .collect();
-    let n = usize::try_from(spec.limit).unwrap_or(0);
-    let (slice, has_previous, has_next) = if spec.backward {
-        let start = inside.len().saturating_sub(n);
-        (&inside[start..], start > 0, spec.before.is_some())
-    } else {
-        (&inside[..n.min(inside.len())], spec.after.is_some(), inside.len() > n)
-    };
-    RowPage { rows: slice.iter().map(|r| (*r).clone()).collect(), has_previous, has_next }
 }
