@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::page::{root_list, PageSpec, RowPage};
+use super::plans;
 use super::programmes::per_root;
 use super::ranked::{self, RawSql};
 use super::region_tree::RegionTree;
@@ -159,7 +160,27 @@ pub fn pages_of(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let sql = if parent == FundingParent::Region {
+    let sql = pages_sql(conn, parent, ids, spec)?;
+    ranked::pages::<ranked::RankedFunding>(conn, sql, ids, spec)
+}
+
+/// The database's plan for [`pages_of`], one line per plan node.
+///
+/// # Errors
+/// A database error.
+pub fn pages_of_plan(
+    conn: &mut DbConn,
+    parent: FundingParent,
+    ids: &[i64],
+    spec: &PageSpec,
+) -> Result<Vec<String>, AppError> {
+    let mut sql = pages_sql(conn, parent, ids, spec)?;
+    ranked::finish_pages(&mut sql, spec);
+    plans::of_raw(conn, sql)
+}
+
+fn pages_sql(conn: &mut DbConn, parent: FundingParent, ids: &[i64], spec: &PageSpec) -> Result<RawSql, AppError> {
+    let mut sql = if parent == FundingParent::Region {
         let mut sql = ranked::members(conn, ids)?;
         ranked::ranked_select(&mut sql, "f", "m.root_id", spec);
         sql.push(
@@ -175,9 +196,8 @@ pub fn pages_of(
         sql.push(&format!("funding f WHERE {column} IN ")).int_list(ids);
         sql
     };
-    let mut sql = sql;
     ranked::keyset(&mut sql, "f", spec);
-    ranked::pages::<ranked::RankedFunding>(conn, sql, ids, spec)
+    Ok(sql)
 }
 
 /// How many fundings each parent of one kind has (parents without any are left out), in one

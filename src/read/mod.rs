@@ -13,6 +13,7 @@ pub mod audit;
 pub mod fundings;
 pub mod observations;
 pub mod organisations;
+pub mod plans;
 pub mod programmes;
 pub mod provenance;
 mod ranked;

@@ -166,10 +166,11 @@ pub fn parse_timestamp(s: &str) -> Option<NaiveDateTime> {
 macro_rules! keyset_plain {
     ($q:expr, $col:expr, $id:expr, $v:expr, $pid:expr, $greater:expr) => {{
         let (v, pid) = ($v, $pid);
+        // The first condition is the index range; the second cuts the ties at the id.
         if $greater {
-            $q.filter($col.gt(v.clone()).or($col.eq(v).and($id.gt(pid))))
+            $q.filter($col.ge(v.clone())).filter($col.gt(v.clone()).or($col.eq(v).and($id.gt(pid))))
         } else {
-            $q.filter($col.lt(v.clone()).or($col.eq(v).and($id.lt(pid))))
+            $q.filter($col.le(v.clone())).filter($col.lt(v.clone()).or($col.eq(v).and($id.lt(pid))))
         }
     }};
 }
@@ -186,9 +187,9 @@ macro_rules! keyset_nullable {
             // Past a dated row: later dated rows, its ties beyond it, and every undated row.
             (Some(v), true) if greater => $q.filter(col.gt(v).or(col.eq(v).and($id.gt(pid))).or($col.is_null())),
             (Some(v), true) => $q.filter(col.lt(v).or(col.eq(v).and($id.lt(pid))).or($col.is_null())),
-            // Before a dated row: dated rows only.
-            (Some(v), false) if greater => $q.filter($col.is_not_null().and(col.gt(v).or(col.eq(v).and($id.gt(pid))))),
-            (Some(v), false) => $q.filter($col.is_not_null().and(col.lt(v).or(col.eq(v).and($id.lt(pid))))),
+            // Before a dated row: dated rows only (the first condition is the index range).
+            (Some(v), false) if greater => $q.filter(col.ge(v)).filter(col.gt(v).or(col.eq(v).and($id.gt(pid)))),
+            (Some(v), false) => $q.filter(col.le(v)).filter(col.lt(v).or(col.eq(v).and($id.lt(pid)))),
             // Past an undated row: undated rows beyond it.
             (None, true) if greater => $q.filter($col.is_null().and($id.gt(pid))),
             (None, true) => $q.filter($col.is_null().and($id.lt(pid))),
@@ -273,6 +274,20 @@ macro_rules! root_list {
                     .select(<$row>::as_select())
                     .load(conn)?;
             Ok($crate::read::page::cut(rows, spec))
+        }
+
+        /// The database's plan for [`page`], one line per plan node.
+        ///
+        /// # Errors
+        /// A database error.
+        pub fn page_plan(
+            conn: &mut $crate::db::DbConn,
+            query: &$query,
+            spec: &$crate::read::page::PageSpec,
+        ) -> Result<Vec<String>, $crate::error::AppError> {
+            let q = $crate::keyset!(filtered(conn, query)?, $table, spec $(, $field => $col: $kind)*)
+                .select(<$row>::as_select());
+            $crate::read::plans::of_query(conn, q)
         }
 
         /// How many rows match, across all pages.

@@ -31,6 +31,11 @@ pub(super) struct RawSql {
 }
 
 impl RawSql {
+    /// Puts `text` before the statement (e.g. `EXPLAIN `).
+    pub(super) fn prepend(&mut self, text: &str) {
+        self.text.insert_str(0, text);
+    }
+
     pub(super) fn push(&mut self, text: &str) -> &mut Self {
         self.text.push_str(text);
         self
@@ -127,16 +132,17 @@ pub(super) fn keyset(sql: &mut RawSql, alias: &str, spec: &PageSpec) {
             let join = if start { "IS NULL AND" } else { "IS NOT NULL OR" };
             sql.push(&format!("{col} {join} {id} {cmp} ")).int(p.id);
         } else {
-            if field.nullable() && !start {
-                // Before a dated row: dated rows only.
-                sql.push(&format!("{col} IS NOT NULL AND ("));
+            if !field.nullable() || !start {
+                // The index range (before a dated row: dated rows only); the rest cuts the ties.
+                sql.push(&format!("{col} {cmp}= ")).bind(v.clone()).push(" AND (");
             }
             sql.push(&format!("{col} {cmp} ")).bind(v.clone());
             sql.push(&format!(" OR ({col} = ")).bind(v).push(&format!(" AND {id} {cmp} ")).int(p.id).push(")");
-            if field.nullable() {
+            if field.nullable() && start {
                 // Past a dated row: every undated row too.
-                let tail = if start { format!(" OR {col} IS NULL") } else { ")".to_owned() };
-                sql.push(&tail);
+                sql.push(&format!(" OR {col} IS NULL"));
+            } else {
+                sql.push(")");
             }
         }
         sql.push(")");
@@ -215,6 +221,13 @@ pub(super) fn pages<R: Ranked>(
     let rows: Vec<R> = sql.load(conn)?;
     let mut by_parent = group(rows.into_iter().map(Ranked::split));
     Ok(ids.iter().map(|id| (*id, cut(by_parent.remove(id).unwrap_or_default(), spec))).collect())
+}
+
+/// Closes a ranked statement: the page plus one row per parent, in parent and page order.
+pub(super) fn finish_pages(sql: &mut RawSql, spec: &PageSpec) {
+    sql.push(") ranked WHERE ranked.page_row <= ")
+        .int(spec.limit + 1)
+        .push(" ORDER BY ranked.parent_id, ranked.page_row");
 }
 
 /// Appends the start of a ranked statement over rows aliased `alias`, partitioned by `parent`; the

@@ -17,6 +17,7 @@ mod honesty;
 mod layers;
 mod operations;
 mod pagination;
+mod plans;
 mod provenance;
 mod read_layer;
 mod readme;
