@@ -24,7 +24,7 @@ pub struct Settings {
     pub cors_allowed_origins: String,
 
     /// Largest number of pooled database connections.
-    #[arg(long, env = "DB_POOL_SIZE", default_value_t = 8, global = true)]
+    #[arg(long, env = "DB_POOL_SIZE", default_value_t = 16, global = true)]
     pub db_pool_size: u32,
 
     /// How long a request waits for a pooled connection (and SQLite for its write lock) before the

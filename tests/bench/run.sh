@@ -13,7 +13,7 @@
 # p99 of each side, the ratios, and both servers' peak RSS (VmHWM) after the pair.
 # --sqlite measures our embedded backend alone (same generated data, no peer, no pgbench).
 #
-# Production settings: the release binary with its default limits, pool (DB_POOL_SIZE 8) and no
+# Production settings: the release binary with its default limits, pool (DB_POOL_SIZE 16) and no
 # response cache; RUST_LOG=warn so logging does not dominate. Every request reads the database.
 #
 # Environment: SHARED_DIR (default ../shared, relative to the repository), PG_ADMIN_URL (default
