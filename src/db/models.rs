@@ -57,7 +57,7 @@ pub struct OrganisationRow {
 }
 
 /// A row of `programme`.
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[derive(Debug, Clone, Queryable, QueryableByName, Selectable, Identifiable)]
 #[diesel(table_name = programme)]
 pub struct ProgrammeRow {
     pub id: i64,
@@ -145,7 +145,7 @@ pub struct BudgetLineRow {
 }
 
 /// A row of `funding`.
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[derive(Debug, Clone, Queryable, QueryableByName, Selectable, Identifiable)]
 #[diesel(table_name = funding)]
 pub struct FundingRow {
     pub id: i64,

@@ -3,10 +3,12 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::page::{root_list, window, PageSpec, RowPage};
+use super::page::{root_list, PageSpec, RowPage};
+use super::plans;
 use super::programmes::per_root;
+use super::ranked::{self, RawSql};
 use super::region_tree::RegionTree;
-use super::{by_ids, find, group, overlap, ByParent, Overlap};
+use super::{by_ids, find, overlap, ByParent, Overlap};
 use crate::db::models::{AllocationRow, FundingRow};
 use crate::db::schema::*;
 use crate::db::{Db, DbConn};
@@ -134,8 +136,18 @@ pub fn of_parents(conn: &mut DbConn, parent: FundingParent, ids: &[i64]) -> Resu
     Ok(rows.into_iter().filter_map(|r| key(&r).map(|p| (p, r))).collect())
 }
 
-/// One page of each parent's fundings, for a batch of parents of one kind (one statement, plus the
-/// region tree for regions).
+fn parent_column(parent: FundingParent) -> &'static str {
+    match parent {
+        FundingParent::Region => "id",
+        FundingParent::Programme => "programme_id",
+        FundingParent::Recipient => "recipient_id",
+        FundingParent::Funder => "funder_id",
+        FundingParent::Scheme => "scheme_id",
+    }
+}
+
+/// One page of each parent's fundings, for a batch of parents of one kind: one statement (plus
+/// the region tree for regions) that reads only the page plus one row per parent.
 ///
 /// # Errors
 /// A database error.
@@ -145,17 +157,73 @@ pub fn pages_of(
     ids: &[i64],
     spec: &PageSpec,
 ) -> Result<ByParent<RowPage<FundingRow>>, AppError> {
-    let rows = group(of_parents(conn, parent, ids)?);
-    Ok(ids.iter().map(|id| (*id, window(rows.get(id).map(Vec::as_slice).unwrap_or_default(), spec))).collect())
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = pages_sql(conn, parent, ids, spec)?;
+    ranked::pages::<ranked::RankedFunding>(conn, sql, ids, spec)
 }
 
-/// How many fundings each parent of one kind has (parents without any are left out).
+/// The database's plan for [`pages_of`], one line per plan node.
+///
+/// # Errors
+/// A database error.
+pub fn pages_of_plan(
+    conn: &mut DbConn,
+    parent: FundingParent,
+    ids: &[i64],
+    spec: &PageSpec,
+) -> Result<Vec<String>, AppError> {
+    let mut sql = pages_sql(conn, parent, ids, spec)?;
+    ranked::finish_pages(&mut sql, spec);
+    plans::of_raw(conn, sql)
+}
+
+fn pages_sql(conn: &mut DbConn, parent: FundingParent, ids: &[i64], spec: &PageSpec) -> Result<RawSql, AppError> {
+    let mut sql = if parent == FundingParent::Region {
+        let mut sql = ranked::members(conn, ids)?;
+        ranked::ranked_select(&mut sql, "f", "m.root_id", spec);
+        sql.push(
+            "(SELECT DISTINCT member.root_id, a.funding_id FROM member \
+             JOIN region_allocation a ON a.region_id = member.region_id) m \
+             JOIN funding f ON f.id = m.funding_id WHERE 1 = 1",
+        );
+        sql
+    } else {
+        let column = format!("f.{}", parent_column(parent));
+        let mut sql = RawSql::default();
+        ranked::ranked_select(&mut sql, "f", &column, spec);
+        sql.push(&format!("funding f WHERE {column} IN ")).int_list(ids);
+        sql
+    };
+    ranked::keyset(&mut sql, "f", spec);
+    Ok(sql)
+}
+
+/// How many fundings each parent of one kind has (parents without any are left out), in one
+/// statement (plus the region tree for regions).
 ///
 /// # Errors
 /// A database error.
 pub fn counts_of(conn: &mut DbConn, parent: FundingParent, ids: &[i64]) -> Result<Vec<(i64, i64)>, AppError> {
-    let rows = group(of_parents(conn, parent, ids)?);
-    Ok(rows.into_iter().map(|(id, list)| (id, list.len() as i64)).collect())
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = if parent == FundingParent::Region {
+        let mut sql = ranked::members(conn, ids)?;
+        sql.push(
+            "SELECT member.root_id AS parent_id, COUNT(DISTINCT a.funding_id) AS n FROM member \
+             JOIN region_allocation a ON a.region_id = member.region_id GROUP BY member.root_id",
+        );
+        sql
+    } else {
+        let column = parent_column(parent);
+        let mut sql = RawSql::default();
+        sql.push(&format!("SELECT {column} AS parent_id, COUNT(*) AS n FROM funding WHERE {column} IN ")).int_list(ids);
+        sql.push(&format!(" GROUP BY {column}"));
+        sql
+    };
+    ranked::counts(conn, sql)
 }
 
 /// The fundings with an allocation to each region or one of its formal descendants (each funding

@@ -2,8 +2,8 @@
 //! become a page.
 //!
 //! Every list is ordered by a sort value and then the row id, so rows with equal sort values are
-//! never skipped or repeated across pages. Root lists page in SQL ([`keyset!`](crate::keyset));
-//! batched relations page an in-memory list with the same rules ([`window`]).
+//! never skipped or repeated across pages. Root lists page with [`keyset!`](crate::keyset); the
+//! pages of a batch of parents are read in one statement with the same rules (`read::ranked`).
 
 use chrono::NaiveDateTime;
 
@@ -166,10 +166,11 @@ pub fn parse_timestamp(s: &str) -> Option<NaiveDateTime> {
 macro_rules! keyset_plain {
     ($q:expr, $col:expr, $id:expr, $v:expr, $pid:expr, $greater:expr) => {{
         let (v, pid) = ($v, $pid);
+        // The first condition is the index range; the second cuts the ties at the id.
         if $greater {
-            $q.filter($col.gt(v.clone()).or($col.eq(v).and($id.gt(pid))))
+            $q.filter($col.ge(v.clone())).filter($col.gt(v.clone()).or($col.eq(v).and($id.gt(pid))))
         } else {
-            $q.filter($col.lt(v.clone()).or($col.eq(v).and($id.lt(pid))))
+            $q.filter($col.le(v.clone())).filter($col.lt(v.clone()).or($col.eq(v).and($id.lt(pid))))
         }
     }};
 }
@@ -186,9 +187,9 @@ macro_rules! keyset_nullable {
             // Past a dated row: later dated rows, its ties beyond it, and every undated row.
             (Some(v), true) if greater => $q.filter(col.gt(v).or(col.eq(v).and($id.gt(pid))).or($col.is_null())),
             (Some(v), true) => $q.filter(col.lt(v).or(col.eq(v).and($id.lt(pid))).or($col.is_null())),
-            // Before a dated row: dated rows only.
-            (Some(v), false) if greater => $q.filter($col.is_not_null().and(col.gt(v).or(col.eq(v).and($id.gt(pid))))),
-            (Some(v), false) => $q.filter($col.is_not_null().and(col.lt(v).or(col.eq(v).and($id.lt(pid))))),
+            // Before a dated row: dated rows only (the first condition is the index range).
+            (Some(v), false) if greater => $q.filter(col.ge(v)).filter(col.gt(v).or(col.eq(v).and($id.gt(pid)))),
+            (Some(v), false) => $q.filter(col.le(v)).filter(col.lt(v).or(col.eq(v).and($id.lt(pid)))),
             // Past an undated row: undated rows beyond it.
             (None, true) if greater => $q.filter($col.is_null().and($id.gt(pid))),
             (None, true) => $q.filter($col.is_null().and($id.lt(pid))),
@@ -275,6 +276,20 @@ macro_rules! root_list {
             Ok($crate::read::page::cut(rows, spec))
         }
 
+        /// The database's plan for [`page`], one line per plan node.
+        ///
+        /// # Errors
+        /// A database error.
+        pub fn page_plan(
+            conn: &mut $crate::db::DbConn,
+            query: &$query,
+            spec: &$crate::read::page::PageSpec,
+        ) -> Result<Vec<String>, $crate::error::AppError> {
+            let q = $crate::keyset!(filtered(conn, query)?, $table, spec $(, $field => $col: $kind)*)
+                .select(<$row>::as_select());
+            $crate::read::plans::of_query(conn, q)
+        }
+
         /// How many rows match, across all pages.
         ///
         /// # Errors
@@ -297,36 +312,4 @@ pub fn cut<R>(mut rows: Vec<R>, spec: &PageSpec) -> RowPage<R> {
     let (has_previous, has_next) =
         if spec.backward { (more, spec.before.is_some()) } else { (spec.after.is_some(), more) };
     RowPage { rows, has_previous, has_next }
-}
-
-/// Pages an in-memory list (a batched relation) with the same ordering and position rules.
-pub fn window<R: Sorted + Clone>(rows: &[R], spec: &PageSpec) -> RowPage<R> {
-    let field = spec.order.field;
-    let desc = spec.order.descending;
-    let mut sorted: Vec<&R> = rows.iter().collect();
-    sorted.sort_by(|a, b| a.sort_value(field).cmp(&b.sort_value(field)).then(a.row_id().cmp(&b.row_id())));
-    if desc {
-        sorted.reverse();
-    }
-    let place = |r: &R, p: &Position| {
-        let ord = r.sort_value(field).cmp(&p.value).then(r.row_id().cmp(&p.id));
-        if desc {
-            ord.reverse()
-        } else {
-            ord
-        }
-    };
-    let inside: Vec<&R> = sorted
-        .into_iter()
-        .filter(|r| spec.after.as_ref().is_none_or(|p| place(r, p).is_gt()))
-        .filter(|r| spec.before.as_ref().is_none_or(|p| place(r, p).is_lt()))
-        .collect();
-    let n = usize::try_from(spec.limit).unwrap_or(0);
-    let (slice, has_previous, has_next) = if spec.backward {
-        let start = inside.len().saturating_sub(n);
-        (&inside[start..], start > 0, spec.before.is_some())
-    } else {
-        (&inside[..n.min(inside.len())], spec.after.is_some(), inside.len() > n)
-    };
-    RowPage { rows: slice.iter().map(|r| (*r).clone()).collect(), has_previous, has_next }
 }

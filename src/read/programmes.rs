@@ -5,8 +5,8 @@ use std::collections::HashSet;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::page::{root_list, window, PageSpec, RowPage};
-use super::{by_ids, find, group, overlap, region_tree::RegionTree, ByParent, Overlap};
+use super::page::{root_list, PageSpec, RowPage};
+use super::{by_ids, find, overlap, ranked, region_tree::RegionTree, ByParent, Overlap};
 use crate::db::models::{GoalRow, ParticipationRow, ProgrammeRow, RegionRow};
 use crate::db::schema::*;
 use crate::db::{Db, DbConn};
@@ -210,7 +210,8 @@ pub fn of_regions(conn: &mut DbConn, ids: &[i64]) -> Result<ByParent<ProgrammeRo
     Ok(per_root(&members, &pairs, |p| p.id))
 }
 
-/// One page of the programmes naming each region or one of its formal descendants.
+/// One page of the programmes naming each region or one of its formal descendants: the region
+/// tree, then one statement that reads only the page plus one row per region.
 ///
 /// # Errors
 /// A database error.
@@ -219,18 +220,35 @@ pub fn pages_of_regions(
     ids: &[i64],
     spec: &PageSpec,
 ) -> Result<ByParent<RowPage<ProgrammeRow>>, AppError> {
-    let rows = group(of_regions(conn, ids)?);
-    Ok(ids.iter().map(|id| (*id, window(rows.get(id).map(Vec::as_slice).unwrap_or_default(), spec))).collect())
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = ranked::members(conn, ids)?;
+    ranked::ranked_select(&mut sql, "p", "m.root_id", spec);
+    sql.push(
+        "(SELECT DISTINCT member.root_id, pr.programme_id FROM member \
+         JOIN programme_region pr ON pr.region_id = member.region_id) m \
+         JOIN programme p ON p.id = m.programme_id WHERE 1 = 1",
+    );
+    ranked::keyset(&mut sql, "p", spec);
+    ranked::pages::<ranked::RankedProgramme>(conn, sql, ids, spec)
 }
 
 /// How many programmes name each region or one of its formal descendants (regions without any are
-/// left out).
+/// left out): the region tree, then one statement.
 ///
 /// # Errors
 /// A database error.
 pub fn counts_of_regions(conn: &mut DbConn, ids: &[i64]) -> Result<Vec<(i64, i64)>, AppError> {
-    let rows = group(of_regions(conn, ids)?);
-    Ok(rows.into_iter().map(|(id, list)| (id, list.len() as i64)).collect())
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = ranked::members(conn, ids)?;
+    sql.push(
+        "SELECT member.root_id AS parent_id, COUNT(DISTINCT pr.programme_id) AS n FROM member \
+         JOIN programme_region pr ON pr.region_id = member.region_id GROUP BY member.root_id",
+    );
+    ranked::counts(conn, sql)
 }
 
 /// For each root and its member regions, the rows linked to any member, each row once per root.

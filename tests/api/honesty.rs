@@ -235,6 +235,9 @@ async fn the_data_honesty_migration_reverts_and_reapplies_and_the_next_load_rest
                 let nulls = |c: &mut DbConn| -> i64 {
                     budget_line::table.filter(budget_line::basis.is_null()).count().get_result(c).expect("count")
                 };
+                // The page indexes came after it: revert them first (their down.sql runs too).
+                let indexes = c.revert_last_migration(migrations()).expect("the indexes' down.sql runs").to_string();
+                assert_eq!(indexes, "20261201000006", "the page-index migration is the last one");
                 let reverted = c.revert_last_migration(migrations()).expect("down.sql runs").to_string();
                 let defaults_after_down = nulls(c);
                 c.run_pending_migrations(migrations()).expect("up.sql runs again");
@@ -244,7 +247,7 @@ async fn the_data_honesty_migration_reverts_and_reapplies_and_the_next_load_rest
                 (reverted, defaults_after_down, nulls(c))
             })
             .await;
-        assert_eq!(reverted, "20261201000005", "{backend:?}: the data-honesty migration is the last one");
+        assert_eq!(reverted, "20261201000005", "{backend:?}: the data-honesty migration comes before the page indexes");
         assert_eq!(defaults_after_down, 0, "{backend:?}: down.sql restores the NOT NULL defaults");
         assert_eq!(nulls_after_reload, 4, "{backend:?}: the next load writes the nulls again");
         let d = app

@@ -18,6 +18,7 @@ mod layers;
 mod operations;
 mod orders;
 mod pagination;
+mod plans;
 mod provenance;
 mod read_layer;
 mod readme;

@@ -23,20 +23,45 @@ async fn app_with_ties(backend: crate::helpers::Backend) -> TestApp {
     app.with_conn(|c| {
         generate(c, SIZES, Options::default()).expect("generate");
         diesel::sql_query("UPDATE funding SET sort_key = 'tie' WHERE id % 3 = 0").execute(c).expect("ties");
+        diesel::sql_query("UPDATE funding SET amount_cents = 500000 WHERE id % 4 = 0").execute(c).expect("ties");
+        diesel::sql_query("UPDATE funding SET award_date = NULL WHERE id % 5 = 0").execute(c).expect("nulls");
     })
     .await;
     app
 }
 
-/// `(sort value, id)` of a parent's fundings in the order given, computed from the whole table.
+/// `(sort value, id)` of a parent's fundings in the order given, computed from the whole table:
+/// by value (amounts as numbers), then id, both in the order's direction; rows without a value last.
 fn reference(conn: &mut DbConn, parent: FundingParent, id: i64, order: Order) -> Vec<(String, i64)> {
     let rows = read::fundings::of_parents(conn, parent, &[id]).expect("rows");
-    let mut keys: Vec<(String, i64)> = rows.iter().map(|(_, r)| (r.sort_value(order.field), r.id)).collect();
-    keys.sort();
-    if order.descending {
-        keys.reverse();
-    }
-    keys
+    in_order(rows.into_iter().map(|(_, r)| r).collect(), order)
+}
+
+fn in_order(rows: Vec<techniekpact_api::db::models::FundingRow>, order: Order) -> Vec<(String, i64)> {
+    let key = |r: &techniekpact_api::db::models::FundingRow| -> Option<String> {
+        match order.field {
+            SortField::Amount => Some(format!("{:020}", i128::from(r.amount_cents) + i128::from(i64::MAX))),
+            SortField::AwardDate => r.award_date.map(|d| d.to_string()),
+            f => Some(r.sort_value(f)),
+        }
+    };
+    let mut keyed: Vec<(Option<String>, String, i64)> =
+        rows.iter().map(|r| (key(r), r.sort_value(order.field), r.id)).collect();
+    keyed.sort_by(|a, b| {
+        let by_value = match (&a.0, &b.0) {
+            (Some(x), Some(y)) => x.cmp(y),
+            (Some(_), None) => return std::cmp::Ordering::Less,
+            (None, Some(_)) => return std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        };
+        let ord = by_value.then(a.2.cmp(&b.2));
+        if order.descending {
+            ord.reverse()
+        } else {
+            ord
+        }
+    });
+    keyed.into_iter().map(|(_, v, id)| (v, id)).collect()
 }
 
 fn spec(limit: i64, backward: bool, order: Order, after: Option<Position>, before: Option<Position>) -> PageSpec {
@@ -45,13 +70,19 @@ fn spec(limit: i64, backward: bool, order: Order, after: Option<Position>, befor
 
 /// Walks every parent's fundings page by page (all parents in one call per page), forwards with
 /// `after` and backwards with `before`, and checks each walk against the reference.
+const ORDERS: [Order; 8] = [
+    Order { field: SortField::Name, descending: false },
+    Order { field: SortField::Name, descending: true },
+    Order { field: SortField::UpdatedAt, descending: false },
+    Order { field: SortField::UpdatedAt, descending: true },
+    Order { field: SortField::Amount, descending: false },
+    Order { field: SortField::Amount, descending: true },
+    Order { field: SortField::AwardDate, descending: false },
+    Order { field: SortField::AwardDate, descending: true },
+];
+
 fn walk_all(conn: &mut DbConn, counter: &techniekpact_api::db::QueryCounter, parent: FundingParent, ids: &[i64]) {
-    let orders = [
-        Order { field: SortField::Name, descending: false },
-        Order { field: SortField::Name, descending: true },
-        Order { field: SortField::UpdatedAt, descending: false },
-        Order { field: SortField::UpdatedAt, descending: true },
-    ];
+    let orders = ORDERS;
     for order in orders {
         for backward in [false, true] {
             // One parent's walk at a time keeps the positions apart; every call still serves all
@@ -129,6 +160,8 @@ async fn per_parent_pages_walk_every_row_once_with_ties_in_one_statement_per_bat
             let regions: Vec<i64> = region::table.select(region::id).load(c).unwrap();
             let ties: i64 = funding::table.filter(funding::sort_key.eq("tie")).count().get_result(c).unwrap();
             assert!(ties > 100, "the data has ties: {ties}");
+            let undated: i64 = funding::table.filter(funding::award_date.is_null()).count().get_result(c).unwrap();
+            assert!(undated > 100, "the data has fundings without an award date: {undated}");
             for (parent, ids) in [
                 (FundingParent::Programme, &programmes),
                 (FundingParent::Scheme, &schemes),
@@ -241,6 +274,55 @@ async fn filters_select_what_an_independent_reference_selects() {
                 .unwrap();
             let query = FundingQuery { organisation: Some(org), ..FundingQuery::default() };
             assert_eq!(read::fundings::count(c, &query).unwrap(), want);
+        })
+        .await;
+    }
+}
+
+#[actix_web::test]
+async fn root_pages_walk_every_row_once_under_every_order_with_ties_and_nulls() {
+    for backend in backends() {
+        let app = app_with_ties(backend).await;
+        app.with_conn(move |c| {
+            // The fundings of a few schemes: hundreds of rows, walked in pages of 37.
+            let schemes: Vec<i64> =
+                funding_scheme::table.select(funding_scheme::id).order(funding_scheme::id).limit(3).load(c).unwrap();
+            let query = FundingQuery { schemes: Some(schemes.clone()), ..FundingQuery::default() };
+            let all: Vec<techniekpact_api::db::models::FundingRow> = funding::table
+                .filter(funding::scheme_id.eq_any(&schemes))
+                .select(techniekpact_api::db::models::FundingRow::as_select())
+                .load(c)
+                .unwrap();
+            assert!(all.len() > 100, "{} rows", all.len());
+            for order in ORDERS {
+                let want = in_order(all.clone(), order);
+                for backward in [false, true] {
+                    let mut got: Vec<(String, i64)> = Vec::new();
+                    let mut position: Option<Position> = None;
+                    loop {
+                        let s = if backward {
+                            spec(37, true, order, None, position.clone())
+                        } else {
+                            spec(37, false, order, position.clone(), None)
+                        };
+                        let page = read::fundings::page(c, &query, &s).unwrap();
+                        let keys: Vec<(String, i64)> =
+                            page.rows.iter().map(|r| (r.sort_value(order.field), r.id)).collect();
+                        let more = if backward { page.has_previous } else { page.has_next };
+                        if backward {
+                            got.splice(0..0, keys.clone());
+                            position = keys.first().map(|k| Position { value: k.0.clone(), id: k.1 });
+                        } else {
+                            got.extend(keys.clone());
+                            position = keys.last().map(|k| Position { value: k.0.clone(), id: k.1 });
+                        }
+                        if !more {
+                            break;
+                        }
+                    }
+                    assert_eq!(got, want, "{backend:?} {order:?} backward={backward}");
+                }
+            }
         })
         .await;
     }

@@ -1,0 +1,14 @@
+CREATE INDEX participation_organisation_idx ON participation (organisation_id);
+DROP INDEX participation_organisation_status_idx;
+DROP INDEX participation_programme_idx;
+DROP INDEX programme_start_date_idx;
+DROP INDEX funding_award_date_idx;
+DROP INDEX funding_amount_idx;
+DROP INDEX funding_of_scheme_sort_idx;
+DROP INDEX funding_funder_sort_idx;
+DROP INDEX funding_recipient_sort_idx;
+DROP INDEX funding_programme_sort_idx;
+CREATE INDEX funding_scheme_id_idx ON funding (scheme_id);
+CREATE INDEX funding_funder_idx ON funding (funder_id);
+CREATE INDEX funding_recipient_idx ON funding (recipient_id);
+CREATE INDEX funding_programme_idx ON funding (programme_id);

@@ -1,0 +1,256 @@
+//! One page per parent for a batch of parents, in one statement on both backends: rows are
+//! numbered per parent in page order (`ROW_NUMBER() OVER (PARTITION BY parent ORDER BY …)`) past the
+//! keyset position, and only the page plus one row per parent is read.
+
+use std::fmt::Write as _;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Date, Nullable, Text, Timestamp};
+
+use super::page::{cut, parse_date, parse_timestamp, PageSpec, RowPage, SortField};
+use super::{group, ByParent};
+use crate::db::{Db, DbConn};
+use crate::error::AppError;
+
+/// A value bound to a raw statement.
+#[derive(Debug, Clone)]
+enum Bind {
+    Int(i64),
+    Text(String),
+    Date(Option<NaiveDate>),
+    Time(NaiveDateTime),
+}
+
+/// Statement text with numbered placeholders (`$1`, `$2`, … in order of appearance, each used
+/// once: PostgreSQL's form, which SQLite reads as named parameters numbered the same way).
+#[derive(Debug, Default)]
+pub(super) struct RawSql {
+    text: String,
+    binds: Vec<Bind>,
+}
+
+impl RawSql {
+    /// Puts `text` before the statement (e.g. `EXPLAIN `).
+    pub(super) fn prepend(&mut self, text: &str) {
+        self.text.insert_str(0, text);
+    }
+
+    pub(super) fn push(&mut self, text: &str) -> &mut Self {
+        self.text.push_str(text);
+        self
+    }
+
+    fn bind(&mut self, value: Bind) -> &mut Self {
+        self.binds.push(value);
+        let _ = write!(self.text, "${}", self.binds.len());
+        self
+    }
+
+    pub(super) fn int(&mut self, v: i64) -> &mut Self {
+        self.bind(Bind::Int(v))
+    }
+
+    /// `(v1, v2, …)` of integers.
+    pub(super) fn int_list(&mut self, values: &[i64]) -> &mut Self {
+        self.push("(");
+        for (i, v) in values.iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.int(*v);
+        }
+        self.push(")")
+    }
+
+    /// `VALUES ($1, $2), …` of `(root, member)` pairs, for a `WITH member(root_id, region_id)` table.
+    pub(super) fn pairs(&mut self, pairs: &[(i64, i64)]) -> &mut Self {
+        self.push("VALUES ");
+        for (i, (a, b)) in pairs.iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.push("(").int(*a).push(", ").int(*b).push(")");
+        }
+        self
+    }
+
+    /// Runs the statement, reading rows by column name.
+    pub(super) fn load<R>(self, conn: &mut DbConn) -> Result<Vec<R>, AppError>
+    where
+        R: QueryableByName<Db> + 'static,
+    {
+        let mut q = diesel::sql_query(self.text).into_boxed::<Db>();
+        for b in self.binds {
+            q = match b {
+                Bind::Int(v) => q.bind::<BigInt, _>(v),
+                Bind::Text(v) => q.bind::<Text, _>(v),
+                Bind::Date(v) => q.bind::<Nullable<Date>, _>(v),
+                Bind::Time(v) => q.bind::<Timestamp, _>(v),
+            };
+        }
+        Ok(q.load::<R>(conn)?)
+    }
+}
+
+/// The column a sort field reads, in a table whose rows offer it.
+pub(super) fn column(field: SortField) -> &'static str {
+    match field {
+        SortField::Name => "sort_key",
+        SortField::UpdatedAt => "updated_at",
+        SortField::Amount => "amount_cents",
+        SortField::AwardDate => "award_date",
+        SortField::StartDate => "start_date",
+    }
+}
+
+fn value(field: SortField, text: &str) -> Bind {
+    match field {
+        SortField::Name => Bind::Text(text.to_owned()),
+        SortField::UpdatedAt => Bind::Time(parse_timestamp(text).unwrap_or_default()),
+        SortField::Amount => Bind::Int(text.parse().unwrap_or_default()),
+        SortField::AwardDate | SortField::StartDate => Bind::Date(parse_date(text)),
+    }
+}
+
+/// ` AND (…)` for each bound of the page: the same rules as the root lists' `keyset!`, NULLs last
+/// in both directions.
+pub(super) fn keyset(sql: &mut RawSql, alias: &str, spec: &PageSpec) {
+    let field = spec.order.field;
+    let col = format!("{alias}.{}", column(field));
+    let id = format!("{alias}.id");
+    for (position, start) in [(spec.after.as_ref(), true), (spec.before.as_ref(), false)] {
+        let Some(p) = position else { continue };
+        // Further along the ascending order: past the start of an ascending page, or before the
+        // end of a descending one.
+        let cmp = if start != spec.order.descending { ">" } else { "<" };
+        let v = value(field, &p.value);
+        sql.push(" AND (");
+        if matches!(v, Bind::Date(None)) {
+            // Past an undated row: undated rows beyond it; before one: every dated row and the
+            // undated rows before it.
+            let join = if start { "IS NULL AND" } else { "IS NOT NULL OR" };
+            sql.push(&format!("{col} {join} {id} {cmp} ")).int(p.id);
+        } else {
+            if !field.nullable() || !start {
+                // The index range (before a dated row: dated rows only); the rest cuts the ties.
+                sql.push(&format!("{col} {cmp}= ")).bind(v.clone()).push(" AND (");
+            }
+            sql.push(&format!("{col} {cmp} ")).bind(v.clone());
+            sql.push(&format!(" OR ({col} = ")).bind(v).push(&format!(" AND {id} {cmp} ")).int(p.id).push(")");
+            if field.nullable() && start {
+                // Past a dated row: every undated row too.
+                sql.push(&format!(" OR {col} IS NULL"));
+            } else {
+                sql.push(")");
+            }
+        }
+        sql.push(")");
+    }
+}
+
+/// `ORDER BY` terms in fetch order (reversed when paging from the end; NULLs last in the
+/// requested order).
+pub(super) fn order(alias: &str, spec: &PageSpec) -> String {
+    let dir = if spec.fetch_descending() { "DESC" } else { "ASC" };
+    let col = column(spec.order.field);
+    let nulls = if spec.order.field.nullable() {
+        if spec.backward {
+            " NULLS FIRST"
+        } else {
+            " NULLS LAST"
+        }
+    } else {
+        ""
+    };
+    format!("{alias}.{col} {dir}{nulls}, {alias}.id {dir}")
+}
+
+/// A row read for a parent, as a ranked statement returns it.
+pub(super) trait Ranked: QueryableByName<Db> + 'static {
+    /// The row type.
+    type Row;
+    /// The parent and the row.
+    fn split(self) -> (i64, Self::Row);
+}
+
+macro_rules! ranked_row {
+    ($name:ident, $row:ty) => {
+        /// A row with the parent it was read for.
+        #[derive(QueryableByName)]
+        pub(super) struct $name {
+            #[diesel(embed)]
+            record: $row,
+            #[diesel(sql_type = BigInt)]
+            parent_id: i64,
+        }
+
+        impl Ranked for $name {
+            type Row = $row;
+            fn split(self) -> (i64, $row) {
+                (self.parent_id, self.record)
+            }
+        }
+    };
+}
+
+ranked_row!(RankedFunding, crate::db::models::FundingRow);
+ranked_row!(RankedProgramme, crate::db::models::ProgrammeRow);
+
+/// A parent and a count.
+#[derive(QueryableByName)]
+pub(super) struct ParentCount {
+    #[diesel(sql_type = BigInt)]
+    pub parent_id: i64,
+    #[diesel(sql_type = BigInt)]
+    pub n: i64,
+}
+
+/// Wraps `inner` (a `SELECT alias.*, <parent> AS parent_id, ROW_NUMBER() … AS page_row FROM …`
+/// built by the caller) so that only the page plus one row per parent is read, runs it, and cuts
+/// each parent's rows into its page; every id in `ids` gets a page.
+pub(super) fn pages<R: Ranked>(
+    conn: &mut DbConn,
+    mut sql: RawSql,
+    ids: &[i64],
+    spec: &PageSpec,
+) -> Result<ByParent<RowPage<R::Row>>, AppError> {
+    sql.push(") ranked WHERE ranked.page_row <= ")
+        .int(spec.limit + 1)
+        .push(" ORDER BY ranked.parent_id, ranked.page_row");
+    let rows: Vec<R> = sql.load(conn)?;
+    let mut by_parent = group(rows.into_iter().map(Ranked::split));
+    Ok(ids.iter().map(|id| (*id, cut(by_parent.remove(id).unwrap_or_default(), spec))).collect())
+}
+
+/// Closes a ranked statement: the page plus one row per parent, in parent and page order.
+pub(super) fn finish_pages(sql: &mut RawSql, spec: &PageSpec) {
+    sql.push(") ranked WHERE ranked.page_row <= ")
+        .int(spec.limit + 1)
+        .push(" ORDER BY ranked.parent_id, ranked.page_row");
+}
+
+/// Appends the start of a ranked statement over rows aliased `alias`, partitioned by `parent`; the
+/// caller adds the `FROM` sources and the `WHERE` (with [`keyset`]) and hands it to [`pages`].
+pub(super) fn ranked_select(sql: &mut RawSql, alias: &str, parent: &str, spec: &PageSpec) {
+    sql.push(&format!(
+        "SELECT ranked.* FROM (SELECT {alias}.*, {parent} AS parent_id, ROW_NUMBER() OVER (PARTITION BY {parent} ORDER BY {}) AS page_row FROM ",
+        order(alias, spec)
+    ));
+}
+
+/// `WITH member(root_id, region_id) AS (VALUES …) `: each root region with its formal descendants
+/// (itself included), from the region tree.
+pub(super) fn members(conn: &mut DbConn, roots: &[i64]) -> Result<RawSql, AppError> {
+    let tree = super::region_tree::RegionTree::load(conn)?;
+    let pairs: Vec<(i64, i64)> =
+        roots.iter().flat_map(|r| tree.descendants(*r).into_iter().map(move |m| (*r, m))).collect();
+    let mut sql = RawSql::default();
+    sql.push("WITH member(root_id, region_id) AS (").pairs(&pairs).push(") ");
+    Ok(sql)
+}
+
+/// The counts per parent of a `SELECT … AS parent_id, COUNT(…) AS n … GROUP BY …` statement.
+pub(super) fn counts(conn: &mut DbConn, sql: RawSql) -> Result<Vec<(i64, i64)>, AppError> {
+    Ok(sql.load::<ParentCount>(conn)?.into_iter().map(|c| (c.parent_id, c.n)).collect())
+}
