@@ -8,6 +8,7 @@ pub mod limits;
 pub mod loaders;
 pub mod mutation;
 pub mod order;
+pub mod ordering;
 pub mod pagination;
 pub mod query;
 pub mod report;

@@ -5,70 +5,24 @@
 
 use std::sync::Arc;
 
-use async_graphql::{Enum, InputObject, ResultExt, SimpleObject};
+use async_graphql::{ResultExt, SimpleObject};
 
 use super::context::load_one;
 use super::loaders::CountOf;
 use crate::db::{Database, DbConn};
 use crate::error::AppError;
 use crate::ids::Cursor;
-use crate::read::page::{parse_timestamp, Order, PageSpec, Position, RowPage, SortField, Sorted};
+use crate::read::page::{valid_value, PageSpec, Position, RowPage, Sorted};
+
+pub use super::ordering::{
+    order_tag, FundingOrder, FundingOrderField, ListOrder, OrderBy, OrderDirection, OrderField, ProgrammeOrder,
+    ProgrammeOrderField,
+};
 
 /// Largest page a client may ask for.
 pub const MAX_PAGE: i32 = 100;
 /// Page size when neither `first` nor `last` is given.
 pub const DEFAULT_PAGE: i32 = 20;
-
-/// The field a list is sorted by; the row's ID always breaks ties.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum OrderField {
-    /// The name, compared case- and accent-insensitively (for fundings: their key).
-    #[default]
-    Name,
-    /// The time of the last change; use with `updatedAfter` to sync.
-    UpdatedAt,
-}
-
-/// Sort direction.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum OrderDirection {
-    /// Ascending (A–Z, oldest first).
-    #[default]
-    Asc,
-    /// Descending (Z–A, newest first).
-    Desc,
-}
-
-/// How to order a connection.
-#[derive(InputObject, Debug, Clone, Copy, Default)]
-pub struct OrderBy {
-    /// The sort field (default `NAME`).
-    #[graphql(default)]
-    pub field: OrderField,
-    /// The direction (default `ASC`).
-    #[graphql(default)]
-    pub direction: OrderDirection,
-}
-
-impl OrderBy {
-    fn order_tag(self) -> &'static str {
-        match (self.field, self.direction) {
-            (OrderField::Name, OrderDirection::Asc) => "NAME_ASC",
-            (OrderField::Name, OrderDirection::Desc) => "NAME_DESC",
-            (OrderField::UpdatedAt, OrderDirection::Asc) => "UPDATED_AT_ASC",
-            (OrderField::UpdatedAt, OrderDirection::Desc) => "UPDATED_AT_DESC",
-        }
-    }
-
-    /// The read layer's order.
-    pub fn order(self) -> Order {
-        let field = match self.field {
-            OrderField::Name => SortField::Name,
-            OrderField::UpdatedAt => SortField::UpdatedAt,
-        };
-        Order { field, descending: self.direction == OrderDirection::Desc }
-    }
-}
 
 /// A checked page request: the read layer's page and what the cursors of this list are made of.
 #[derive(Debug, Clone)]
@@ -81,19 +35,20 @@ pub struct Page {
 }
 
 impl Page {
-    /// Checks Relay arguments.
+    /// Checks Relay arguments; `order` is the list's `orderBy` input (default: by name, ascending).
     ///
     /// # Errors
-    /// `BAD_USER_INPUT` naming the argument: `first`/`last` outside 1–100, both given, or a bad cursor.
-    pub fn parse(
+    /// `BAD_USER_INPUT` naming the argument: `first`/`last` outside 1–100, both given, or a bad cursor
+    /// (not a cursor, made for another list or ordering, or with a sort value the field cannot have).
+    pub fn parse<O: ListOrder>(
         list: &'static str,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
-        order: Option<OrderBy>,
+        order: Option<O>,
     ) -> Result<Self, AppError> {
-        let order = order.unwrap_or_default();
+        let order = order.unwrap_or_default().order();
         for (name, value) in [("first", first), ("last", last)] {
             if let Some(v) = value {
                 if !(1..=MAX_PAGE).contains(&v) {
@@ -106,12 +61,12 @@ impl Page {
         if first.is_some() && last.is_some() {
             return Err(AppError::bad_input("arguments `first` and `last` cannot be combined"));
         }
-        let tag = format!("{list}:{}", order.order_tag());
+        let tag = format!("{list}:{}", order_tag(order));
         let position = |text: Option<String>, argument: &str| -> Result<Option<Position>, AppError> {
             let Some(text) = text else { return Ok(None) };
             let c = Cursor::decode(&text, &tag, argument)?;
-            if order.field == OrderField::UpdatedAt && parse_timestamp(&c.value).is_none() {
-                return Err(AppError::bad_input("argument `after`/`before`: not a valid cursor"));
+            if !valid_value(order.field, &c.value) {
+                return Err(AppError::bad_input(format!("argument `{argument}`: not a valid cursor")));
             }
             Ok(Some(Position { value: c.value, id: c.id }))
         };
@@ -122,7 +77,7 @@ impl Page {
             backward: last.is_some(),
             after,
             before,
-            order: order.order(),
+            order,
         };
         Ok(Self { spec, tag })
     }
@@ -133,8 +88,9 @@ impl Page {
     }
 }
 
-/// The Relay arguments of a nested connection field, checked by [`PageArgs::parse`].
-pub struct PageArgs {
+/// The Relay arguments of a nested connection field, checked by [`PageArgs::parse`]; `O` is the
+/// list's `orderBy` input.
+pub struct PageArgs<O = OrderBy> {
     /// Page size from the start.
     pub first: Option<i32>,
     /// Cursor to start after.
@@ -144,10 +100,10 @@ pub struct PageArgs {
     /// Cursor to end before.
     pub before: Option<String>,
     /// Ordering.
-    pub order_by: Option<OrderBy>,
+    pub order_by: Option<O>,
 }
 
-impl PageArgs {
+impl<O: ListOrder> PageArgs<O> {
     /// The checked page of a list of `list` items.
     ///
     /// # Errors

@@ -16,6 +16,7 @@ mod helpers;
 mod honesty;
 mod layers;
 mod operations;
+mod orders;
 mod pagination;
 mod plans;
 mod provenance;

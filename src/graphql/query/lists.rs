@@ -6,7 +6,7 @@ use async_graphql::{Context, Object, ResultExt};
 
 use crate::graphql::context::db;
 use crate::graphql::filters::*;
-use crate::graphql::pagination::{connection_cost, from_rows, OrderBy, Page, TotalCount};
+use crate::graphql::pagination::{connection_cost, from_rows, FundingOrder, OrderBy, Page, ProgrammeOrder, TotalCount};
 use crate::graphql::types::{
     Funding, FundingConnection, FundingScheme, FundingSchemeConnection, Organisation, OrganisationConnection,
     Programme, ProgrammeConnection, Region, RegionConnection,
@@ -58,7 +58,7 @@ impl ListQuery {
         #[graphql(desc = "Cursor to start after.")] after: Option<String>,
         #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
         #[graphql(desc = "Cursor to end before.")] before: Option<String>,
-        #[graphql(desc = "Ordering (default by name); the ID breaks ties.")] order_by: Option<OrderBy>,
+        #[graphql(desc = "Ordering (default by name); the ID breaks ties.")] order_by: Option<ProgrammeOrder>,
     ) -> async_graphql::Result<ProgrammeConnection> {
         root_connection!(ctx, filter, programmes, Programme, first, after, last, before, order_by)
     }
@@ -103,7 +103,7 @@ impl ListQuery {
         #[graphql(desc = "Cursor to start after.")] after: Option<String>,
         #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
         #[graphql(desc = "Cursor to end before.")] before: Option<String>,
-        #[graphql(desc = "Ordering (default by key); the ID breaks ties.")] order_by: Option<OrderBy>,
+        #[graphql(desc = "Ordering (default by key); the ID breaks ties.")] order_by: Option<FundingOrder>,
     ) -> async_graphql::Result<FundingConnection> {
         root_connection!(ctx, filter, fundings, Funding, first, after, last, before, order_by)
     }

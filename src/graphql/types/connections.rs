@@ -5,7 +5,9 @@ use async_graphql::{Context, Object, SimpleObject};
 use super::{Funding, FundingScheme, Organisation, Programme, Region};
 use crate::graphql::context::load_one;
 use crate::graphql::loaders::{CountOf, FundingPageOf, ProgrammePageOfRegion};
-use crate::graphql::pagination::{connection, from_rows, ConnectionData, PageArgs, PageInfo, TotalCount};
+use crate::graphql::pagination::{
+    connection, from_rows, ConnectionData, FundingOrder, PageArgs, PageInfo, ProgrammeOrder, TotalCount,
+};
 use crate::read::fundings::FundingParent;
 use crate::read::page::RowPage;
 
@@ -20,7 +22,7 @@ pub(crate) async fn funding_page(
     ctx: &Context<'_>,
     parent: FundingParent,
     id: i64,
-    args: PageArgs,
+    args: PageArgs<FundingOrder>,
 ) -> async_graphql::Result<FundingConnection> {
     let page = args.parse("Funding")?;
     let rows =
@@ -32,7 +34,7 @@ pub(crate) async fn funding_page(
 pub(crate) async fn programmes_of_region_page(
     ctx: &Context<'_>,
     id: i64,
-    args: PageArgs,
+    args: PageArgs<ProgrammeOrder>,
 ) -> async_graphql::Result<ProgrammeConnection> {
     let page = args.parse("Programme")?;
     let rows =

@@ -11,7 +11,7 @@ use crate::auth::Viewer;
 use crate::db::models::{ParticipationRow, ProgrammeRow};
 use crate::graphql::context::{load_list, load_one};
 use crate::graphql::loaders::*;
-use crate::graphql::pagination::{connection_cost, OrderBy, PageArgs};
+use crate::graphql::pagination::{connection_cost, FundingOrder, PageArgs};
 use crate::ids::{encode_id, NodeType};
 use crate::read::fundings::FundingParent;
 use crate::text::json_strings;
@@ -157,7 +157,7 @@ impl Programme {
         #[graphql(desc = "Cursor to start after.")] after: Option<String>,
         #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
         #[graphql(desc = "Cursor to end before.")] before: Option<String>,
-        #[graphql(desc = "Ordering (default by key).")] order_by: Option<OrderBy>,
+        #[graphql(desc = "Ordering (default by key).")] order_by: Option<FundingOrder>,
     ) -> async_graphql::Result<FundingConnection> {
         funding_page(ctx, FundingParent::Programme, self.0.id, PageArgs { first, after, last, before, order_by }).await
     }

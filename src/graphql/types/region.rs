@@ -9,7 +9,7 @@ use super::{FundingConnection, ProgrammeConnection};
 use crate::db::models::RegionRow;
 use crate::graphql::context::{load_list, load_one};
 use crate::graphql::loaders::*;
-use crate::graphql::pagination::{connection_cost, OrderBy, PageArgs};
+use crate::graphql::pagination::{connection_cost, FundingOrder, PageArgs, ProgrammeOrder};
 use crate::ids::{encode_id, NodeType};
 use crate::read::fundings::FundingParent;
 use crate::text::json_strings;
@@ -109,7 +109,7 @@ impl Region {
         #[graphql(desc = "Cursor to start after.")] after: Option<String>,
         #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
         #[graphql(desc = "Cursor to end before.")] before: Option<String>,
-        #[graphql(desc = "Ordering (default by name).")] order_by: Option<OrderBy>,
+        #[graphql(desc = "Ordering (default by name).")] order_by: Option<ProgrammeOrder>,
     ) -> async_graphql::Result<ProgrammeConnection> {
         programmes_of_region_page(ctx, self.0.id, PageArgs { first, after, last, before, order_by }).await
     }
@@ -123,7 +123,7 @@ impl Region {
         #[graphql(desc = "Cursor to start after.")] after: Option<String>,
         #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
         #[graphql(desc = "Cursor to end before.")] before: Option<String>,
-        #[graphql(desc = "Ordering (default by key).")] order_by: Option<OrderBy>,
+        #[graphql(desc = "Ordering (default by key).")] order_by: Option<FundingOrder>,
     ) -> async_graphql::Result<FundingConnection> {
         funding_page(ctx, FundingParent::Region, self.0.id, PageArgs { first, after, last, before, order_by }).await
     }

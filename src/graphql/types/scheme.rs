@@ -9,7 +9,7 @@ use super::{funding_page, Organisation};
 use crate::db::models::{BudgetLineRow, FundingSchemeRow};
 use crate::graphql::context::{load_list, load_one};
 use crate::graphql::loaders::*;
-use crate::graphql::pagination::{connection_cost, OrderBy, PageArgs};
+use crate::graphql::pagination::{connection_cost, FundingOrder, PageArgs};
 use crate::ids::{encode_id, NodeType};
 use crate::read::fundings::FundingParent;
 use crate::text::json_strings;
@@ -107,7 +107,7 @@ impl FundingScheme {
         #[graphql(desc = "Cursor to start after.")] after: Option<String>,
         #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
         #[graphql(desc = "Cursor to end before.")] before: Option<String>,
-        #[graphql(desc = "Ordering (default by key).")] order_by: Option<OrderBy>,
+        #[graphql(desc = "Ordering (default by key).")] order_by: Option<FundingOrder>,
     ) -> async_graphql::Result<FundingConnection> {
         funding_page(ctx, FundingParent::Scheme, self.0.id, PageArgs { first, after, last, before, order_by }).await
     }
