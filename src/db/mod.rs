@@ -269,6 +269,15 @@ where
     }
 }
 
+/// Refreshes the query planner's statistics (`ANALYZE`, on both backends), after a bulk write.
+///
+/// # Errors
+/// A database error.
+pub fn analyze(conn: &mut DbConn) -> Result<(), AppError> {
+    conn.batch_execute("ANALYZE")?;
+    Ok(())
+}
+
 /// The current time in UTC, truncated to whole microseconds so both backends store and compare it
 /// identically.
 pub fn now() -> chrono::NaiveDateTime {

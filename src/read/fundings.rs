@@ -112,7 +112,8 @@ pub enum FundingParent {
     Scheme,
 }
 
-/// The fundings of each parent of one kind, in no particular order.
+/// Every funding of each parent of one kind, in no particular order (unpaged: for checks and
+/// tools; the API reads [`pages_of`]).
 ///
 /// # Errors
 /// A database error.
@@ -146,8 +147,8 @@ fn parent_column(parent: FundingParent) -> &'static str {
     }
 }
 
-/// One page of each parent's fundings, for a batch of parents of one kind: one statement (plus
-/// the region tree for regions) that reads only the page plus one row per parent.
+/// One page of each parent's fundings, for a batch of parents of one kind: one statement that
+/// reads only the page plus one row per parent (for regions, the database walks the tree).
 ///
 /// # Errors
 /// A database error.
@@ -160,7 +161,7 @@ pub fn pages_of(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let sql = pages_sql(conn, parent, ids, spec)?;
+    let sql = pages_sql(parent, ids, spec);
     ranked::pages::<ranked::RankedFunding>(conn, sql, ids, spec)
 }
 
@@ -174,14 +175,14 @@ pub fn pages_of_plan(
     ids: &[i64],
     spec: &PageSpec,
 ) -> Result<Vec<String>, AppError> {
-    let mut sql = pages_sql(conn, parent, ids, spec)?;
+    let mut sql = pages_sql(parent, ids, spec);
     ranked::finish_pages(&mut sql, spec);
     plans::of_raw(conn, sql)
 }
 
-fn pages_sql(conn: &mut DbConn, parent: FundingParent, ids: &[i64], spec: &PageSpec) -> Result<RawSql, AppError> {
+fn pages_sql(parent: FundingParent, ids: &[i64], spec: &PageSpec) -> RawSql {
     let mut sql = if parent == FundingParent::Region {
-        let mut sql = ranked::members(conn, ids)?;
+        let mut sql = ranked::members(ids);
         ranked::ranked_select(&mut sql, "f", "m.root_id", spec);
         sql.push(
             "(SELECT DISTINCT member.root_id, a.funding_id FROM member \
@@ -197,11 +198,11 @@ fn pages_sql(conn: &mut DbConn, parent: FundingParent, ids: &[i64], spec: &PageS
         sql
     };
     ranked::keyset(&mut sql, "f", spec);
-    Ok(sql)
+    sql
 }
 
 /// How many fundings each parent of one kind has (parents without any are left out), in one
-/// statement (plus the region tree for regions).
+/// statement.
 ///
 /// # Errors
 /// A database error.
@@ -210,7 +211,7 @@ pub fn counts_of(conn: &mut DbConn, parent: FundingParent, ids: &[i64]) -> Resul
         return Ok(Vec::new());
     }
     let sql = if parent == FundingParent::Region {
-        let mut sql = ranked::members(conn, ids)?;
+        let mut sql = ranked::members(ids);
         sql.push(
             "SELECT member.root_id AS parent_id, COUNT(DISTINCT a.funding_id) AS n FROM member \
              JOIN region_allocation a ON a.region_id = member.region_id GROUP BY member.root_id",

@@ -244,7 +244,7 @@ macro_rules! keyset {
         q = q.order(diesel::dsl::sql::<diesel::sql_types::Bool>(&order));
         q = if fetch_desc { q.then_order_by($table::id.desc()) } else { q.then_order_by($table::id.asc()) };
         let _ = parse_date;
-        q.limit(spec.limit + 1)
+        q.limit(spec.limit.saturating_add(1))
     }};
     (@bound plain, $q:expr, $col:expr, $id:expr, $p:expr, $greater:expr, $start:expr) => {{
         let v: i64 = $p.value.parse().unwrap_or_default();

@@ -194,24 +194,8 @@ pub fn of_goals(conn: &mut DbConn, ids: &[i64]) -> Result<ByParent<ProgrammeRow>
         .load(conn)?)
 }
 
-/// The programmes naming each region or one of its formal descendants (each programme once per region).
-///
-/// # Errors
-/// A database error.
-pub fn of_regions(conn: &mut DbConn, ids: &[i64]) -> Result<ByParent<ProgrammeRow>, AppError> {
-    let tree = RegionTree::load(conn)?;
-    let members: Vec<(i64, Vec<i64>)> = ids.iter().map(|root| (*root, tree.descendants(*root))).collect();
-    let all: Vec<i64> = members.iter().flat_map(|(_, m)| m.iter().copied()).collect();
-    let pairs: Vec<(i64, ProgrammeRow)> = programme_region::table
-        .inner_join(programme::table)
-        .filter(programme_region::region_id.eq_any(all))
-        .select((programme_region::region_id, ProgrammeRow::as_select()))
-        .load(conn)?;
-    Ok(per_root(&members, &pairs, |p| p.id))
-}
-
-/// One page of the programmes naming each region or one of its formal descendants: the region
-/// tree, then one statement that reads only the page plus one row per region.
+/// One page of the programmes naming each region or one of its formal descendants: one statement
+/// (the database walks the tree) that reads only the page plus one row per region.
 ///
 /// # Errors
 /// A database error.
@@ -223,7 +207,7 @@ pub fn pages_of_regions(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut sql = ranked::members(conn, ids)?;
+    let mut sql = ranked::members(ids);
     ranked::ranked_select(&mut sql, "p", "m.root_id", spec);
     sql.push(
         "(SELECT DISTINCT member.root_id, pr.programme_id FROM member \
@@ -235,7 +219,7 @@ pub fn pages_of_regions(
 }
 
 /// How many programmes name each region or one of its formal descendants (regions without any are
-/// left out): the region tree, then one statement.
+/// left out), in one statement.
 ///
 /// # Errors
 /// A database error.
@@ -243,7 +227,7 @@ pub fn counts_of_regions(conn: &mut DbConn, ids: &[i64]) -> Result<Vec<(i64, i64
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut sql = ranked::members(conn, ids)?;
+    let mut sql = ranked::members(ids);
     sql.push(
         "SELECT member.root_id AS parent_id, COUNT(DISTINCT pr.programme_id) AS n FROM member \
          JOIN programme_region pr ON pr.region_id = member.region_id GROUP BY member.root_id",

@@ -63,18 +63,6 @@ impl RawSql {
         self.push(")")
     }
 
-    /// `VALUES ($1, $2), …` of `(root, member)` pairs, for a `WITH member(root_id, region_id)` table.
-    pub(super) fn pairs(&mut self, pairs: &[(i64, i64)]) -> &mut Self {
-        self.push("VALUES ");
-        for (i, (a, b)) in pairs.iter().enumerate() {
-            if i > 0 {
-                self.push(", ");
-            }
-            self.push("(").int(*a).push(", ").int(*b).push(")");
-        }
-        self
-    }
-
     /// Runs the statement, reading rows by column name.
     pub(super) fn load<R>(self, conn: &mut DbConn) -> Result<Vec<R>, AppError>
     where
@@ -215,9 +203,7 @@ pub(super) fn pages<R: Ranked>(
     ids: &[i64],
     spec: &PageSpec,
 ) -> Result<ByParent<RowPage<R::Row>>, AppError> {
-    sql.push(") ranked WHERE ranked.page_row <= ")
-        .int(spec.limit + 1)
-        .push(" ORDER BY ranked.parent_id, ranked.page_row");
+    finish_pages(&mut sql, spec);
     let rows: Vec<R> = sql.load(conn)?;
     let mut by_parent = group(rows.into_iter().map(Ranked::split));
     Ok(ids.iter().map(|id| (*id, cut(by_parent.remove(id).unwrap_or_default(), spec))).collect())
@@ -226,7 +212,7 @@ pub(super) fn pages<R: Ranked>(
 /// Closes a ranked statement: the page plus one row per parent, in parent and page order.
 pub(super) fn finish_pages(sql: &mut RawSql, spec: &PageSpec) {
     sql.push(") ranked WHERE ranked.page_row <= ")
-        .int(spec.limit + 1)
+        .int(spec.limit.saturating_add(1))
         .push(" ORDER BY ranked.parent_id, ranked.page_row");
 }
 
@@ -239,15 +225,17 @@ pub(super) fn ranked_select(sql: &mut RawSql, alias: &str, parent: &str, spec: &
     ));
 }
 
-/// `WITH member(root_id, region_id) AS (VALUES …) `: each root region with its formal descendants
-/// (itself included), from the region tree.
-pub(super) fn members(conn: &mut DbConn, roots: &[i64]) -> Result<RawSql, AppError> {
-    let tree = super::region_tree::RegionTree::load(conn)?;
-    let pairs: Vec<(i64, i64)> =
-        roots.iter().flat_map(|r| tree.descendants(*r).into_iter().map(move |m| (*r, m))).collect();
+/// `WITH RECURSIVE member(root_id, region_id) AS (…) `: each root region with its formal
+/// descendants (itself included), walked by the database (`UNION` ends a cycle), binding only the
+/// roots.
+pub(super) fn members(roots: &[i64]) -> RawSql {
     let mut sql = RawSql::default();
-    sql.push("WITH member(root_id, region_id) AS (").pairs(&pairs).push(") ");
-    Ok(sql)
+    sql.push("WITH RECURSIVE member(root_id, region_id) AS (SELECT id, id FROM region WHERE id IN ")
+        .int_list(roots)
+        .push(
+            " UNION SELECT member.root_id, region.id FROM member JOIN region ON region.parent_id = member.region_id) ",
+        );
+    sql
 }
 
 /// The counts per parent of a `SELECT … AS parent_id, COUNT(…) AS n … GROUP BY …` statement.

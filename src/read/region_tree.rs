@@ -78,12 +78,3 @@ impl RegionTree {
         std::iter::once(id).chain(self.ancestors(id)).find(|r| self.scheme.get(r).is_some_and(|s| s == scheme))
     }
 }
-
-/// Each root with the ids of all its formal descendants (itself included), reading the tree once.
-///
-/// # Errors
-/// A database error.
-pub fn descendants_of(conn: &mut DbConn, roots: &[i64]) -> Result<HashMap<i64, Vec<i64>>, AppError> {
-    let tree = RegionTree::load(conn)?;
-    Ok(roots.iter().map(|root| (*root, tree.descendants(*root))).collect())
-}

@@ -242,5 +242,8 @@ pub fn generate(conn: &mut DbConn, sizes: Sizes, options: Options) -> Result<Gen
 
     let progs = programmes::write(conn, &mut rng, &real, &orgs, &all_regions, sizes, max_programme, t, &mut report)?;
     fundings::write(conn, &mut rng, &real, &orgs, &progs, sizes, max_funding, t, &mut report)?;
+    // A bulk write leaves the planner's statistics behind (PostgreSQL's autovacuum catches up only
+    // later): without them it guesses a parent's rows and may read whole tables for one page.
+    crate::db::analyze(conn)?;
     Ok(report)
 }
