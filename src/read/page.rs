@@ -145,8 +145,11 @@ pub fn valid_value(field: SortField, value: &str) -> bool {
     match field {
         SortField::Name => true,
         SortField::UpdatedAt => parse_timestamp(value).is_some(),
-        SortField::Amount => value.parse::<i64>().is_ok(),
-        SortField::AwardDate | SortField::StartDate => value.is_empty() || parse_date(value).is_some(),
+        // Only the form a cursor is written in (one value, one text).
+        SortField::Amount => value.parse::<i64>().is_ok_and(|v| v.to_string() == value),
+        SortField::AwardDate | SortField::StartDate => {
+            value.is_empty() || parse_date(value).is_some_and(|d| date_value(Some(d)) == value)
+        }
     }
 }
 

@@ -128,6 +128,11 @@ async fn a_cursor_of_one_order_is_refused_under_another() {
             (&fundings, json!({ "field": "AMOUNT" }), "Funding:AMOUNT_ASC", "12345", true),
             (&fundings, json!({ "field": "AWARD_DATE" }), "Funding:AWARD_DATE_ASC", "2020-13-45", false),
             (&fundings, json!({ "field": "AWARD_DATE" }), "Funding:AWARD_DATE_ASC", "", true),
+            // Only the form cursors are written in: no padding, no short months, no sign.
+            (&fundings, json!({ "field": "AWARD_DATE" }), "Funding:AWARD_DATE_ASC", "2014-1-1", false),
+            (&fundings, json!({ "field": "AWARD_DATE" }), "Funding:AWARD_DATE_ASC", " 2014-01-01", false),
+            (&fundings, json!({ "field": "AMOUNT" }), "Funding:AMOUNT_ASC", "+12", false),
+            (&fundings, json!({ "field": "AMOUNT" }), "Funding:AMOUNT_ASC", "012", false),
             (&programmes, json!({ "field": "START_DATE" }), "Programme:START_DATE_ASC", "yesterday", false),
             (&programmes, json!({ "field": "START_DATE" }), "Programme:START_DATE_ASC", "2021-09-01", true),
         ] {
