@@ -119,13 +119,16 @@ pub(crate) fn connection_cost(first: Option<i32>, last: Option<i32>, child: usiz
     usize::try_from(n).unwrap_or(1) * child + 1
 }
 
+/// A count query, run on a connection when `totalCount` is asked for.
+pub type CountFn = dyn Fn(&mut DbConn) -> Result<i64, AppError> + Send + Sync;
+
 /// Where `totalCount` comes from: known already (nested lists), or a count query run only when asked.
 #[derive(Clone)]
 pub enum TotalCount {
     /// Already known.
     Known(i64),
     /// Run on demand.
-    Deferred(Database, Arc<dyn Fn(&mut DbConn) -> Result<i64, AppError> + Send + Sync>),
+    Deferred(Database, Arc<CountFn>),
     /// Counted on demand through the request's loader, batched across parents.
     Batched(CountOf),
 }

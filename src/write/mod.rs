@@ -31,7 +31,7 @@ pub const IDEMPOTENCY_WINDOW_HOURS: i64 = 24;
 ///
 /// # Errors
 /// A database error.
-#[allow(clippy::too_many_arguments)]
+#[expect(clippy::too_many_arguments, reason = "one audit column per argument")]
 pub fn audit(
     conn: &mut DbConn,
     actor: &Actor,
@@ -50,7 +50,7 @@ pub fn audit(
 ///
 /// # Errors
 /// A database error.
-#[allow(clippy::too_many_arguments)]
+#[expect(clippy::too_many_arguments, reason = "one audit column per argument")]
 pub fn audit_as(
     conn: &mut DbConn,
     by: Option<(i64, &str)>,

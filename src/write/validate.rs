@@ -55,9 +55,8 @@ impl Validator {
     /// bidirectional overrides, not only invisible characters.
     pub fn text(&mut self, field: &str, value: &str, max: usize) -> String {
         let t = value.trim();
-        match text_problem(t, max) {
-            Some((code, message)) => self.push(&["input", field], code, format!("`{field}` {message}")),
-            None => {}
+        if let Some((code, message)) = text_problem(t, max) {
+            self.push(&["input", field], code, format!("`{field}` {message}"));
         }
         nfc(t)
     }

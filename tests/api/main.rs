@@ -1,6 +1,8 @@
 //! Black-box tests through HTTP, each on a fresh database, on SQLite and (with TEST_DATABASE_URL)
 //! PostgreSQL.
 
+#![expect(clippy::unwrap_used, clippy::expect_used, reason = "a panic in a test is a failed test")]
+
 mod abuse;
 mod access_matrix;
 mod answers;

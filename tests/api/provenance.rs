@@ -5,7 +5,7 @@
 //! Runs wherever the documents exist; elsewhere it says it skipped, and with `CI=true` a skip fails.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use techniekpact_api::data::format::{DataSet, SourceRef};
 use techniekpact_api::data::{self};
@@ -41,7 +41,7 @@ fn normalise(text: &str) -> String {
 struct Documents(HashMap<String, Vec<String>>);
 
 impl Documents {
-    fn load(dir: &PathBuf, set: &DataSet) -> Self {
+    fn load(dir: &Path, set: &DataSet) -> Self {
         Self(
             set.documents
                 .iter()
@@ -417,7 +417,7 @@ impl Report {
 impl Report {
     /// The figure's qualifier and basis are what the words around it in some cited range say; a
     /// field the file leaves out (null) is always allowed.
-    #[allow(clippy::too_many_arguments)]
+    #[expect(clippy::too_many_arguments, reason = "one column per argument")]
     fn precision(
         &mut self,
         docs: &Documents,

@@ -12,7 +12,7 @@ use crate::text::{search_key, search_text};
 
 /// Writes `sizes.fundings` fundings over the real schemes, the synthetic programmes `progs` and
 /// recipients `orgs` (rows with ids above `max_funding` are this run's).
-#[allow(clippy::too_many_arguments)]
+#[expect(clippy::too_many_arguments, reason = "the generator's inputs, each used once")]
 pub(super) fn write(
     conn: &mut DbConn,
     rng: &mut Rng,

@@ -35,6 +35,7 @@ pub struct ListQuery;
 impl ListQuery {
     /// Stakeholders, filtered and paged (default order: name).
     #[graphql(complexity = "connection_cost(first, last, child_complexity)")]
+    #[expect(clippy::too_many_arguments, reason = "a connection's arguments: filter, four page arguments, order")]
     async fn organisations(
         &self,
         ctx: &Context<'_>,
@@ -50,6 +51,7 @@ impl ListQuery {
 
     /// Programmes (initiatives, networks, partnerships, pact actions), filtered and paged.
     #[graphql(complexity = "connection_cost(first, last, child_complexity)")]
+    #[expect(clippy::too_many_arguments, reason = "a connection's arguments: filter, four page arguments, order")]
     async fn programmes(
         &self,
         ctx: &Context<'_>,
@@ -65,6 +67,7 @@ impl ListQuery {
 
     /// Regions in every scheme, filtered and paged.
     #[graphql(complexity = "connection_cost(first, last, child_complexity)")]
+    #[expect(clippy::too_many_arguments, reason = "a connection's arguments: filter, four page arguments, order")]
     async fn regions(
         &self,
         ctx: &Context<'_>,
@@ -80,6 +83,7 @@ impl ListQuery {
 
     /// Funding schemes, filtered and paged.
     #[graphql(complexity = "connection_cost(first, last, child_complexity)")]
+    #[expect(clippy::too_many_arguments, reason = "a connection's arguments: filter, four page arguments, order")]
     async fn funding_schemes(
         &self,
         ctx: &Context<'_>,
@@ -95,6 +99,7 @@ impl ListQuery {
 
     /// Fundings, filtered and paged (default order: key).
     #[graphql(complexity = "connection_cost(first, last, child_complexity)")]
+    #[expect(clippy::too_many_arguments, reason = "a connection's arguments: filter, four page arguments, order")]
     async fn fundings(
         &self,
         ctx: &Context<'_>,
