@@ -1,6 +1,11 @@
 //! One error type for the service, its stable `extensions.code`, and how it reaches a client.
+//!
+//! Resolvers return it with `?`: async-graphql keeps the `AppError` as the error's source, and the
+//! response boundary ([`crate::graphql::finish_errors`]) sets `extensions.code` from it and logs
+//! each internal cause once, with the request id.
 
-use async_graphql::ErrorExtensions;
+use std::fmt;
+use std::sync::Arc;
 
 /// What went wrong, in the small stable set of codes clients can match on.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -29,21 +34,44 @@ pub enum AppError {
     /// The database is busy or unreachable: no pooled connection (or SQLite write lock) came free
     /// within the wait. Worth retrying; the cause is logged. Code `SERVICE_UNAVAILABLE`.
     #[error("the service is busy: try again in a moment")]
-    Unavailable(String),
+    Unavailable(#[source] Cause),
     /// Anything else. The cause is logged once; the client sees only `internal error`. Code `INTERNAL`.
     #[error("internal error")]
-    Internal(String),
+    Internal(#[source] Cause),
 }
 
 impl AppError {
-    /// An internal error with a cause for the log.
-    pub fn internal(cause: impl Into<String>) -> Self {
-        Self::Internal(cause.into())
+    /// An internal error: what was being done, for the log.
+    pub fn internal(context: impl Into<String>) -> Self {
+        Self::Internal(Cause::new(context, None))
+    }
+
+    /// An internal error caused by `source` while doing `context`.
+    pub fn internal_from(context: impl Into<String>, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Self::Internal(Cause::new(context, Some(Box::new(source))))
+    }
+
+    /// The database could not serve the request (busy, unreachable) while doing `context`.
+    pub fn unavailable(context: impl Into<String>) -> Self {
+        Self::Unavailable(Cause::new(context, None))
+    }
+
+    /// The database could not serve the request, caused by `source`.
+    pub fn unavailable_from(
+        context: impl Into<String>,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        Self::Unavailable(Cause::new(context, Some(Box::new(source))))
     }
 
     /// A `BAD_USER_INPUT` error.
     pub fn bad_input(message: impl Into<String>) -> Self {
         Self::BadUserInput(message.into())
+    }
+
+    /// One invalid field.
+    pub fn invalid(field: &[&str], code: UserErrorCode, message: impl Into<String>) -> Self {
+        Self::Invalid(vec![FieldError::new(field, code, message)])
     }
 
     /// The stable code sent as `extensions.code`.
@@ -59,49 +87,98 @@ impl AppError {
             Self::Internal(_) => "INTERNAL",
         }
     }
+
+    /// The cause kept for the log: set for internal and unavailable errors only.
+    pub fn cause(&self) -> Option<&Cause> {
+        match self {
+            Self::Internal(c) | Self::Unavailable(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// Logs the cause of an internal or unavailable error with the request's id; other errors are
+    /// the caller's own and are not logged. Called once per cause at the response boundary.
+    pub fn log(&self, request_id: &str) {
+        match self {
+            Self::Internal(cause) => tracing::error!(request_id, error.cause = %cause, "internal error"),
+            Self::Unavailable(cause) => tracing::warn!(request_id, error.cause = %cause, "database unavailable"),
+            _ => {}
+        }
+    }
 }
 
-impl AppError {
-    /// One invalid field.
-    pub fn invalid(field: &[&str], code: UserErrorCode, message: impl Into<String>) -> Self {
-        Self::Invalid(vec![FieldError::new(field, code, message)])
+/// Why an internal or unavailable error happened, for the log and never for the client: what was
+/// being done and the underlying error. Clones share one cause, so a failed batch that many fields
+/// wait for is one cause, logged once (see [`Cause::same`]).
+#[derive(Clone)]
+pub struct Cause(Arc<CauseInner>);
+
+struct CauseInner {
+    context: String,
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl Cause {
+    fn new(context: impl Into<String>, source: Option<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Self(Arc::new(CauseInner { context: context.into(), source }))
+    }
+
+    /// True when both are clones of one cause.
+    pub fn same(&self, other: &Cause) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl fmt::Display for Cause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0.source {
+            Some(source) => write!(f, "{}: {source}", self.0.context),
+            None => f.write_str(&self.0.context),
+        }
+    }
+}
+
+impl fmt::Debug for Cause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Cause({self})")
+    }
+}
+
+impl std::error::Error for Cause {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
     }
 }
 
 impl From<diesel::result::Error> for AppError {
     fn from(e: diesel::result::Error) -> Self {
         use diesel::result::{DatabaseErrorKind, Error};
-        match e {
+        let Error::DatabaseError(kind, info) = &e else { return Self::internal_from("database", e) };
+        let message = info.message();
+        // Retryable: another transaction won (PostgreSQL 40001), a deadlock was broken (40P01), the
+        // connection closed, SQLite's write lock did not come free within the busy timeout, or a
+        // PostgreSQL lock within `lock_timeout` or a statement within `statement_timeout`.
+        let retryable = matches!(kind, DatabaseErrorKind::SerializationFailure | DatabaseErrorKind::ClosedConnection)
+            || [
+                "deadlock detected",
+                "database is locked",
+                "database is busy",
+                "canceling statement due to lock timeout",
+                "canceling statement due to statement timeout",
+            ]
+            .iter()
+            .any(|m| message.starts_with(m));
+        if matches!(kind, DatabaseErrorKind::UniqueViolation) {
             // The message never names a table, column or constraint; the cause goes to the log.
-            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
-                tracing::debug!(db.constraint = info.constraint_name().unwrap_or(""), "unique key taken");
-                Self::Duplicate("a record with this key already exists".into())
-            }
-            // Retryable: another transaction won (PostgreSQL 40001) or a deadlock was broken (40P01).
-            Error::DatabaseError(DatabaseErrorKind::SerializationFailure, info) => {
-                Self::Unavailable(format!("database: {}", info.message()))
-            }
-            Error::DatabaseError(_, info) if info.message().starts_with("deadlock detected") => {
-                Self::Unavailable(format!("database: {}", info.message()))
-            }
-            Error::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
-                Self::Unavailable(format!("database connection closed: {}", info.message()))
-            }
-            // SQLite's write lock did not come free within the busy timeout; a PostgreSQL lock
-            // within `lock_timeout`, or a statement ran past `statement_timeout`.
-            Error::DatabaseError(_, info)
-                if ["database is locked", "database is busy"].iter().any(|m| info.message().starts_with(m))
-                    || ["canceling statement due to lock timeout", "canceling statement due to statement timeout"]
-                        .iter()
-                        .any(|m| info.message().starts_with(m)) =>
-            {
-                Self::Unavailable(format!("database: {}", info.message()))
-            }
+            tracing::debug!(db.constraint = info.constraint_name().unwrap_or(""), "unique key taken");
+            Self::Duplicate("a record with this key already exists".into())
+        } else if retryable {
+            Self::unavailable_from("database", e)
+        } else if message.contains("0x00") {
             // PostgreSQL refuses NUL characters in text; SQLite stores them. Same answer on both.
-            Error::DatabaseError(_, info) if info.message().contains("0x00") => {
-                Self::BadUserInput("text arguments must not contain NUL (\\u0000) characters".into())
-            }
-            other => Self::Internal(format!("database: {other}")),
+            Self::BadUserInput("text arguments must not contain NUL (\\u0000) characters".into())
+        } else {
+            Self::internal_from("database", e)
         }
     }
 }
@@ -146,16 +223,5 @@ impl FieldError {
     /// A field error at `field` (path segments).
     pub fn new(field: &[&str], code: UserErrorCode, message: impl Into<String>) -> Self {
         Self { field: field.iter().map(|s| (*s).to_owned()).collect(), message: message.into(), code }
-    }
-}
-
-impl ErrorExtensions for AppError {
-    fn extend(&self) -> async_graphql::Error {
-        match self {
-            Self::Internal(cause) => tracing::error!(error.cause = %cause, "internal error"),
-            Self::Unavailable(cause) => tracing::warn!(error.cause = %cause, "database unavailable"),
-            _ => {}
-        }
-        async_graphql::Error::new(self.to_string()).extend_with(|_, e| e.set("code", self.code()))
     }
 }

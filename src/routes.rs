@@ -16,7 +16,7 @@ use crate::db::Database;
 use crate::error::AppError;
 use crate::graphql::limits::{nesting_of_json, nesting_of_query, MAX_NESTING, NESTED_TOO_DEEP};
 use crate::graphql::loaders::DbLoader;
-use crate::graphql::{ensure_error_codes, ApiSchema};
+use crate::graphql::{finish_errors, ApiSchema};
 use crate::middleware::{OperationName, RequestId};
 
 /// The largest request body accepted, in bytes.
@@ -139,11 +139,11 @@ pub async fn graphql(
                     r
                 }
                 AppError::Unavailable(_) => {
-                    let _logged = async_graphql::ErrorExtensions::extend(&e);
+                    e.log(&request_id(&http));
                     request_error(StatusCode::SERVICE_UNAVAILABLE, e.code(), &e.to_string())
                 }
                 _ => {
-                    let _logged = async_graphql::ErrorExtensions::extend(&e);
+                    e.log(&request_id(&http));
                     HttpResponse::InternalServerError().json(serde_json::json!({
                         "data": null,
                         "errors": [{ "message": e.to_string(), "extensions": { "code": e.code(), "requestId": request_id(&http) } }]
@@ -161,15 +161,7 @@ pub async fn graphql(
     let loader = DataLoader::new(DbLoader::new(request_db.clone()), tokio::spawn);
     let (query, operation) = (request.query.clone(), request.operation_name.clone());
     let mut response = schema.execute(request.data(loader).data(viewer).data(request_db)).await;
-    ensure_error_codes(&mut response);
-    let request_id = request_id(&http);
-    for error in &mut response.errors {
-        let extensions = error.extensions.get_or_insert_with(Default::default);
-        let internal = matches!(extensions.get("code"), Some(async_graphql::Value::String(c)) if c == "INTERNAL");
-        if internal {
-            extensions.set("requestId", request_id.as_str());
-        }
-    }
+    finish_errors(&mut response, &request_id(&http));
     let label = operation_label(&query, operation.as_deref());
     crate::graphql::order::reorder(&query, operation.as_deref(), &mut response.data);
     let unavailable = no_data(&response.data)
@@ -256,7 +248,7 @@ pub async fn health() -> HttpResponse {
 /// Readiness: `200` when the database answers, every migration is applied, a data set is loaded
 /// and the database still records this instance's signing key; `503` with the failed check
 /// otherwise.
-pub async fn ready(db: web::Data<Database>, keys: web::Data<JwtKeys>) -> HttpResponse {
+pub async fn ready(db: web::Data<Database>, keys: web::Data<JwtKeys>, http: HttpRequest) -> HttpResponse {
     let fingerprint = keys.fingerprint.clone();
     let checks = db
         .run(move |c| {
@@ -276,10 +268,11 @@ pub async fn ready(db: web::Data<Database>, keys: web::Data<JwtKeys>) -> HttpRes
     let (status, body) = match checks {
         Ok(None) => (StatusCode::OK, serde_json::json!({ "status": "ready" })),
         Ok(Some(why)) => (StatusCode::SERVICE_UNAVAILABLE, serde_json::json!({ "status": "not ready", "reason": why })),
-        Err(_) => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            serde_json::json!({ "status": "not ready", "reason": "the database cannot be reached" }),
-        ),
+        Err(e) => {
+            e.log(&request_id(&http));
+            let body = serde_json::json!({ "status": "not ready", "reason": "the database cannot be reached" });
+            (StatusCode::SERVICE_UNAVAILABLE, body)
+        }
     };
     HttpResponse::build(status).insert_header(("Cache-Control", "no-store")).json(body)
 }

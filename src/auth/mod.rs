@@ -3,7 +3,7 @@
 //! - [`keys`]: the signing keys, built once at start and handed in as data.
 //! - [`key_record`]: the key's fingerprint in the database; rotation.
 //! - [`token`]: issuing and verifying tokens (JWT, RFC 8725 checks).
-//! - [`policy`]: every write rule in one place.
+//! - [`policy`]: every access decision in one place.
 
 pub mod key_record;
 pub mod keys;
@@ -80,18 +80,6 @@ pub struct Actor {
     pub scopes: BTreeSet<Scope>,
     /// When the token expires.
     pub expires_at: DateTime<Utc>,
-}
-
-impl Actor {
-    /// True for the pact secretariat.
-    pub fn is_admin(&self) -> bool {
-        self.scopes.contains(&Scope::Admin)
-    }
-
-    /// True when the token carries `scope` (admin carries every scope).
-    pub fn has(&self, scope: Scope) -> bool {
-        self.is_admin() || self.scopes.contains(&scope)
-    }
 }
 
 /// Who is making a request: nobody (reads only), or an actor.

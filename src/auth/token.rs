@@ -57,7 +57,7 @@ pub struct Claims {
 pub fn sign(keys: &JwtKeys, claims: &Claims) -> Result<String, AppError> {
     let mut header = Header::new(keys.algorithm);
     header.typ = Some(TOKEN_TYPE.to_owned());
-    encode(&header, claims, &keys.encoding).map_err(|e| AppError::internal(format!("signing a token: {e}")))
+    encode(&header, claims, &keys.encoding).map_err(|e| AppError::internal_from("signing a token", e))
 }
 
 /// Checks a token's signature and claims (not yet its revocation).

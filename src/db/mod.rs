@@ -170,7 +170,7 @@ impl Database {
     /// [`AppError::Unavailable`] when no connection can be had within the pool's wait.
     pub fn get(&self) -> Result<r2d2::PooledConnection<ConnectionManager>, AppError> {
         // The pool's error holds the last connect error (e.g. "connection refused"): logged only.
-        self.pool.get().map_err(|e| AppError::Unavailable(format!("database pool: {e}")))
+        self.pool.get().map_err(|e| AppError::unavailable_from("database pool", e))
     }
 
     /// Runs `f` with a pooled connection on the blocking thread pool, keeping the current tracing
@@ -200,14 +200,13 @@ impl Database {
                 // A failed statement on a connection that no longer answers: the database went
                 // away (restart, failover, a killed backend). The pool drops the connection.
                 Err(e @ (AppError::Internal(_) | AppError::Unavailable(_))) if conn.check_after_error() => {
-                    let _logged = async_graphql::ErrorExtensions::extend(&e);
-                    Err(AppError::Unavailable(format!("database connection lost: {e:?}")))
+                    Err(AppError::unavailable_from("database connection lost", e))
                 }
                 other => other,
             }
         })
         .await
-        .map_err(|e| AppError::internal(format!("blocking task failed: {e}")))?
+        .map_err(|e| AppError::internal_from("blocking task failed", e))?
     }
 
     /// True when a migration is not yet applied on this connection's database.

@@ -1,13 +1,13 @@
 //! `viewer` and `auditEvents`.
 
-use async_graphql::{Context, InputObject, Json, Object, ResultExt, SimpleObject, ID};
+use async_graphql::{Context, InputObject, Json, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 
-use super::context::{actor, db, load_one};
+use super::context::{db, load_one, Caller};
 use super::loaders::OrganisationById;
 use super::pagination::{ConnectionData, PageInfo, TotalCount, DEFAULT_PAGE, MAX_PAGE};
 use super::types::Organisation;
-use crate::auth::{Actor, Scope};
+use crate::auth::{policy, Actor, Scope};
 use crate::error::AppError;
 use crate::ids::{decode_id, encode_id, Cursor, NodeType};
 use crate::read::audit::{AuditQuery, AuditRow};
@@ -84,10 +84,7 @@ impl AuditEvent {
 
     /// The token's ID (`jti`); shown to admins and to the organisation whose token it was.
     async fn token_id(&self, ctx: &Context<'_>) -> Option<&str> {
-        let viewer = ctx.data::<crate::auth::Viewer>().ok().and_then(crate::auth::Viewer::actor)?;
-        (viewer.is_admin() || self.0.organisation_id == Some(viewer.organisation_id))
-            .then_some(self.0.token_jti.as_deref())
-            .flatten()
+        policy::can_see_token_id(ctx.viewer(), self.0.organisation_id).then_some(self.0.token_jti.as_deref()).flatten()
     }
 
     /// The mutation, e.g. `updateProgramme`.
@@ -135,17 +132,17 @@ pub async fn audit_events(
     first: Option<i32>,
     after: Option<String>,
 ) -> async_graphql::Result<AuditEventConnection> {
-    let actor = actor(ctx)?;
+    let visible_to = policy::audit_events_visible(ctx.viewer())?;
     let first = first.unwrap_or(DEFAULT_PAGE);
     if !(1..=MAX_PAGE).contains(&first) {
-        return Err(AppError::bad_input(format!("argument `first` must be between 1 and {MAX_PAGE}, got {first}")))
-            .extend();
+        return Err(
+            AppError::bad_input(format!("argument `first` must be between 1 and {MAX_PAGE}, got {first}")).into()
+        );
     }
-    let after = after.map(|c| Cursor::decode(&c, "AUDIT", "after")).transpose().extend()?;
-    let entity = filter.entity.as_ref().map(|id| decode_id(id, "filter.entity")).transpose().extend()?;
-    // Admins see every event; an organisation the events it caused and those on its own records.
+    let after = after.map(|c| Cursor::decode(&c, "AUDIT", "after")).transpose()?;
+    let entity = filter.entity.as_ref().map(|id| decode_id(id, "filter.entity")).transpose()?;
     let query = AuditQuery {
-        visible_to: (!actor.is_admin()).then_some(actor.organisation_id),
+        visible_to,
         entity: entity.map(|(t, id)| (entity_type_of(t), id)),
         mutation: filter.mutation.clone(),
     };
@@ -153,7 +150,7 @@ pub async fn audit_events(
     let db = db(ctx)?.clone();
     let before_id = after.map(|c| c.id);
     let rows: Vec<AuditRow> =
-        db.run(move |c| crate::read::audit::page(c, &page_query, before_id, i64::from(first) + 1)).await.extend()?;
+        db.run(move |c| crate::read::audit::page(c, &page_query, before_id, i64::from(first) + 1)).await?;
     let more = rows.len() > first as usize;
     let edges: Vec<(String, AuditEvent)> = rows
         .into_iter()

@@ -1,7 +1,7 @@
 //! Reaching request data from resolvers without panics: the database, the loader, the caller.
 
 use async_graphql::dataloader::{DataLoader, Loader};
-use async_graphql::{Context, ErrorExtensions};
+use async_graphql::Context;
 
 use super::loaders::DbLoader;
 use crate::auth::{Actor, Viewer};
@@ -10,12 +10,12 @@ use crate::error::AppError;
 
 /// The database handle registered on the schema.
 pub fn db<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Database> {
-    ctx.data::<Database>().map_err(|_| AppError::internal("no database in the schema data").extend())
+    ctx.data::<Database>().map_err(|_| AppError::internal("no database in the schema data").into())
 }
 
 /// This request's loader.
 pub fn loader<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a DataLoader<DbLoader>> {
-    ctx.data::<DataLoader<DbLoader>>().map_err(|_| AppError::internal("no data loader in the request data").extend())
+    ctx.data::<DataLoader<DbLoader>>().map_err(|_| AppError::internal("no data loader in the request data").into())
 }
 
 /// Loads one value through this request's loader.
@@ -24,7 +24,7 @@ where
     K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
     DbLoader: Loader<K, Error = AppError>,
 {
-    loader(ctx)?.load_one(key).await.map_err(|e| e.extend())
+    Ok(loader(ctx)?.load_one(key).await?)
 }
 
 /// Loads a list relation (empty when the parent has none).
@@ -34,16 +34,25 @@ where
     V: Send + Sync + Clone + 'static,
     DbLoader: Loader<K, Value = Vec<V>, Error = AppError>,
 {
-    Ok(loader(ctx)?.load_one(key).await.map_err(|e| e.extend())?.unwrap_or_default())
+    Ok(loader(ctx)?.load_one(key).await?.unwrap_or_default())
 }
 
-/// The caller, or `UNAUTHENTICATED`.
-///
-/// # Errors
-/// `UNAUTHENTICATED` when the request has no token.
-pub fn actor(ctx: &Context<'_>) -> async_graphql::Result<Actor> {
-    match ctx.data::<Viewer>() {
-        Ok(Viewer::Authenticated(actor)) => Ok(actor.clone()),
-        _ => Err(AppError::Unauthenticated("this needs a token: send `Authorization: Bearer <token>`".into()).extend()),
+/// The caller, as resolvers reach it: `ctx.viewer()` (anonymous when the request has no token) and
+/// `ctx.actor()`. What the caller may do is decided in [`crate::auth::policy`].
+pub trait Caller {
+    /// Who is making the request.
+    fn viewer(&self) -> &Viewer;
+
+    /// The token's actor, if any.
+    fn actor(&self) -> Option<&Actor> {
+        self.viewer().actor()
+    }
+}
+
+static ANONYMOUS: Viewer = Viewer::Anonymous;
+
+impl Caller for Context<'_> {
+    fn viewer(&self) -> &Viewer {
+        self.data::<Viewer>().unwrap_or(&ANONYMOUS)
     }
 }

@@ -49,40 +49,67 @@ pub fn sdl() -> String {
     schema_builder().finish().sdl_with_options(async_graphql::SDLExportOptions::new().include_specified_by())
 }
 
-/// Gives every error in a response an `extensions.code`: errors raised by our resolvers carry one
-/// already; those raised by the GraphQL engine get `GRAPHQL_PARSE_FAILED`, `BAD_USER_INPUT` (a value
-/// that does not fit its type), `GRAPHQL_VALIDATION_FAILED` or `QUERY_TOO_COMPLEX`; anything else is
-/// `INTERNAL`.
-pub fn ensure_error_codes(response: &mut async_graphql::Response) {
+/// The response boundary for errors: gives every error an `extensions.code`, logs each internal
+/// or unavailable cause once with the request id (a failed batch that many fields waited for is one
+/// cause), and adds `extensions.requestId` to `INTERNAL` errors. Errors our resolvers raise carry
+/// their [`AppError`](crate::error::AppError) as the source and take its code; those raised by the
+/// GraphQL engine get `GRAPHQL_PARSE_FAILED`, `BAD_USER_INPUT` (a value that does not fit its
+/// type), `GRAPHQL_VALIDATION_FAILED` or `QUERY_TOO_COMPLEX`; anything else is `INTERNAL`.
+pub fn finish_errors(response: &mut async_graphql::Response, request_id: &str) {
+    let mut logged: Vec<crate::error::Cause> = Vec::new();
     for error in &mut response.errors {
-        let has_code = error.extensions.as_ref().is_some_and(|e| e.get("code").is_some());
-        if has_code {
-            continue;
+        if let Some(app) = error.source::<crate::error::AppError>() {
+            if let Some(cause) = app.cause() {
+                if !logged.iter().any(|c| c.same(cause)) {
+                    app.log(request_id);
+                    logged.push(cause.clone());
+                }
+            }
+            let code = app.code();
+            error.extensions.get_or_insert_with(Default::default).set("code", code);
         }
-        if error.message == "Query is too complex." {
-            error.message = format!(
-                "the query costs more than {MAX_COMPLEXITY}: every field costs 1, a connection its page size \
-                 times its items, a report at least {}; ask for smaller pages or fewer reports",
-                limits::REPORT_COST
-            );
+        engine_code(error, request_id);
+        let extensions = error.extensions.get_or_insert_with(Default::default);
+        if matches!(extensions.get("code"), Some(async_graphql::Value::String(c)) if c == "INTERNAL") {
+            extensions.set("requestId", request_id);
         }
-        let m = error.message.as_str();
-        let code = if m.contains("nested too deep") || m.contains("too complex") || m.starts_with("the query costs") {
-            "QUERY_TOO_COMPLEX"
-        } else if m.trim_start().starts_with("-->") {
-            // The parser's messages start with the position: ` --> 1:13`.
-            "GRAPHQL_PARSE_FAILED"
-        } else if m.starts_with("Failed to parse")
-            || m.starts_with("Invalid value for argument")
-            || m.contains("Invalid value for variable")
-        {
-            // A value that does not fit its type (a malformed DateTime, an Int out of range).
-            "BAD_USER_INPUT"
-        } else if error.path.is_empty() {
-            "GRAPHQL_VALIDATION_FAILED"
-        } else {
-            "INTERNAL"
-        };
-        error.extensions.get_or_insert_with(Default::default).set("code", code);
     }
+}
+
+/// The code of an error the GraphQL engine raised (ours carry one already).
+fn engine_code(error: &mut async_graphql::ServerError, request_id: &str) {
+    let has_code = error.extensions.as_ref().is_some_and(|e| e.get("code").is_some());
+    if has_code {
+        return;
+    }
+    if error.message == "Query is too complex." {
+        error.message = format!(
+            "the query costs more than {MAX_COMPLEXITY}: every field costs 1, a connection its page size \
+             times its items, a report at least {}; ask for smaller pages or fewer reports",
+            limits::REPORT_COST
+        );
+    }
+    let m = error.message.as_str();
+    let code = if m.contains("nested too deep") || m.contains("too complex") || m.starts_with("the query costs") {
+        "QUERY_TOO_COMPLEX"
+    } else if m.trim_start().starts_with("-->") {
+        // The parser's messages start with the position: ` --> 1:13`.
+        "GRAPHQL_PARSE_FAILED"
+    } else if m.starts_with("Failed to parse")
+        || m.starts_with("Invalid value for argument")
+        || m.contains("Invalid value for variable")
+    {
+        // A value that does not fit its type (a malformed DateTime, an Int out of range).
+        "BAD_USER_INPUT"
+    } else if error.path.is_empty() {
+        "GRAPHQL_VALIDATION_FAILED"
+    } else {
+        "INTERNAL"
+    };
+    if code == "INTERNAL" {
+        // Not one of ours (those carry their code): log what the engine said.
+        tracing::error!(request_id, error.cause = %error.message, "internal error");
+        error.message = "internal error".into();
+    }
+    error.extensions.get_or_insert_with(Default::default).set("code", code);
 }

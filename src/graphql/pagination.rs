@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use async_graphql::{ResultExt, SimpleObject};
+use async_graphql::SimpleObject;
 
 use super::context::load_one;
 use super::loaders::CountOf;
@@ -109,7 +109,7 @@ impl<O: ListOrder> PageArgs<O> {
     /// # Errors
     /// `BAD_USER_INPUT`, as [`Page::parse`].
     pub fn parse(self, list: &'static str) -> async_graphql::Result<Page> {
-        Page::parse(list, self.first, self.after, self.last, self.before, self.order_by).extend()
+        Page::parse(list, self.first, self.after, self.last, self.before, self.order_by).map_err(Into::into)
     }
 }
 
@@ -141,7 +141,7 @@ impl TotalCount {
             Self::Batched(key) => Ok(load_one(ctx, *key).await?.unwrap_or(0)),
             Self::Deferred(db, count) => {
                 let count = count.clone();
-                db.run(move |conn| count(conn)).await.extend()
+                db.run(move |conn| count(conn)).await.map_err(Into::into)
             }
         }
     }

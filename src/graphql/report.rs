@@ -1,7 +1,7 @@
 //! `fundingByRegion`: totals per region at one level, with nothing counted twice. The rules and the
 //! computation are the read layer's (`crate::read::report`); this is its GraphQL shape.
 
-use async_graphql::{Context, Object, ResultExt, SimpleObject};
+use async_graphql::{Context, Object, SimpleObject};
 
 use super::context::{db, load_one};
 use super::filters::FundingFilter;
@@ -93,8 +93,8 @@ pub async fn funding_by_region(
     level: RegionScheme,
     filter: FundingFilter,
 ) -> async_graphql::Result<FundingByRegion> {
-    let query = filter.to_query().extend()?;
-    let report = db(ctx)?.run(move |c| funding_per_region(c, level, &query)).await.extend()?;
+    let query = filter.to_query()?;
+    let report = db(ctx)?.run(move |c| funding_per_region(c, level, &query)).await?;
     let regions = report
         .regions
         .into_iter()

@@ -182,14 +182,7 @@ pub fn record(conn: &mut DbConn, actor: &Actor, input: &NewFunding) -> Result<Fu
     let scheme_row = scheme(conn, input.scheme_id)?;
     policy::manage_funding(actor, scheme_row.as_ref(), input.funder_id)?;
     if let (Some(s), Some(funder)) = (&scheme_row, input.funder_id) {
-        // Under a scheme, the named funder is the scheme's funder or the caller, never a bystander.
-        if !actor.is_admin() && s.funder_id != Some(funder) && funder != actor.organisation_id {
-            return Err(AppError::invalid(
-                &["input", "funderId"],
-                UserErrorCode::Invalid,
-                "under a scheme, funderId must be the scheme's funder or your own organisation",
-            ));
-        }
+        policy::named_funder(actor, s, funder)?;
     }
     if let Idempotency::Replay(id) =
         check_idempotency(conn, actor, input.idempotency_key.as_deref(), "recordFunding", input)?

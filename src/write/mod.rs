@@ -1,6 +1,7 @@
 //! Writes by partners. Every operation here runs inside one write transaction (see
-//! [`crate::db::write_transaction`]), reads the rows it changes, asks [`crate::auth::policy`]
-//! before changing anything, checks `expectedVersion`, and records one audit event.
+//! [`crate::db::write_transaction`]) for an actor whose scope the mutation pipeline has checked
+//! ([`crate::auth::policy::authorise`]); it reads the rows it changes, applies the policy's record
+//! rule to them before changing anything, checks `expectedVersion`, and records one audit event.
 
 pub mod admin;
 pub mod funding;
@@ -10,7 +11,7 @@ pub mod programme;
 pub mod tokens;
 mod validate;
 
-pub use validate::Validator;
+pub use validate::{ParsedPeriod, Validator};
 
 use chrono::{Duration, Utc};
 use diesel::connection::SimpleConnection;

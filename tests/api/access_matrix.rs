@@ -268,3 +268,48 @@ async fn every_mutation_refuses_every_bad_caller_and_accepts_the_right_ones() {
         }
     }
 }
+
+#[actix_web::test]
+async fn the_matrix_covers_exactly_the_mutations_the_schema_offers() {
+    let app = crate::helpers::spawn_app(Backend::Sqlite, false).await;
+    let body = app
+        .query("{ __schema { mutationType { fields { name args { type { ofType { name } } } } } } }", json!({}))
+        .await;
+    let fields = body["data"]["__schema"]["mutationType"]["fields"].as_array().expect("mutation fields");
+    let mut offered: Vec<(String, String)> = fields
+        .iter()
+        .map(|f| {
+            (
+                f["name"].as_str().unwrap().to_owned(),
+                f["args"][0]["type"]["ofType"]["name"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    offered.sort();
+    let mut tested: Vec<(String, String)> =
+        MUTATIONS.iter().map(|m| (m.name.to_owned(), m.input_type.to_owned())).collect();
+    tested.sort();
+    assert_eq!(tested, offered, "every mutation the schema offers, with its input type, is in MUTATIONS");
+}
+
+/// The lines of the first Markdown table after `heading`, without a comment prefix.
+fn table_after(text: &str, heading: &str, prefix: &str) -> Vec<String> {
+    text.lines()
+        .map(|l| l.strip_prefix(prefix).unwrap_or(l).trim())
+        .skip_while(|l| *l != heading)
+        .skip_while(|l| !l.starts_with('|'))
+        .take_while(|l| l.starts_with('|'))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn the_readme_states_the_rules_the_policy_documents() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let readme = std::fs::read_to_string(format!("{root}/README.md")).unwrap();
+    let policy = std::fs::read_to_string(format!("{root}/src/auth/policy.rs")).unwrap();
+    let in_readme = table_after(&readme, "| What | Who |", "");
+    let in_policy = table_after(&policy, "| What | Who |", "//!");
+    assert!(in_readme.len() > 5, "the README's access table: {in_readme:?}");
+    assert_eq!(in_readme, in_policy, "README.md and src/auth/policy.rs state the same rules");
+}

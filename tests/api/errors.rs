@@ -3,6 +3,7 @@
 use serde_json::json;
 
 use crate::helpers::{backends, error_codes, spawn_app};
+use crate::served::Served;
 
 #[actix_web::test]
 async fn page_sizes_outside_1_to_100_are_bad_user_input_naming_the_argument() {
@@ -75,4 +76,32 @@ async fn engine_errors_have_codes_too() {
         let body = app.query("{ nodes(ids: []) { id } }", json!({})).await;
         assert!(body.get("errors").is_none(), "{body}");
     }
+}
+
+#[actix_web::test]
+async fn a_failed_batch_is_logged_once_with_its_cause_and_the_request_id() {
+    use diesel::connection::SimpleConnection;
+    use diesel::Connection;
+    let served = Served::start("info", true);
+    // Break the table one batched relation reads: every programme's `regions` field fails together.
+    let mut conn = diesel::SqliteConnection::establish(&served.database_url).unwrap();
+    conn.batch_execute("PRAGMA foreign_keys = OFF; DROP TABLE programme_region").unwrap();
+    let mut response = awc::Client::default()
+        .post(served.graphql_url())
+        .insert_header(("x-request-id", "batch-broken-1"))
+        .send_json(&json!({ "query": "{ programmes(first: 5) { nodes { name regions { name } } } }" }))
+        .await
+        .unwrap();
+    let body: serde_json::Value = response.json().limit(1 << 20).await.unwrap();
+    let codes = error_codes(&body);
+    assert!(codes.len() > 1 && codes.iter().all(|c| c == "INTERNAL"), "one error per waiting field: {body}");
+    assert!(body["errors"].as_array().unwrap().iter().all(|e| e["extensions"]["requestId"] == "batch-broken-1"));
+    assert!(!body.to_string().contains("programme_region"), "no detail is sent: {body}");
+    // The log line comes before the request's access line (logged after the response is built).
+    let lines = served.json_until(|v| v["message"] == "request" && v["request_id"] == "batch-broken-1");
+    let internal: Vec<_> = lines.iter().filter(|v| v["message"] == "internal error").collect();
+    assert_eq!(internal.len(), 1, "logged once: {lines:?}");
+    assert_eq!(internal[0]["request_id"], "batch-broken-1", "{:?}", internal[0]);
+    let cause = internal[0]["error.cause"].as_str().unwrap_or_default();
+    assert!(cause.contains("programme_region"), "the cause is kept: {cause}");
 }

@@ -27,5 +27,6 @@ mod readme;
 mod reads;
 mod reports;
 mod schema;
+mod served;
 mod writes;
 mod writes_fixture;

@@ -9,6 +9,7 @@ use diesel::Connection;
 use serde_json::{json, Value};
 
 use crate::helpers::{backends, error_codes, Backend};
+use crate::served::{binary, Served};
 use crate::writes_fixture::{World, ALL_PARTNER_SCOPES};
 
 const READ: &str = "{ programmes(first: 20) { totalCount nodes { name participants { organisation { name } } } } }";
@@ -158,10 +159,6 @@ async fn a_panic_inside_an_sqlite_write_does_not_leave_the_write_lock_held() {
     }
     let versions: Value = w.app.data(r#"{ programme(slug: "p") { version } }"#, json!({})).await;
     assert_eq!(versions["programme"]["version"], 1, "the panicked write was rolled back");
-}
-
-fn binary() -> std::process::Command {
-    std::process::Command::new(env!("CARGO_BIN_EXE_techniekpact-api"))
 }
 
 /// A command run in `dir` with only the given settings (none inherited from a `.env`).
@@ -360,40 +357,9 @@ async fn an_origin_without_a_scheme_is_refused_at_start_and_refused_preflights_a
 
 #[actix_web::test]
 async fn one_access_log_line_per_request_with_all_six_fields_in_json() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("log.db").display());
-    let mut child = binary()
-        .current_dir(dir.path())
-        .env("DATABASE_URL", &url)
-        .env("DATA_DIR", dir.path().join("state"))
-        .env("LOAD_DATA", "false")
-        .env("PORT", "0")
-        .env("LOG_FORMAT", "json")
-        .env("RUST_LOG", "info")
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("serve");
-    let stderr = child.stderr.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel::<String>();
-    std::thread::spawn(move || {
-        use std::io::BufRead;
-        for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let next_json = |what: &str| -> Value {
-        loop {
-            let line = rx.recv_timeout(Duration::from_secs(60)).unwrap_or_else(|_| panic!("no {what} line"));
-            if let Ok(v) = serde_json::from_str::<Value>(&line) {
-                if v["message"] == what {
-                    return v;
-                }
-            }
-        }
-    };
-    let port = next_json("listening")["server.port"].as_u64().expect("the port is logged");
+    let mut served = Served::start("info", false);
+    let (dir, port) = (served.dir.path().to_owned(), served.port);
+    let next_json = |what: &str| -> Value { served.next_json(|v| v["message"] == what) };
     let mut response = awc::Client::default()
         .post(format!("http://127.0.0.1:{port}/graphql"))
         .insert_header(("x-request-id", "log-test-1"))
@@ -403,11 +369,10 @@ async fn one_access_log_line_per_request_with_all_six_fields_in_json() {
     let _ = response.body().await;
     let line = next_json("request");
     let port_text = port.to_string();
-    let health = run_in(dir.path(), &["healthcheck"], &[("PORT", &port_text)]);
+    let health = run_in(&dir, &["healthcheck"], &[("PORT", &port_text)]);
     assert!(health.status.success(), "{health:?}");
-    child.kill().ok();
-    child.wait().ok();
-    assert!(!run_in(dir.path(), &["healthcheck"], &[("PORT", &port_text)]).status.success());
+    served.stop();
+    assert!(!run_in(&dir, &["healthcheck"], &[("PORT", &port_text)]).status.success());
     assert_eq!(line["http.method"], "POST", "{line}");
     assert_eq!(line["http.path"], "/graphql", "{line}");
     assert_eq!(line["http.status"], 200, "{line}");

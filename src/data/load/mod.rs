@@ -66,7 +66,8 @@ pub fn load(conn: &mut DbConn, data: &DataSet, force: bool) -> Result<LoadReport
     if !problems.is_empty() {
         return Err(AppError::bad_input(format!("the data set is invalid:\n  {}", problems.join("\n  "))));
     }
-    let file_hash = content_hash(&serde_json::to_vec(data).map_err(|e| AppError::internal(e.to_string()))?);
+    let file_hash =
+        content_hash(&serde_json::to_vec(data).map_err(|e| AppError::internal_from("serialising the data set", e))?);
     write_transaction(conn, |conn| {
         let stored_version = meta(conn, META_VERSION)?.and_then(|v| v.parse::<i64>().ok());
         let stored_hash = meta(conn, META_HASH)?;
@@ -163,7 +164,7 @@ impl Loader<'_> {
         current: impl FnOnce(&mut DbConn) -> QueryResult<Option<(i64, i32)>>,
     ) -> Result<(Plan, String), AppError> {
         let mut bytes = LOADER_REVISION.to_be_bytes().to_vec();
-        bytes.extend(serde_json::to_vec(record).map_err(|e| AppError::internal(e.to_string()))?);
+        bytes.extend(serde_json::to_vec(record).map_err(|e| AppError::internal_from("serialising the data set", e))?);
         let hash = content_hash(&bytes);
         let loaded: Option<(i64, String, i32)> = dataset_record::table
             .filter(dataset_record::entity_type.eq(kind))

@@ -2,8 +2,9 @@
 
 use async_graphql::{Context, InputObject, MaybeUndefined, Object, ID};
 
-use super::programme::{ids, patch, PeriodInput};
-use super::{payload, run_write, validation_errors};
+use super::inputs::{code, id, idempotency_key, ids, optional_id, patch, period, PeriodInput};
+use super::{mutate, payload, MutationInput};
+use crate::auth::policy::Mutation;
 use crate::graphql::types::common::Decimal;
 use crate::graphql::types::{BudgetLine, FundingScheme, Organisation, Region};
 use crate::ids::NodeType;
@@ -11,10 +12,6 @@ use crate::vocab::{AmountBasis, AmountQualifier, OrganisationKind, RegionScheme,
 use crate::write::admin::{self as admin_ops, NewBudgetLine, NewRegion, NewScheme};
 use crate::write::organisation::{self as org_ops, NewOrganisation, OrganisationChanges};
 use crate::write::Validator;
-
-fn list(v: &mut Validator, field: &str, items: &[String]) -> Vec<String> {
-    v.text_list(field, items)
-}
 
 /// Input of `updateOrganisation`: fields left out stay as they are; `null` clears a field.
 #[derive(InputObject, Debug)]
@@ -128,6 +125,92 @@ pub struct AddBudgetLineInput {
     pub note: Option<String>,
 }
 
+impl MutationInput for UpdateOrganisationInput {
+    type Parsed = (i64, i32, OrganisationChanges);
+
+    fn parse(&self, v: &mut Validator) -> Self::Parsed {
+        let target = id(v, "id", &self.id, NodeType::Organisation);
+        let changes = OrganisationChanges {
+            name: self.name.as_deref().map(|n| v.text("name", n, 300)),
+            short_name: patch(&self.short_name).map(|s| v.optional_text("shortName", s.as_deref(), 100)),
+            website: patch(&self.website).map(|w| v.url("website", w.as_deref())),
+            identifiers: self.identifiers.as_ref().map(|l| v.text_list("identifiers", l)),
+            aliases: self.aliases.as_ref().map(|l| v.text_list("aliases", l)),
+            home_region_ids: self.home_region_ids.as_ref().map(|l| ids(v, "homeRegionIds", l, NodeType::Region)),
+        };
+        (target, self.expected_version, changes)
+    }
+}
+
+impl MutationInput for CreateOrganisationInput {
+    type Parsed = NewOrganisation;
+
+    fn parse(&self, v: &mut Validator) -> NewOrganisation {
+        NewOrganisation {
+            slug: v.slug("slug", &self.slug),
+            name: v.text("name", &self.name, 300),
+            short_name: v.optional_text("shortName", self.short_name.as_deref(), 100),
+            kind: self.kind,
+            school_level: self.school_level,
+            website: v.url("website", self.website.as_deref()),
+            identifiers: v.text_list("identifiers", &self.identifiers),
+            aliases: v.text_list("aliases", &self.aliases),
+            home_region_ids: ids(v, "homeRegionIds", &self.home_region_ids, NodeType::Region),
+            idempotency_key: idempotency_key(v, self.idempotency_key.as_deref()),
+        }
+    }
+}
+
+impl MutationInput for CreateRegionInput {
+    type Parsed = NewRegion;
+
+    fn parse(&self, v: &mut Validator) -> NewRegion {
+        NewRegion {
+            scheme: self.scheme,
+            code: code(v, &self.code, '-'),
+            name: v.text("name", &self.name, 300),
+            aliases: v.text_list("aliases", &self.aliases),
+            identifiers: v.text_list("identifiers", &self.identifiers),
+            parent_id: optional_id(v, "parentId", self.parent_id.as_ref(), NodeType::Region),
+            idempotency_key: idempotency_key(v, self.idempotency_key.as_deref()),
+        }
+    }
+}
+
+impl MutationInput for CreateFundingSchemeInput {
+    type Parsed = NewScheme;
+
+    fn parse(&self, v: &mut Validator) -> NewScheme {
+        NewScheme {
+            code: code(v, &self.code, '_'),
+            name: v.text("name", &self.name, 300),
+            display_name: v.optional_text("displayName", self.display_name.as_deref(), 100),
+            funder_id: optional_id(v, "funderId", self.funder_id.as_ref(), NodeType::Organisation),
+            administrator_id: optional_id(v, "administratorId", self.administrator_id.as_ref(), NodeType::Organisation),
+            legal_basis: v.optional_text("legalBasis", self.legal_basis.as_deref(), 500),
+            url: v.url("url", self.url.as_deref()),
+            period: period(v, "period", self.period.as_ref()),
+            idempotency_key: idempotency_key(v, self.idempotency_key.as_deref()),
+        }
+    }
+}
+
+impl MutationInput for AddBudgetLineInput {
+    type Parsed = (i64, i32, NewBudgetLine);
+
+    fn parse(&self, v: &mut Validator) -> Self::Parsed {
+        let scheme = id(v, "schemeId", &self.scheme_id, NodeType::FundingScheme);
+        let line = NewBudgetLine {
+            period: period(v, "period", self.period.as_ref()),
+            amount_cents: v.amount("amount", &self.amount.0),
+            qualifier: self.qualifier,
+            basis: self.basis,
+            note: v.optional_text("note", self.note.as_deref(), 2000),
+        };
+        (scheme, self.expected_version, line)
+    }
+}
+
 payload!(
     /// The result of an organisation mutation.
     OrganisationPayload, organisation: Organisation
@@ -157,23 +240,10 @@ impl AdminMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The changes.")] input: UpdateOrganisationInput,
     ) -> async_graphql::Result<OrganisationPayload> {
-        super::require(ctx, crate::auth::Scope::OrganisationWrite)?;
-        let mut v = Validator::new();
-        let id = v.id(&["input", "id"], &input.id, NodeType::Organisation);
-        let changes = OrganisationChanges {
-            name: input.name.as_deref().map(|n| v.text("name", n, 300)),
-            short_name: patch(&input.short_name).map(|s| v.optional_text("shortName", s.as_deref(), 100)),
-            website: patch(&input.website).map(|w| v.url("website", w.as_deref())),
-            identifiers: input.identifiers.as_ref().map(|l| list(&mut v, "identifiers", l)),
-            aliases: input.aliases.as_ref().map(|l| list(&mut v, "aliases", l)),
-            home_region_ids: input.home_region_ids.as_ref().map(|l| ids(&mut v, "homeRegionIds", l, NodeType::Region)),
+        let write = |c: &mut _, a: &_, (id, expected, changes): &(i64, i32, OrganisationChanges)| {
+            org_ops::update(c, a, *id, *expected, changes)
         };
-        if let Err(e) = v.finish() {
-            return Ok(OrganisationPayload::refused(validation_errors(e)?));
-        }
-        let expected = input.expected_version;
-        let outcome = run_write(ctx, move |c, a| org_ops::update(c, a, id, expected, &changes)).await?;
-        Ok(OrganisationPayload::from_outcome(outcome, Organisation))
+        mutate(ctx, Mutation::UpdateOrganisation, &input, write, Organisation).await
     }
 
     /// Creates an organisation. Who: admin.
@@ -182,25 +252,7 @@ impl AdminMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The organisation.")] input: CreateOrganisationInput,
     ) -> async_graphql::Result<OrganisationPayload> {
-        super::require(ctx, crate::auth::Scope::Admin)?;
-        let mut v = Validator::new();
-        let parsed = NewOrganisation {
-            slug: v.slug("slug", &input.slug),
-            name: v.text("name", &input.name, 300),
-            short_name: v.optional_text("shortName", input.short_name.as_deref(), 100),
-            kind: input.kind,
-            school_level: input.school_level,
-            website: v.url("website", input.website.as_deref()),
-            identifiers: list(&mut v, "identifiers", &input.identifiers),
-            aliases: list(&mut v, "aliases", &input.aliases),
-            home_region_ids: ids(&mut v, "homeRegionIds", &input.home_region_ids, NodeType::Region),
-            idempotency_key: v.optional_text("idempotencyKey", input.idempotency_key.as_deref(), 200),
-        };
-        if let Err(e) = v.finish() {
-            return Ok(OrganisationPayload::refused(validation_errors(e)?));
-        }
-        let outcome = run_write(ctx, move |c, a| org_ops::create(c, a, &parsed)).await?;
-        Ok(OrganisationPayload::from_outcome(outcome, Organisation))
+        mutate(ctx, Mutation::CreateOrganisation, &input, org_ops::create, Organisation).await
     }
 
     /// Creates a region. Who: admin.
@@ -209,26 +261,7 @@ impl AdminMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The region.")] input: CreateRegionInput,
     ) -> async_graphql::Result<RegionPayload> {
-        super::require(ctx, crate::auth::Scope::Admin)?;
-        let mut v = Validator::new();
-        let code = v.text("code", &input.code, 100);
-        if !code.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-') {
-            v.push(&["input", "code"], crate::error::UserErrorCode::Invalid, "codes are capitals, digits and -");
-        }
-        let parsed = NewRegion {
-            scheme: input.scheme,
-            code,
-            name: v.text("name", &input.name, 300),
-            aliases: list(&mut v, "aliases", &input.aliases),
-            identifiers: list(&mut v, "identifiers", &input.identifiers),
-            parent_id: input.parent_id.as_ref().map(|p| v.id(&["input", "parentId"], p, NodeType::Region)),
-            idempotency_key: v.optional_text("idempotencyKey", input.idempotency_key.as_deref(), 200),
-        };
-        if let Err(e) = v.finish() {
-            return Ok(RegionPayload::refused(validation_errors(e)?));
-        }
-        let outcome = run_write(ctx, move |c, a| admin_ops::create_region(c, a, &parsed)).await?;
-        Ok(RegionPayload::from_outcome(outcome, Region))
+        mutate(ctx, Mutation::CreateRegion, &input, admin_ops::create_region, Region).await
     }
 
     /// Creates a funding scheme. Who: admin.
@@ -237,35 +270,7 @@ impl AdminMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The scheme.")] input: CreateFundingSchemeInput,
     ) -> async_graphql::Result<FundingSchemePayload> {
-        super::require(ctx, crate::auth::Scope::Admin)?;
-        let mut v = Validator::new();
-        let code = v.text("code", &input.code, 100);
-        if !code.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_') {
-            v.push(&["input", "code"], crate::error::UserErrorCode::Invalid, "codes are capitals, digits and _");
-        }
-        let parsed = NewScheme {
-            code,
-            name: v.text("name", &input.name, 300),
-            display_name: v.optional_text("displayName", input.display_name.as_deref(), 100),
-            funder_id: input.funder_id.as_ref().map(|o| v.id(&["input", "funderId"], o, NodeType::Organisation)),
-            administrator_id: input
-                .administrator_id
-                .as_ref()
-                .map(|o| v.id(&["input", "administratorId"], o, NodeType::Organisation)),
-            legal_basis: v.optional_text("legalBasis", input.legal_basis.as_deref(), 500),
-            url: v.url("url", input.url.as_deref()),
-            period: input
-                .period
-                .as_ref()
-                .map(|p| v.period("period", p.start.as_deref(), p.end.as_deref()))
-                .unwrap_or_default(),
-            idempotency_key: v.optional_text("idempotencyKey", input.idempotency_key.as_deref(), 200),
-        };
-        if let Err(e) = v.finish() {
-            return Ok(FundingSchemePayload::refused(validation_errors(e)?));
-        }
-        let outcome = run_write(ctx, move |c, a| admin_ops::create_scheme(c, a, &parsed)).await?;
-        Ok(FundingSchemePayload::from_outcome(outcome, FundingScheme))
+        mutate(ctx, Mutation::CreateFundingScheme, &input, admin_ops::create_scheme, FundingScheme).await
     }
 
     /// Adds a scheme-level amount (a budget, not a grant). Who: admin.
@@ -274,25 +279,9 @@ impl AdminMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The budget line.")] input: AddBudgetLineInput,
     ) -> async_graphql::Result<BudgetLinePayload> {
-        super::require(ctx, crate::auth::Scope::Admin)?;
-        let mut v = Validator::new();
-        let scheme = v.id(&["input", "schemeId"], &input.scheme_id, NodeType::FundingScheme);
-        let line = NewBudgetLine {
-            period: input
-                .period
-                .as_ref()
-                .map(|p| v.period("period", p.start.as_deref(), p.end.as_deref()))
-                .unwrap_or_default(),
-            amount_cents: v.amount("amount", &input.amount.0),
-            qualifier: input.qualifier,
-            basis: input.basis,
-            note: v.optional_text("note", input.note.as_deref(), 2000),
+        let write = |c: &mut _, a: &_, (scheme, expected, line): &(i64, i32, NewBudgetLine)| {
+            admin_ops::add_budget_line(c, a, *scheme, *expected, line)
         };
-        if let Err(e) = v.finish() {
-            return Ok(BudgetLinePayload::refused(validation_errors(e)?));
-        }
-        let expected = input.expected_version;
-        let outcome = run_write(ctx, move |c, a| admin_ops::add_budget_line(c, a, scheme, expected, &line)).await?;
-        Ok(BudgetLinePayload::from_outcome(outcome, BudgetLine))
+        mutate(ctx, Mutation::AddBudgetLine, &input, write, BudgetLine).await
     }
 }

@@ -2,8 +2,9 @@
 
 use async_graphql::{Context, InputObject, MaybeUndefined, Object, ID};
 
-use super::programme::{patch, PeriodInput};
-use super::{payload, run_write, validation_errors};
+use super::inputs::{id, idempotency_key, optional_id, patch, period, PeriodInput};
+use super::{mutate, payload, MutationInput};
+use crate::auth::policy::Mutation;
 use crate::error::UserErrorCode;
 use crate::graphql::types::common::Decimal;
 use crate::graphql::types::Funding;
@@ -117,16 +118,14 @@ pub struct RecordFundingInput {
     pub idempotency_key: Option<String>,
 }
 
-impl RecordFundingInput {
-    fn parse(&self) -> Result<NewFunding, crate::error::AppError> {
-        let mut v = Validator::new();
-        let opt_id = |v: &mut Validator, field: &str, id: &Option<ID>, node| {
-            id.as_ref().map(|id| v.id(&["input", field], id, node))
-        };
-        let scheme_id = opt_id(&mut v, "schemeId", &self.scheme_id, NodeType::FundingScheme);
-        let funder_id = opt_id(&mut v, "funderId", &self.funder_id, NodeType::Organisation);
-        let programme_id = opt_id(&mut v, "programmeId", &self.programme_id, NodeType::Programme);
-        let recipient_id = opt_id(&mut v, "recipientId", &self.recipient_id, NodeType::Organisation);
+impl MutationInput for RecordFundingInput {
+    type Parsed = NewFunding;
+
+    fn parse(&self, v: &mut Validator) -> NewFunding {
+        let scheme_id = optional_id(v, "schemeId", self.scheme_id.as_ref(), NodeType::FundingScheme);
+        let funder_id = optional_id(v, "funderId", self.funder_id.as_ref(), NodeType::Organisation);
+        let programme_id = optional_id(v, "programmeId", self.programme_id.as_ref(), NodeType::Programme);
+        let recipient_id = optional_id(v, "recipientId", self.recipient_id.as_ref(), NodeType::Organisation);
         if scheme_id.is_none() && funder_id.is_none() {
             v.push(
                 &["input", "schemeId"],
@@ -134,28 +133,23 @@ impl RecordFundingInput {
                 "give a schemeId, or a funderId for money outside a scheme",
             );
         }
-        let parsed = NewFunding {
+        NewFunding {
             key: self.key.as_deref().map(|k| v.slug("key", k)),
             scheme_id,
             funder_id,
             programme_id,
             recipient_id,
-            period: self
-                .period
-                .as_ref()
-                .map(|p| v.period("period", p.start.as_deref(), p.end.as_deref()))
-                .unwrap_or_default(),
-            award_date: self.award_date.as_deref().and_then(|d| award_date(&mut v, d)),
+            period: period(v, "period", self.period.as_ref()),
+            award_date: self.award_date.as_deref().and_then(|d| award_date(v, d)),
             amount_cents: v.amount("amountAwarded", &self.amount_awarded.0),
             co_financing_cents: self.co_financing.as_ref().map(|c| v.amount("coFinancing", &c.0)),
             qualifier: self.qualifier,
             basis: self.basis,
             status: self.status,
             note: v.optional_text("note", self.note.as_deref(), 2000),
-            allocations: allocations(&mut v, &self.allocations),
-            idempotency_key: v.optional_text("idempotencyKey", self.idempotency_key.as_deref(), 200),
-        };
-        v.finish().map(|()| parsed)
+            allocations: allocations(v, &self.allocations),
+            idempotency_key: idempotency_key(v, self.idempotency_key.as_deref()),
+        }
     }
 }
 
@@ -190,29 +184,27 @@ pub struct UpdateFundingInput {
     pub allocations: Option<Vec<AllocationInput>>,
 }
 
-impl UpdateFundingInput {
-    fn parse(&self) -> Result<(i64, FundingChanges), crate::error::AppError> {
-        let mut v = Validator::new();
-        let id = v.id(&["input", "id"], &self.id, NodeType::Funding);
+impl MutationInput for UpdateFundingInput {
+    type Parsed = (i64, i32, FundingChanges);
+
+    fn parse(&self, v: &mut Validator) -> Self::Parsed {
+        let target = id(v, "id", &self.id, NodeType::Funding);
         let changes = FundingChanges {
             programme_id: patch(&self.programme_id)
-                .map(|p| p.map(|p| v.id(&["input", "programmeId"], &p, NodeType::Programme))),
+                .map(|p| optional_id(v, "programmeId", p.as_ref(), NodeType::Programme)),
             recipient_id: patch(&self.recipient_id)
-                .map(|r| r.map(|r| v.id(&["input", "recipientId"], &r, NodeType::Organisation))),
-            period: patch(&self.period).map(|p| match p {
-                Some(p) => v.period("period", p.start.as_deref(), p.end.as_deref()),
-                None => (None, None),
-            }),
-            award_date: patch(&self.award_date).map(|d| d.and_then(|d| award_date(&mut v, &d))),
+                .map(|r| optional_id(v, "recipientId", r.as_ref(), NodeType::Organisation)),
+            period: patch(&self.period).map(|p| period(v, "period", p.as_ref())),
+            award_date: patch(&self.award_date).map(|d| d.and_then(|d| award_date(v, &d))),
             amount_cents: self.amount_awarded.as_ref().map(|a| v.amount("amountAwarded", &a.0)),
             co_financing_cents: patch(&self.co_financing).map(|c| c.map(|c| v.amount("coFinancing", &c.0))),
             qualifier: patch(&self.qualifier),
             basis: patch(&self.basis),
             status: patch(&self.status),
             note: patch(&self.note).map(|n| v.optional_text("note", n.as_deref(), 2000)),
-            allocations: self.allocations.as_ref().map(|a| allocations(&mut v, a)),
+            allocations: self.allocations.as_ref().map(|a| allocations(v, a)),
         };
-        v.finish().map(|()| (id, changes))
+        (target, self.expected_version, changes)
     }
 }
 
@@ -223,6 +215,14 @@ pub struct DeleteFundingInput {
     pub id: ID,
     /// The version you last read.
     pub expected_version: i32,
+}
+
+impl MutationInput for DeleteFundingInput {
+    type Parsed = (i64, i32);
+
+    fn parse(&self, v: &mut Validator) -> Self::Parsed {
+        (id(v, "id", &self.id, NodeType::Funding), self.expected_version)
+    }
 }
 
 payload!(
@@ -247,13 +247,7 @@ impl FundingMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The funding.")] input: RecordFundingInput,
     ) -> async_graphql::Result<FundingPayload> {
-        super::require(ctx, crate::auth::Scope::FundingsWrite)?;
-        let parsed = match input.parse() {
-            Ok(p) => p,
-            Err(e) => return Ok(FundingPayload::refused(validation_errors(e)?)),
-        };
-        let outcome = run_write(ctx, move |c, a| ops::record(c, a, &parsed)).await?;
-        Ok(FundingPayload::from_outcome(outcome, Funding))
+        mutate(ctx, Mutation::RecordFunding, &input, ops::record, Funding).await
     }
 
     /// Changes a funding. Who: as for `recordFunding`; the recipient (with `fundings:write`) may
@@ -263,14 +257,10 @@ impl FundingMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The changes.")] input: UpdateFundingInput,
     ) -> async_graphql::Result<FundingPayload> {
-        super::require(ctx, crate::auth::Scope::FundingsWrite)?;
-        let (id, changes) = match input.parse() {
-            Ok(p) => p,
-            Err(e) => return Ok(FundingPayload::refused(validation_errors(e)?)),
+        let write = |c: &mut _, a: &_, (id, expected, changes): &(i64, i32, FundingChanges)| {
+            ops::update(c, a, *id, *expected, changes)
         };
-        let expected = input.expected_version;
-        let outcome = run_write(ctx, move |c, a| ops::update(c, a, id, expected, &changes)).await?;
-        Ok(FundingPayload::from_outcome(outcome, Funding))
+        mutate(ctx, Mutation::UpdateFunding, &input, write, Funding).await
     }
 
     /// Deletes a funding and its allocations. Who: as for `recordFunding`.
@@ -279,14 +269,7 @@ impl FundingMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to delete.")] input: DeleteFundingInput,
     ) -> async_graphql::Result<DeleteFundingPayload> {
-        super::require(ctx, crate::auth::Scope::FundingsWrite)?;
-        let mut v = Validator::new();
-        let id = v.id(&["input", "id"], &input.id, NodeType::Funding);
-        if let Err(e) = v.finish() {
-            return Ok(DeleteFundingPayload::refused(validation_errors(e)?));
-        }
-        let expected = input.expected_version;
-        let outcome = run_write(ctx, move |c, a| ops::delete(c, a, id, expected)).await?;
-        Ok(DeleteFundingPayload::from_outcome(outcome, |row| encode_id(NodeType::Funding, row.id)))
+        let write = |c: &mut _, a: &_, &(id, expected): &(i64, i32)| ops::delete(c, a, id, expected);
+        mutate(ctx, Mutation::DeleteFunding, &input, write, |row| encode_id(NodeType::Funding, row.id)).await
     }
 }

@@ -1,21 +1,26 @@
-//! Mutations: input types, their validation into domain values, and payloads with `userErrors`.
+//! Mutations: input types, their parsing into domain values, and payloads with `userErrors`.
 //!
-//! Refusals: no or bad token → top-level `UNAUTHENTICATED`; a valid token writing what it may not →
-//! top-level `FORBIDDEN`; invalid input, unknown references, duplicates and stale versions →
-//! `userErrors` (codes in `UserErrorCode`), and nothing is written.
+//! Every mutation runs one pipeline, [`mutate`]: the policy's scope check → parse the input →
+//! refusals as `userErrors` → the write in one transaction → the payload. Refusals: no or bad
+//! token → top-level `UNAUTHENTICATED`; a valid token writing what it may not → top-level
+//! `FORBIDDEN`; invalid input, unknown references, duplicates and stale versions → `userErrors`
+//! (codes in `UserErrorCode`), and nothing is written.
 
 mod admin;
 mod funding;
+mod inputs;
 mod programme;
 mod token;
 
-use async_graphql::{Context, ErrorExtensions, MergedObject, SimpleObject};
+use async_graphql::{Context, MergedObject, SimpleObject};
 
-use super::context::{actor, db};
+use super::context::{db, Caller};
 use crate::auth::keys::JwtKeys;
+use crate::auth::policy::{self, Mutation};
 use crate::auth::Actor;
 use crate::db::{write_transaction, DbConn};
 use crate::error::{AppError, FieldError, UserErrorCode};
+use crate::write::Validator;
 
 pub use self::admin::AdminMutation;
 pub use self::funding::FundingMutation;
@@ -43,68 +48,89 @@ impl From<FieldError> for UserError {
     }
 }
 
-/// The caller, who must hold `scope` (admin holds every scope). Checked before the input is
-/// validated, so a caller without the scope learns nothing about the input rules.
+/// A mutation's input, parsed into the value its write operation takes. Problems are pushed to the
+/// validator with their field path; the parsed value is used only when there were none.
+pub trait MutationInput {
+    /// The domain value.
+    type Parsed: Send + Sync + 'static;
+
+    /// Parses the input, pushing every problem found (not only the first).
+    fn parse(&self, v: &mut Validator) -> Self::Parsed;
+}
+
+/// A payload: the changed record, or the reasons the input was refused.
+pub trait Payload: Sized {
+    /// What a successful write returns to the client.
+    type Value;
+
+    /// The payload of a successful write.
+    fn done(value: Self::Value) -> Self;
+
+    /// The payload of a refused input.
+    fn refused(user_errors: Vec<UserError>) -> Self;
+}
+
+/// Runs `mutation` for the caller: checks the mutation's scope ([`policy::authorise`]), parses
+/// `input`, returns its problems as `userErrors`, runs `write` in one write transaction and wraps
+/// its result with `show`. A write that a concurrent request beat to a unique key is retried once
+/// (so a racing create with the same idempotency key replays the winner).
 ///
 /// # Errors
-/// `UNAUTHENTICATED` without a token, `FORBIDDEN` without the scope.
-pub fn require(ctx: &Context<'_>, scope: crate::auth::Scope) -> async_graphql::Result<Actor> {
-    let actor = actor(ctx)?;
-    if actor.has(scope) {
-        Ok(actor)
-    } else {
-        Err(AppError::Forbidden(format!("not allowed: this needs the scope {}", scope.as_str())).extend())
-    }
-}
-
-/// The signing keys.
-pub(crate) fn keys<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a JwtKeys> {
-    ctx.data::<JwtKeys>().map_err(|_| AppError::internal("no signing keys in the schema data").extend())
-}
-
-/// Runs a write for the caller in one write transaction, retrying once when a concurrent request
-/// took a unique key first (so a racing create with the same idempotency key replays the winner).
-/// Returns the value, or the user errors; authorisation and internal failures are top-level errors.
-pub async fn run_write<T, F>(ctx: &Context<'_>, f: F) -> async_graphql::Result<Result<T, Vec<UserError>>>
+/// `UNAUTHENTICATED`, `FORBIDDEN` and internal failures as top-level errors.
+pub async fn mutate<I, P, R, W>(
+    ctx: &Context<'_>,
+    mutation: Mutation,
+    input: &I,
+    write: W,
+    show: impl FnOnce(R) -> P::Value,
+) -> async_graphql::Result<P>
 where
-    T: Send + 'static,
-    F: Fn(&mut DbConn, &Actor) -> Result<T, AppError> + Clone + Send + 'static,
+    I: MutationInput,
+    P: Payload,
+    R: Send + 'static,
+    W: Fn(&mut DbConn, &Actor, &I::Parsed) -> Result<R, AppError> + Send + Sync + 'static,
 {
-    let actor = actor(ctx)?;
+    let actor = policy::authorise(ctx.viewer(), mutation)?;
+    let mut v = Validator::new();
+    let parsed = input.parse(&mut v);
+    if let Err(e) = v.finish() {
+        return Ok(P::refused(user_errors(e)?));
+    }
+    let work = std::sync::Arc::new((parsed, write, actor));
     let db = db(ctx)?.clone();
     let mut attempt = 0;
     loop {
         attempt += 1;
-        let (f, a) = (f.clone(), actor.clone());
-        match db.run(move |c| write_transaction(c, |c| f(c, &a))).await {
-            Ok(v) => return Ok(Ok(v)),
-            Err(AppError::Invalid(errors)) => return Ok(Err(errors.into_iter().map(UserError::from).collect())),
-            Err(AppError::Conflict(message)) => {
-                return Ok(Err(vec![UserError {
-                    field: vec!["input".into(), "expectedVersion".into()],
-                    message,
-                    code: UserErrorCode::Conflict,
-                }]))
-            }
+        let work = work.clone();
+        let outcome = db.run(move |c| write_transaction(c, |c| (work.1)(c, &work.2, &work.0))).await;
+        match outcome {
             Err(AppError::Duplicate(_)) if attempt < 2 => continue,
-            Err(AppError::Duplicate(message)) => {
-                return Ok(Err(vec![UserError {
-                    field: vec!["input".into()],
-                    message,
-                    code: UserErrorCode::Duplicate,
-                }]))
-            }
-            Err(e) => return Err(e.extend()),
+            Ok(value) => return Ok(P::done(show(value))),
+            Err(e) => return Ok(P::refused(user_errors(e)?)),
         }
     }
 }
 
-/// Validation failures found before touching the database, as a payload's `userErrors`.
-pub fn validation_errors(e: AppError) -> async_graphql::Result<Vec<UserError>> {
-    match e {
-        AppError::Invalid(errors) => Ok(errors.into_iter().map(UserError::from).collect()),
-        other => Err(other.extend()),
-    }
+/// A refused write as `userErrors`: invalid fields, a stale version, a taken key. Anything else
+/// (authorisation, internal failures) stays a top-level error.
+fn user_errors(e: AppError) -> Result<Vec<UserError>, AppError> {
+    Ok(match e {
+        AppError::Invalid(errors) => errors.into_iter().map(UserError::from).collect(),
+        AppError::Conflict(message) => vec![UserError {
+            field: vec!["input".into(), "expectedVersion".into()],
+            message,
+            code: UserErrorCode::Conflict,
+        }],
+        AppError::Duplicate(message) => {
+            vec![UserError { field: vec!["input".into()], message, code: UserErrorCode::Duplicate }]
+        }
+        other => return Err(other),
+    })
+}
+
+/// The signing keys.
+pub(crate) fn keys<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a JwtKeys> {
+    Ok(ctx.data::<JwtKeys>().map_err(|_| AppError::internal("no signing keys in the schema data"))?)
 }
 
 /// Defines a payload type: the changed object (null when refused) and `userErrors`.
@@ -119,17 +145,14 @@ macro_rules! payload {
             pub user_errors: Vec<$crate::graphql::mutation::UserError>,
         }
 
-        impl $name {
-            /// Wraps the outcome of [`run_write`](crate::graphql::mutation::run_write).
-            pub fn from_outcome<R>(outcome: Result<R, Vec<$crate::graphql::mutation::UserError>>, f: impl FnOnce(R) -> $ty) -> Self {
-                match outcome {
-                    Ok(r) => Self { $field: Some(f(r)), user_errors: Vec::new() },
-                    Err(user_errors) => Self { $field: None, user_errors },
-                }
+        impl $crate::graphql::mutation::Payload for $name {
+            type Value = $ty;
+
+            fn done(value: $ty) -> Self {
+                Self { $field: Some(value), user_errors: Vec::new() }
             }
 
-            /// A refusal found before the write.
-            pub fn refused(user_errors: Vec<$crate::graphql::mutation::UserError>) -> Self {
+            fn refused(user_errors: Vec<$crate::graphql::mutation::UserError>) -> Self {
                 Self { $field: None, user_errors }
             }
         }

@@ -2,54 +2,15 @@
 
 use async_graphql::{Context, InputObject, MaybeUndefined, Object, ID};
 
-use super::{payload, run_write, validation_errors};
+use super::inputs::{distinct, id, idempotency_key, ids, patch, period, PeriodInput};
+use super::{mutate, payload, MutationInput};
+use crate::auth::policy::Mutation;
 use crate::graphql::types::{Participation, Programme};
 use crate::ids::{encode_id, NodeType};
 use crate::vocab::{ParticipationRole, ProgrammeKind, TargetGroup};
 use crate::write::participants;
 use crate::write::programme::{self as ops, NewProgramme, ProgrammeChanges};
 use crate::write::Validator;
-
-/// A period: `YYYY`, `YYYY-MM` or `YYYY-MM-DD` at each end; either end may be left out.
-#[derive(InputObject, Debug, Clone)]
-pub struct PeriodInput {
-    /// When it starts (a year means from 1 January).
-    pub start: Option<String>,
-    /// When it ends (a year means until 31 December).
-    pub end: Option<String>,
-}
-
-/// `MaybeUndefined` as "leave / clear / set".
-pub(crate) fn patch<T: Clone>(value: &MaybeUndefined<T>) -> Option<Option<T>> {
-    match value {
-        MaybeUndefined::Undefined => None,
-        MaybeUndefined::Null => Some(None),
-        MaybeUndefined::Value(v) => Some(Some(v.clone())),
-    }
-}
-
-pub(crate) fn ids(v: &mut Validator, field: &str, ids: &[ID], node: NodeType) -> Vec<i64> {
-    if ids.len() > 100 {
-        v.push(&["input", field], crate::error::UserErrorCode::OutOfRange, format!("`{field}` holds at most 100 IDs"));
-        return Vec::new();
-    }
-    let parsed = ids.iter().enumerate().map(|(i, id)| {
-        let index = i.to_string();
-        v.id(&["input", field, &index], id, node)
-    });
-    distinct(parsed)
-}
-
-/// The items in their first order, each once: a list input that names a value twice means it once.
-pub(crate) fn distinct<T: PartialEq>(items: impl IntoIterator<Item = T>) -> Vec<T> {
-    let mut out = Vec::new();
-    for item in items {
-        if !out.contains(&item) {
-            out.push(item);
-        }
-    }
-    out
-}
 
 /// Input of `createProgramme`.
 #[derive(InputObject, Debug)]
@@ -79,15 +40,15 @@ pub struct CreateProgrammeInput {
     pub idempotency_key: Option<String>,
 }
 
-impl CreateProgrammeInput {
-    fn parse(&self) -> Result<NewProgramme, crate::error::AppError> {
-        let mut v = Validator::new();
+impl MutationInput for CreateProgrammeInput {
+    type Parsed = NewProgramme;
+
+    fn parse(&self, v: &mut Validator) -> NewProgramme {
         let name = v.text("name", &self.name, 300);
         let slug = self.slug.as_deref().map(|s| v.slug("slug", s));
-        let period =
-            self.period.as_ref().map(|p| v.period("period", p.start.as_deref(), p.end.as_deref())).unwrap_or_default();
-        let region_ids = ids(&mut v, "regionIds", &self.region_ids, NodeType::Region);
-        let parsed = NewProgramme {
+        let period = period(v, "period", self.period.as_ref());
+        let region_ids = ids(v, "regionIds", &self.region_ids, NodeType::Region);
+        NewProgramme {
             name,
             slug,
             description: v.optional_text("description", self.description.as_deref(), 5000),
@@ -97,9 +58,8 @@ impl CreateProgrammeInput {
             period,
             website: v.url("website", self.website.as_deref()),
             region_ids,
-            idempotency_key: v.optional_text("idempotencyKey", self.idempotency_key.as_deref(), 200),
-        };
-        v.finish().map(|()| parsed)
+            idempotency_key: idempotency_key(v, self.idempotency_key.as_deref()),
+        }
     }
 }
 
@@ -126,23 +86,21 @@ pub struct UpdateProgrammeInput {
     pub website: MaybeUndefined<String>,
 }
 
-impl UpdateProgrammeInput {
-    fn parse(&self) -> Result<(i64, ProgrammeChanges), crate::error::AppError> {
-        let mut v = Validator::new();
-        let id = v.id(&["input", "id"], &self.id, NodeType::Programme);
+impl MutationInput for UpdateProgrammeInput {
+    type Parsed = (i64, i32, ProgrammeChanges);
+
+    fn parse(&self, v: &mut Validator) -> Self::Parsed {
+        let target = id(v, "id", &self.id, NodeType::Programme);
         let changes = ProgrammeChanges {
             name: self.name.as_deref().map(|n| v.text("name", n, 300)),
             description: patch(&self.description).map(|d| v.optional_text("description", d.as_deref(), 5000)),
             kind: self.kind,
             target_groups: self.target_groups.as_ref().map(|l| distinct(l.iter().copied())),
             theme: patch(&self.theme).map(|t| v.optional_text("theme", t.as_deref(), 300)),
-            period: patch(&self.period).map(|p| match p {
-                Some(p) => v.period("period", p.start.as_deref(), p.end.as_deref()),
-                None => (None, None),
-            }),
+            period: patch(&self.period).map(|p| period(v, "period", p.as_ref())),
             website: patch(&self.website).map(|w| v.url("website", w.as_deref())),
         };
-        v.finish().map(|()| (id, changes))
+        (target, self.expected_version, changes)
     }
 }
 
@@ -188,6 +146,41 @@ pub struct SetProgrammeRegionsInput {
     pub region_ids: Vec<ID>,
 }
 
+impl MutationInput for DeleteProgrammeInput {
+    type Parsed = (i64, i32);
+
+    fn parse(&self, v: &mut Validator) -> Self::Parsed {
+        (id(v, "id", &self.id, NodeType::Programme), self.expected_version)
+    }
+}
+
+impl MutationInput for AddProgrammeParticipantInput {
+    type Parsed = (i64, i32, i64, ParticipationRole);
+
+    fn parse(&self, v: &mut Validator) -> Self::Parsed {
+        let programme = id(v, "programmeId", &self.programme_id, NodeType::Programme);
+        let organisation = id(v, "organisationId", &self.organisation_id, NodeType::Organisation);
+        (programme, self.expected_version, organisation, self.role)
+    }
+}
+
+impl MutationInput for AcceptParticipationInput {
+    type Parsed = (i64, i32);
+
+    fn parse(&self, v: &mut Validator) -> Self::Parsed {
+        (id(v, "participationId", &self.participation_id, NodeType::Participation), self.expected_version)
+    }
+}
+
+impl MutationInput for SetProgrammeRegionsInput {
+    type Parsed = (i64, i32, Vec<i64>);
+
+    fn parse(&self, v: &mut Validator) -> Self::Parsed {
+        let programme = id(v, "programmeId", &self.programme_id, NodeType::Programme);
+        (programme, self.expected_version, ids(v, "regionIds", &self.region_ids, NodeType::Region))
+    }
+}
+
 payload!(
     /// The result of a programme mutation.
     ProgrammePayload, programme: Programme
@@ -214,13 +207,7 @@ impl ProgrammeMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The programme.")] input: CreateProgrammeInput,
     ) -> async_graphql::Result<ProgrammePayload> {
-        super::require(ctx, crate::auth::Scope::ProgrammesWrite)?;
-        let parsed = match input.parse() {
-            Ok(p) => p,
-            Err(e) => return Ok(ProgrammePayload::refused(validation_errors(e)?)),
-        };
-        let outcome = run_write(ctx, move |c, a| ops::create(c, a, &parsed)).await?;
-        Ok(ProgrammePayload::from_outcome(outcome, Programme))
+        mutate(ctx, Mutation::CreateProgramme, &input, ops::create, Programme).await
     }
 
     /// Changes a programme. Who: its owner with `programmes:write`; admin.
@@ -229,14 +216,10 @@ impl ProgrammeMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The changes.")] input: UpdateProgrammeInput,
     ) -> async_graphql::Result<ProgrammePayload> {
-        super::require(ctx, crate::auth::Scope::ProgrammesWrite)?;
-        let (id, changes) = match input.parse() {
-            Ok(p) => p,
-            Err(e) => return Ok(ProgrammePayload::refused(validation_errors(e)?)),
+        let write = |c: &mut _, a: &_, (id, expected, changes): &(i64, i32, ProgrammeChanges)| {
+            ops::update(c, a, *id, *expected, changes)
         };
-        let expected = input.expected_version;
-        let outcome = run_write(ctx, move |c, a| ops::update(c, a, id, expected, &changes)).await?;
-        Ok(ProgrammePayload::from_outcome(outcome, Programme))
+        mutate(ctx, Mutation::UpdateProgramme, &input, write, Programme).await
     }
 
     /// Deletes a programme with its participants and regions; refused (`IN_USE`) while fundings
@@ -246,15 +229,8 @@ impl ProgrammeMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to delete.")] input: DeleteProgrammeInput,
     ) -> async_graphql::Result<DeleteProgrammePayload> {
-        super::require(ctx, crate::auth::Scope::ProgrammesWrite)?;
-        let mut v = Validator::new();
-        let id = v.id(&["input", "id"], &input.id, NodeType::Programme);
-        if let Err(e) = v.finish() {
-            return Ok(DeleteProgrammePayload::refused(validation_errors(e)?));
-        }
-        let expected = input.expected_version;
-        let outcome = run_write(ctx, move |c, a| ops::delete(c, a, id, expected)).await?;
-        Ok(DeleteProgrammePayload::from_outcome(outcome, |row| encode_id(NodeType::Programme, row.id)))
+        let write = |c: &mut _, a: &_, &(id, expected): &(i64, i32)| ops::delete(c, a, id, expected);
+        mutate(ctx, Mutation::DeleteProgramme, &input, write, |row| encode_id(NodeType::Programme, row.id)).await
     }
 
     /// Adds a participant. The caller's own organisation is added as accepted; another as a
@@ -265,18 +241,11 @@ impl ProgrammeMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "Who, in which role.")] input: AddProgrammeParticipantInput,
     ) -> async_graphql::Result<ParticipationPayload> {
-        super::require(ctx, crate::auth::Scope::ProgrammesWrite)?;
-        let mut v = Validator::new();
-        let programme = v.id(&["input", "programmeId"], &input.programme_id, NodeType::Programme);
-        let organisation = v.id(&["input", "organisationId"], &input.organisation_id, NodeType::Organisation);
-        if let Err(e) = v.finish() {
-            return Ok(ParticipationPayload::refused(validation_errors(e)?));
-        }
-        let (expected, role) = (input.expected_version, input.role);
-        let outcome =
-            run_write(ctx, move |c, a| participants::add_participant(c, a, programme, expected, organisation, role))
-                .await?;
-        Ok(ParticipationPayload::from_outcome(outcome, Participation))
+        let write =
+            |c: &mut _, a: &_, &(programme, expected, organisation, role): &(i64, i32, i64, ParticipationRole)| {
+                participants::add_participant(c, a, programme, expected, organisation, role)
+            };
+        mutate(ctx, Mutation::AddProgrammeParticipant, &input, write, Participation).await
     }
 
     /// Accepts a proposed participation. Who: the proposed organisation with `programmes:write`; admin.
@@ -285,15 +254,9 @@ impl ProgrammeMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The proposal.")] input: AcceptParticipationInput,
     ) -> async_graphql::Result<ParticipationPayload> {
-        super::require(ctx, crate::auth::Scope::ProgrammesWrite)?;
-        let mut v = Validator::new();
-        let id = v.id(&["input", "participationId"], &input.participation_id, NodeType::Participation);
-        if let Err(e) = v.finish() {
-            return Ok(ParticipationPayload::refused(validation_errors(e)?));
-        }
-        let expected = input.expected_version;
-        let outcome = run_write(ctx, move |c, a| participants::accept_participation(c, a, id, expected)).await?;
-        Ok(ParticipationPayload::from_outcome(outcome, Participation))
+        let write =
+            |c: &mut _, a: &_, &(id, expected): &(i64, i32)| participants::accept_participation(c, a, id, expected);
+        mutate(ctx, Mutation::AcceptParticipation, &input, write, Participation).await
     }
 
     /// Replaces the regions a programme names. Who: its owner with `programmes:write`; admin.
@@ -302,16 +265,9 @@ impl ProgrammeMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The new regions.")] input: SetProgrammeRegionsInput,
     ) -> async_graphql::Result<ProgrammePayload> {
-        super::require(ctx, crate::auth::Scope::ProgrammesWrite)?;
-        let mut v = Validator::new();
-        let programme = v.id(&["input", "programmeId"], &input.programme_id, NodeType::Programme);
-        let regions = ids(&mut v, "regionIds", &input.region_ids, NodeType::Region);
-        if let Err(e) = v.finish() {
-            return Ok(ProgrammePayload::refused(validation_errors(e)?));
-        }
-        let expected = input.expected_version;
-        let outcome =
-            run_write(ctx, move |c, a| participants::set_regions(c, a, programme, expected, &regions)).await?;
-        Ok(ProgrammePayload::from_outcome(outcome, Programme))
+        let write = |c: &mut _, a: &_, (programme, expected, regions): &(i64, i32, Vec<i64>)| {
+            participants::set_regions(c, a, *programme, *expected, regions)
+        };
+        mutate(ctx, Mutation::SetProgrammeRegions, &input, write, Programme).await
     }
 }

@@ -5,7 +5,9 @@ use std::collections::BTreeSet;
 use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
 use chrono::{DateTime, Duration, Utc};
 
-use super::{keys, payload, run_write, validation_errors};
+use super::inputs::id;
+use super::{keys, mutate, payload, MutationInput, Payload, UserError};
+use crate::auth::policy::Mutation;
 use crate::auth::token::IssuedToken;
 use crate::auth::Scope;
 use crate::error::UserErrorCode;
@@ -59,6 +61,57 @@ pub struct CreateSessionTokenInput {
     pub ttl_seconds: Option<i64>,
 }
 
+/// A parsed `issueToken` input: for whom, what, how long, with which label.
+#[derive(Debug)]
+pub struct NewTokenRequest {
+    organisation_id: i64,
+    scopes: BTreeSet<Scope>,
+    ttl: Duration,
+    label: Option<String>,
+}
+
+impl MutationInput for IssueTokenInput {
+    type Parsed = NewTokenRequest;
+
+    fn parse(&self, v: &mut Validator) -> NewTokenRequest {
+        let organisation_id = id(v, "organisationId", &self.organisation_id, NodeType::Organisation);
+        let ttl = self.ttl_seconds.unwrap_or(90 * 86_400);
+        if !(60..=400 * 86_400).contains(&ttl) {
+            v.push(
+                &["input", "ttlSeconds"],
+                UserErrorCode::OutOfRange,
+                "ttlSeconds must be between 60 and 34560000 (400 days)",
+            );
+        }
+        if self.scopes.is_empty() {
+            v.push(&["input", "scopes"], UserErrorCode::Blank, "give at least one scope");
+        }
+        let label = v.optional_text("label", self.label.as_deref(), 200);
+        NewTokenRequest {
+            organisation_id,
+            scopes: self.scopes.iter().copied().collect(),
+            ttl: Duration::seconds(ttl),
+            label,
+        }
+    }
+}
+
+impl MutationInput for RevokeTokenInput {
+    type Parsed = String;
+
+    fn parse(&self, _: &mut Validator) -> String {
+        self.jti.trim().to_owned()
+    }
+}
+
+impl MutationInput for CreateSessionTokenInput {
+    type Parsed = (Option<BTreeSet<Scope>>, Option<i64>);
+
+    fn parse(&self, _: &mut Validator) -> Self::Parsed {
+        (self.scopes.as_ref().map(|s| s.iter().copied().collect()), self.ttl_seconds)
+    }
+}
+
 payload!(
     /// The result of `issueToken` or `createSessionToken`.
     TokenPayload, token: NewToken
@@ -70,7 +123,19 @@ pub struct RevokeTokenPayload {
     /// When the token was revoked; null when the input was refused.
     pub revoked_at: Option<DateTime<Utc>>,
     /// Why the input was refused; empty on success.
-    pub user_errors: Vec<super::UserError>,
+    pub user_errors: Vec<UserError>,
+}
+
+impl Payload for RevokeTokenPayload {
+    type Value = DateTime<Utc>;
+
+    fn done(revoked_at: DateTime<Utc>) -> Self {
+        Self { revoked_at: Some(revoked_at), user_errors: Vec::new() }
+    }
+
+    fn refused(user_errors: Vec<UserError>) -> Self {
+        Self { revoked_at: None, user_errors }
+    }
 }
 
 /// Token mutations.
@@ -85,31 +150,11 @@ impl TokenMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "For whom, with what scopes.")] input: IssueTokenInput,
     ) -> async_graphql::Result<TokenPayload> {
-        super::require(ctx, crate::auth::Scope::Admin)?;
         let keys = keys(ctx)?.clone();
-        let mut v = Validator::new();
-        let org = v.id(&["input", "organisationId"], &input.organisation_id, NodeType::Organisation);
-        let ttl = input.ttl_seconds.unwrap_or(90 * 86_400);
-        if !(60..=400 * 86_400).contains(&ttl) {
-            v.push(
-                &["input", "ttlSeconds"],
-                UserErrorCode::OutOfRange,
-                "ttlSeconds must be between 60 and 34560000 (400 days)",
-            );
-        }
-        if input.scopes.is_empty() {
-            v.push(&["input", "scopes"], UserErrorCode::Blank, "give at least one scope");
-        }
-        let label = v.optional_text("label", input.label.as_deref(), 200);
-        if let Err(e) = v.finish() {
-            return Ok(TokenPayload::refused(validation_errors(e)?));
-        }
-        let scopes: BTreeSet<Scope> = input.scopes.iter().copied().collect();
-        let outcome = run_write(ctx, move |c, a| {
-            ops::issue_token(c, a, &keys, org, &scopes, Duration::seconds(ttl), label.as_deref())
-        })
-        .await?;
-        Ok(TokenPayload::from_outcome(outcome, NewToken::from))
+        let write = move |c: &mut _, a: &_, r: &NewTokenRequest| {
+            ops::issue_token(c, a, &keys, r.organisation_id, &r.scopes, r.ttl, r.label.as_deref())
+        };
+        mutate(ctx, Mutation::IssueToken, &input, write, NewToken::from).await
     }
 
     /// Revokes a token; it is refused from its next request on. Who: admin.
@@ -118,13 +163,8 @@ impl TokenMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "Which token.")] input: RevokeTokenInput,
     ) -> async_graphql::Result<RevokeTokenPayload> {
-        super::require(ctx, crate::auth::Scope::Admin)?;
-        let jti = input.jti.trim().to_owned();
-        let outcome = run_write(ctx, move |c, a| ops::revoke_token(c, a, &jti)).await?;
-        Ok(match outcome {
-            Ok(at) => RevokeTokenPayload { revoked_at: Some(at), user_errors: Vec::new() },
-            Err(user_errors) => RevokeTokenPayload { revoked_at: None, user_errors },
-        })
+        let write = |c: &mut _, a: &_, jti: &String| ops::revoke_token(c, a, jti);
+        mutate(ctx, Mutation::RevokeToken, &input, write, |at| at).await
     }
 
     /// Exchanges the caller's token for a short-lived one (at most one hour) for the same
@@ -135,11 +175,10 @@ impl TokenMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "Scopes and lifetime.")] input: CreateSessionTokenInput,
     ) -> async_graphql::Result<TokenPayload> {
-        super::require(ctx, crate::auth::Scope::TokensWrite)?;
         let keys = keys(ctx)?.clone();
-        let scopes: Option<BTreeSet<Scope>> = input.scopes.map(|s| s.into_iter().collect());
-        let ttl = input.ttl_seconds;
-        let outcome = run_write(ctx, move |c, a| ops::create_session_token(c, a, &keys, scopes.as_ref(), ttl)).await?;
-        Ok(TokenPayload::from_outcome(outcome, NewToken::from))
+        let write = move |c: &mut _, a: &_, (scopes, ttl): &(Option<BTreeSet<Scope>>, Option<i64>)| {
+            ops::create_session_token(c, a, &keys, scopes.as_ref(), *ttl)
+        };
+        mutate(ctx, Mutation::CreateSessionToken, &input, write, NewToken::from).await
     }
 }

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use async_graphql::{Context, Object, ResultExt};
+use async_graphql::{Context, Object};
 
 use crate::graphql::context::db;
 use crate::graphql::filters::*;
@@ -16,11 +16,11 @@ use crate::read;
 /// Runs a root connection: the filtered, keyset-paged rows now, the count only if asked for.
 macro_rules! root_connection {
     ($ctx:expr, $filter:expr, $list:ident, $node:path, $first:expr, $after:expr, $last:expr, $before:expr, $order:expr) => {{
-        let page = Page::parse(stringify!($node), $first, $after, $last, $before, $order).extend()?;
+        let page = Page::parse(stringify!($node), $first, $after, $last, $before, $order)?;
         let database = db($ctx)?.clone();
-        let query = $filter.unwrap_or_default().to_query().extend()?;
+        let query = $filter.unwrap_or_default().to_query()?;
         let (fetch_query, spec) = (query.clone(), page.spec.clone());
-        let rows = database.run(move |c| read::$list::page(c, &fetch_query, &spec)).await.extend()?;
+        let rows = database.run(move |c| read::$list::page(c, &fetch_query, &spec)).await?;
         let count = TotalCount::Deferred(database, Arc::new(move |c| read::$list::count(c, &query)));
         Ok(from_rows(rows, &page, count, $node).into())
     }};

@@ -1,8 +1,8 @@
 //! The query root: root connections, `node`/`nodes`, look-ups by natural key, `vocabulary`.
 
-use async_graphql::{Context, MergedObject, Object, ResultExt, SimpleObject, ID};
+use async_graphql::{Context, MergedObject, Object, SimpleObject, ID};
 
-use super::context::{db, load_one};
+use super::context::{db, load_one, Caller};
 use super::filters::*;
 use super::loaders::*;
 use super::report::{funding_by_region, FundingByRegion};
@@ -10,7 +10,7 @@ use super::types::{
     BudgetLine, Funding, FundingScheme, Node, Observation, Organisation, PactGoal, Participation, Programme, Region,
 };
 use crate::auth::policy::can_see_participation;
-use crate::auth::Viewer;
+
 use crate::error::AppError;
 use crate::ids::{decode_id, NodeType};
 use crate::read;
@@ -50,7 +50,7 @@ impl LookupQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "A global ID.")] id: ID,
     ) -> async_graphql::Result<Option<Node>> {
-        let (node_type, row) = decode_id(&id, "id").extend()?;
+        let (node_type, row) = decode_id(&id, "id")?;
         fetch_node(ctx, node_type, row).await
     }
 
@@ -62,9 +62,9 @@ impl LookupQuery {
         #[graphql(desc = "Global IDs (at most 100).")] ids: Vec<ID>,
     ) -> async_graphql::Result<Vec<Option<Node>>> {
         if ids.len() > 100 {
-            return Err(AppError::bad_input("argument `ids`: at most 100 IDs").into_gql());
+            return Err(AppError::bad_input("argument `ids`: at most 100 IDs").into());
         }
-        let decoded = ids.iter().map(|id| decode_id(id, "ids")).collect::<Result<Vec<_>, _>>().extend()?;
+        let decoded = ids.iter().map(|id| decode_id(id, "ids")).collect::<Result<Vec<_>, _>>()?;
         // Start every load before awaiting any, so the data loader batches them per type.
         let loads = decoded.into_iter().map(|(t, row)| fetch_node(ctx, t, row));
         futures_util::future::try_join_all(loads).await
@@ -79,7 +79,7 @@ impl LookupQuery {
         if slug.contains('\0') {
             return Ok(None);
         }
-        let row = db(ctx)?.run(move |c| read::organisations::by_slug(c, &slug)).await.extend()?;
+        let row = db(ctx)?.run(move |c| read::organisations::by_slug(c, &slug)).await?;
         Ok(row.map(Organisation))
     }
 
@@ -92,7 +92,7 @@ impl LookupQuery {
         if slug.contains('\0') {
             return Ok(None);
         }
-        let row = db(ctx)?.run(move |c| read::programmes::by_slug(c, &slug)).await.extend()?;
+        let row = db(ctx)?.run(move |c| read::programmes::by_slug(c, &slug)).await?;
         Ok(row.map(Programme))
     }
 
@@ -106,7 +106,7 @@ impl LookupQuery {
         if code.contains('\0') {
             return Ok(None);
         }
-        let row = db(ctx)?.run(move |c| read::regions::by_code(c, scheme, &code)).await.extend()?;
+        let row = db(ctx)?.run(move |c| read::regions::by_code(c, scheme, &code)).await?;
         Ok(row.map(Region))
     }
 
@@ -119,7 +119,7 @@ impl LookupQuery {
         if code.contains('\0') {
             return Ok(None);
         }
-        let row = db(ctx)?.run(move |c| read::schemes::by_code(c, &code)).await.extend()?;
+        let row = db(ctx)?.run(move |c| read::schemes::by_code(c, &code)).await?;
         Ok(row.map(FundingScheme))
     }
 
@@ -130,7 +130,7 @@ impl LookupQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "Only goals or only themes.")] kind: Option<GoalKind>,
     ) -> async_graphql::Result<Vec<PactGoal>> {
-        let rows = db(ctx)?.run(move |c| read::observations::goals(c, kind)).await.extend()?;
+        let rows = db(ctx)?.run(move |c| read::observations::goals(c, kind)).await?;
         Ok(rows.into_iter().map(PactGoal).collect())
     }
 
@@ -147,7 +147,7 @@ impl LookupQuery {
 
     /// Who the request's token acts for; null without a token.
     async fn viewer(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<super::audit::ViewerInfo>> {
-        let Some(actor) = ctx.data::<Viewer>().ok().and_then(Viewer::actor) else { return Ok(None) };
+        let Some(actor) = ctx.actor() else { return Ok(None) };
         let org = load_one(ctx, OrganisationById(actor.organisation_id)).await?;
         Ok(org.map(|o| super::audit::ViewerInfo::new(actor, Organisation(o))))
     }
@@ -177,7 +177,7 @@ impl LookupQuery {
                 label_en: en.into(),
             })
             .collect();
-        let schemes = db(ctx)?.run(read::schemes::labels).await.extend()?;
+        let schemes = db(ctx)?.run(read::schemes::labels).await?;
         terms.extend(schemes.into_iter().map(|(code, display, name)| VocabularyTerm {
             r#enum: "FundingScheme".into(),
             value: code,
@@ -217,20 +217,10 @@ async fn fetch_node(ctx: &Context<'_>, node_type: NodeType, row: i64) -> async_g
         NodeType::Participation => {
             let Some(p) = load_one(ctx, ParticipationById(row)).await? else { return Ok(None) };
             let owner = load_one(ctx, ProgrammeById(p.programme_id)).await?.and_then(|r| r.owner_id);
-            let viewer = ctx.data::<Viewer>().ok().and_then(Viewer::actor);
+            let viewer = ctx.actor();
             can_see_participation(viewer, &p, owner).then_some(Node::Participation(Participation(p)))
         }
         // Audit events are read through `auditEvents`, which checks who may see them.
         NodeType::AuditEvent => None,
     })
-}
-
-trait IntoGql {
-    fn into_gql(self) -> async_graphql::Error;
-}
-
-impl IntoGql for AppError {
-    fn into_gql(self) -> async_graphql::Error {
-        async_graphql::ErrorExtensions::extend(&self)
-    }
 }

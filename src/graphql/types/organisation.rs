@@ -7,9 +7,9 @@ use super::common::Source;
 use super::FundingConnection;
 use super::{funding_page, FundingScheme, Participation, Region};
 use crate::auth::policy::can_see_participation;
-use crate::auth::Viewer;
+
 use crate::db::models::OrganisationRow;
-use crate::graphql::context::{load_list, load_one};
+use crate::graphql::context::{load_list, load_one, Caller};
 use crate::graphql::loaders::*;
 use crate::graphql::pagination::{connection_cost, FundingOrder, PageArgs};
 use crate::ids::{encode_id, NodeType};
@@ -95,7 +95,7 @@ impl Organisation {
     /// The organisation's roles in programmes (proposals only for those allowed to see them).
     #[graphql(complexity = "20 * child_complexity")]
     async fn participations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Participation>> {
-        let viewer = ctx.data::<Viewer>().ok().and_then(Viewer::actor);
+        let viewer = ctx.actor();
         let mut visible = Vec::new();
         for p in load_list(ctx, ParticipationsOfOrganisation(self.0.id)).await? {
             let owner = if p.status == "PROPOSED" {

@@ -7,9 +7,9 @@ use super::common::{Period, Source};
 use super::FundingConnection;
 use super::{funding_page, Organisation, Region};
 use crate::auth::policy::can_see_participation;
-use crate::auth::Viewer;
+
 use crate::db::models::{ParticipationRow, ProgrammeRow};
-use crate::graphql::context::{load_list, load_one};
+use crate::graphql::context::{load_list, load_one, Caller};
 use crate::graphql::loaders::*;
 use crate::graphql::pagination::{connection_cost, FundingOrder, PageArgs};
 use crate::ids::{encode_id, NodeType};
@@ -137,7 +137,7 @@ impl Programme {
     /// programme's owner, the proposed organisation and admins.
     #[graphql(complexity = "10 * child_complexity")]
     async fn participants(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Participation>> {
-        let viewer = ctx.data::<Viewer>().ok().and_then(Viewer::actor);
+        let viewer = ctx.actor();
         let rows = load_list(ctx, ParticipationsOfProgramme(self.0.id)).await?;
         Ok(rows.into_iter().filter(|p| can_see_participation(viewer, p, self.0.owner_id)).map(Participation).collect())
     }
