@@ -51,11 +51,6 @@ impl AppError {
         Self::Internal(Cause::new(context, Some(Box::new(source))))
     }
 
-    /// The database could not serve the request (busy, unreachable) while doing `context`.
-    pub fn unavailable(context: impl Into<String>) -> Self {
-        Self::Unavailable(Cause::new(context, None))
-    }
-
     /// The database could not serve the request, caused by `source`.
     pub fn unavailable_from(
         context: impl Into<String>,
@@ -100,8 +95,10 @@ impl AppError {
     /// the caller's own and are not logged. Called once per cause at the response boundary.
     pub fn log(&self, request_id: &str) {
         match self {
-            Self::Internal(cause) => tracing::error!(request_id, error.cause = %cause, "internal error"),
-            Self::Unavailable(cause) => tracing::warn!(request_id, error.cause = %cause, "database unavailable"),
+            Self::Internal(cause) => tracing::error!(request_id, error.cause = %cause.chain(), "internal error"),
+            Self::Unavailable(cause) => {
+                tracing::warn!(request_id, error.cause = %cause.chain(), "database unavailable");
+            }
             _ => {}
         }
     }
@@ -127,20 +124,31 @@ impl Cause {
     pub fn same(&self, other: &Cause) -> bool {
         Arc::ptr_eq(&self.0, &other.0)
     }
+
+    /// What was being done, then each underlying error: `context: source: its source …`.
+    pub fn chain(&self) -> String {
+        let mut text = self.0.context.clone();
+        let mut next = std::error::Error::source(self);
+        while let Some(e) = next {
+            text.push_str(": ");
+            text.push_str(&e.to_string());
+            next = e.source();
+        }
+        text
+    }
 }
 
+/// Only what was being done; the underlying errors are its [`source`](std::error::Error::source)
+/// chain (see [`Cause::chain`]).
 impl fmt::Display for Cause {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.0.source {
-            Some(source) => write!(f, "{}: {source}", self.0.context),
-            None => f.write_str(&self.0.context),
-        }
+        f.write_str(&self.0.context)
     }
 }
 
 impl fmt::Debug for Cause {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Cause({self})")
+        write!(f, "Cause({})", self.chain())
     }
 }
 
@@ -223,5 +231,30 @@ impl FieldError {
     /// A field error at `field` (path segments).
     pub fn new(field: &[&str], code: UserErrorCode, message: impl Into<String>) -> Self {
         Self { field: field.iter().map(|s| (*s).to_owned()).collect(), message: message.into(), code }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wrapped_cause_keeps_every_underlying_error_in_its_chain_and_none_in_its_message() {
+        let inner = AppError::internal_from("database", std::io::Error::other("no such table: x"));
+        let Some(cause) = inner.cause().cloned() else { panic!("an internal error has a cause") };
+        let outer = AppError::unavailable_from("database connection lost", cause);
+        assert_eq!(outer.to_string(), "the service is busy: try again in a moment");
+        let chain = outer.cause().map(Cause::chain).unwrap_or_default();
+        assert_eq!(chain, "database connection lost: database: no such table: x");
+    }
+
+    #[test]
+    fn clones_of_a_cause_are_the_same_cause_and_equal_looking_ones_are_not() {
+        let a = AppError::internal("loading");
+        let b = a.clone();
+        let c = AppError::internal("loading");
+        let (Some(ca), Some(cb), Some(cc)) = (a.cause(), b.cause(), c.cause()) else { panic!("causes") };
+        assert!(ca.same(cb));
+        assert!(!ca.same(cc));
     }
 }

@@ -166,7 +166,10 @@ fn open_existing(settings: &Settings) -> anyhow::Result<Database> {
 
 fn token_command(settings: &Settings, command: TokenCommand) -> anyhow::Result<()> {
     let db = open_existing(settings)?;
-    let app = |e: techniekpact_api::error::AppError| anyhow::anyhow!("{e}");
+    let app = |e: techniekpact_api::error::AppError| match e.cause() {
+        Some(cause) => anyhow::anyhow!("{e}: {}", cause.chain()),
+        None => anyhow::anyhow!("{e}"),
+    };
     if let TokenCommand::RotateKey = command {
         let mut conn = db.get()?;
         let old = key_record::recorded(&mut conn)?;

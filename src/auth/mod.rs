@@ -80,6 +80,8 @@ pub struct Actor {
     pub scopes: BTreeSet<Scope>,
     /// When the token expires.
     pub expires_at: DateTime<Utc>,
+    /// True for a session token (made by `createSessionToken`), which can mint no tokens.
+    pub session: bool,
 }
 
 /// Who is making a request: nobody (reads only), or an actor.

@@ -13,7 +13,7 @@
 //! | `recordFunding`, `updateFunding`, `deleteFunding` | the scheme's administrator or funder with `fundings:write` (without a scheme: the funder); under a scheme, `funderId` may only name the scheme's funder or the caller |
 //! | a funding's `coFinancing` alone | also its recipient with `fundings:write` |
 //! | regions, schemes, budget lines, other organisations, tokens | `admin` (the pact secretariat) |
-//! | `createSessionToken` | `tokens:write`, for yourself |
+//! | `createSessionToken` | `tokens:write`, for yourself; a session token mints no tokens (not even with `admin`) |
 //!
 //! Admin (`admin`) holds every scope and passes every record rule. Reads are public except
 //! proposed participations ([`can_see_participation`]) and the audit trail ([`audit_events_visible`]).
@@ -89,7 +89,7 @@ fn forbid(what: &str) -> AppError {
 }
 
 /// The caller of `mutation`: a verified token carrying the mutation's scope (admin carries every
-/// scope). Checked before the input is validated, so a caller without the scope learns nothing
+/// scope); never a session token for a mutation that mints tokens. Checked before the input is validated, so a caller without the scope learns nothing
 /// about the input rules.
 ///
 /// # Errors
@@ -97,6 +97,9 @@ fn forbid(what: &str) -> AppError {
 pub fn authorise(viewer: &Viewer, mutation: Mutation) -> Result<Actor, AppError> {
     let actor = authenticated(viewer)?;
     let scope = mutation.scope();
+    if actor.session && matches!(mutation, Mutation::IssueToken | Mutation::CreateSessionToken) {
+        return Err(forbid("a session token cannot mint tokens: use the token it was made from"));
+    }
     if holds(actor, scope) {
         Ok(actor.clone())
     } else {
@@ -162,15 +165,11 @@ pub fn accept_participation(actor: &Actor, participation: &ParticipationRow) -> 
 
 /// Whether a participation may be seen: accepted ones are public; a proposal only by the
 /// programme's owner, the proposed organisation and admins.
-pub fn can_see_participation(
-    viewer: Option<&Actor>,
-    participation: &ParticipationRow,
-    programme_owner: Option<i64>,
-) -> bool {
+pub fn can_see_participation(viewer: &Viewer, participation: &ParticipationRow, programme_owner: Option<i64>) -> bool {
     if participation.status != "PROPOSED" {
         return true;
     }
-    viewer.is_some_and(|a| {
+    viewer.actor().is_some_and(|a| {
         is_admin(a) || a.organisation_id == participation.organisation_id || Some(a.organisation_id) == programme_owner
     })
 }
@@ -257,14 +256,22 @@ pub fn session_scopes(actor: &Actor, requested: Option<&BTreeSet<Scope>>) -> Res
     Ok(scopes)
 }
 
-/// Which audit events the caller may read: `None` for all (admin), or those caused by or about the
-/// records of one organisation (its own).
+/// Which audit events a caller may read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditVisibility {
+    /// Every event (admin).
+    All,
+    /// The events an organisation caused and those on its own records.
+    Organisation(i64),
+}
+
+/// Which audit events the caller may read: all for admins, otherwise its own organisation's.
 ///
 /// # Errors
 /// `UNAUTHENTICATED` without a token.
-pub fn audit_events_visible(viewer: &Viewer) -> Result<Option<i64>, AppError> {
+pub fn audit_events_visible(viewer: &Viewer) -> Result<AuditVisibility, AppError> {
     let actor = authenticated(viewer)?;
-    Ok((!is_admin(actor)).then_some(actor.organisation_id))
+    Ok(if is_admin(actor) { AuditVisibility::All } else { AuditVisibility::Organisation(actor.organisation_id) })
 }
 
 /// Whether the caller may see the token id (`jti`) of an event caused by `event_organisation`:

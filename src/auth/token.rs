@@ -224,6 +224,7 @@ pub fn authenticate(conn: &mut DbConn, keys: &JwtKeys, token: &str) -> Result<Ac
         return Err(refuse("expired"));
     }
     // A session token dies with the token it was exchanged from.
+    let session = parent.is_some();
     for _ in 0..4 {
         let Some(p) = parent.take() else { break };
         match find(conn, &p)? {
@@ -237,5 +238,6 @@ pub fn authenticate(conn: &mut DbConn, keys: &JwtKeys, token: &str) -> Result<Ac
     let claimed = Scope::parse_list(&claims.scope).map_err(|_| refuse("unknown scope"))?;
     let stored = Scope::parse_list(&stored_scopes).map_err(|_| refuse("unknown scope"))?;
     let expires_at = DateTime::from_timestamp(claims.exp, 0).ok_or_else(|| refuse("bad exp"))?;
-    Ok(Actor { organisation_id, jti: claims.jti, scopes: claimed.intersection(&stored).copied().collect(), expires_at })
+    let scopes = claimed.intersection(&stored).copied().collect();
+    Ok(Actor { organisation_id, jti: claims.jti, scopes, expires_at, session })
 }

@@ -199,8 +199,8 @@ impl Database {
             match f(&mut conn) {
                 // A failed statement on a connection that no longer answers: the database went
                 // away (restart, failover, a killed backend). The pool drops the connection.
-                Err(e @ (AppError::Internal(_) | AppError::Unavailable(_))) if conn.check_after_error() => {
-                    Err(AppError::unavailable_from("database connection lost", e))
+                Err(AppError::Internal(cause) | AppError::Unavailable(cause)) if conn.check_after_error() => {
+                    Err(AppError::unavailable_from("database connection lost", cause))
                 }
                 other => other,
             }

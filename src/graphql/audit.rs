@@ -142,7 +142,10 @@ pub async fn audit_events(
     let after = after.map(|c| Cursor::decode(&c, "AUDIT", "after")).transpose()?;
     let entity = filter.entity.as_ref().map(|id| decode_id(id, "filter.entity")).transpose()?;
     let query = AuditQuery {
-        visible_to,
+        visible_to: match visible_to {
+            policy::AuditVisibility::All => None,
+            policy::AuditVisibility::Organisation(id) => Some(id),
+        },
         entity: entity.map(|(t, id)| (entity_type_of(t), id)),
         mutation: filter.mutation.clone(),
     };

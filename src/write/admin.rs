@@ -57,7 +57,7 @@ pub struct NewBudgetLine {
 /// Creates a region (admin).
 ///
 /// # Errors
-/// `FORBIDDEN`; user errors for a taken code or an unknown parent.
+/// User errors for a taken code or an unknown parent.
 pub fn create_region(conn: &mut DbConn, actor: &Actor, input: &NewRegion) -> Result<RegionRow, AppError> {
     let find = |conn: &mut DbConn, id: i64| -> Result<RegionRow, AppError> {
         Ok(region::table.find(id).select(RegionRow::as_select()).first(conn)?)
@@ -123,7 +123,7 @@ pub fn create_region(conn: &mut DbConn, actor: &Actor, input: &NewRegion) -> Res
 /// Creates a funding scheme (admin).
 ///
 /// # Errors
-/// `FORBIDDEN`; user errors for a taken code or unknown organisations.
+/// User errors for a taken code or unknown organisations.
 pub fn create_scheme(conn: &mut DbConn, actor: &Actor, input: &NewScheme) -> Result<FundingSchemeRow, AppError> {
     let find = |conn: &mut DbConn, id: i64| -> Result<FundingSchemeRow, AppError> {
         Ok(funding_scheme::table.find(id).select(FundingSchemeRow::as_select()).first(conn)?)
@@ -194,7 +194,7 @@ pub fn create_scheme(conn: &mut DbConn, actor: &Actor, input: &NewScheme) -> Res
 /// Adds a budget line to a scheme (admin); raises the scheme's version.
 ///
 /// # Errors
-/// `FORBIDDEN`, `CONFLICT`, `NOT_FOUND`.
+/// `CONFLICT`, `NOT_FOUND`.
 pub fn add_budget_line(
     conn: &mut DbConn,
     actor: &Actor,

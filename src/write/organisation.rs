@@ -142,7 +142,7 @@ pub fn update(
 /// Creates an organisation (admin).
 ///
 /// # Errors
-/// `FORBIDDEN` for non-admins; user errors for a taken slug or unknown regions.
+/// User errors for a taken slug or unknown regions.
 pub fn create(conn: &mut DbConn, actor: &Actor, input: &NewOrganisation) -> Result<OrganisationRow, AppError> {
     if let Idempotency::Replay(id) =
         check_idempotency(conn, actor, input.idempotency_key.as_deref(), "createOrganisation", input)?

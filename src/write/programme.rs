@@ -172,7 +172,7 @@ pub(super) fn bump(conn: &mut DbConn, id: i64, expected: i32) -> Result<(), AppE
 /// Creates a programme owned by the caller, who becomes its LEAD.
 ///
 /// # Errors
-/// `FORBIDDEN` without `programmes:write`; user errors for unknown regions or a taken slug;
+/// User errors for unknown regions or a taken slug;
 /// `CONFLICT` for a reused idempotency key with other input.
 pub fn create(conn: &mut DbConn, actor: &Actor, input: &NewProgramme) -> Result<ProgrammeRow, AppError> {
     if let Idempotency::Replay(id) =

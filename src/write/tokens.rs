@@ -18,7 +18,7 @@ use crate::error::{AppError, UserErrorCode};
 /// Issues a token for an organisation (admin).
 ///
 /// # Errors
-/// `FORBIDDEN` for non-admins; a user error for an unknown organisation.
+/// A user error for an unknown organisation.
 pub fn issue_token(
     conn: &mut DbConn,
     actor: &Actor,
@@ -43,7 +43,7 @@ fn token_row(conn: &mut DbConn, jti: &str) -> Result<i64, AppError> {
 /// Revokes a token by `jti` (admin). It is refused from its next request on.
 ///
 /// # Errors
-/// `FORBIDDEN`; `NOT_FOUND` user error; `CONFLICT` when already revoked.
+/// `NOT_FOUND` user error; `CONFLICT` when already revoked.
 pub fn revoke_token(conn: &mut DbConn, actor: &Actor, jti: &str) -> Result<DateTime<Utc>, AppError> {
     let row: Option<(i64, i64, Option<chrono::NaiveDateTime>)> = api_token::table
         .filter(api_token::jti.eq(jti))
@@ -81,7 +81,7 @@ pub fn revoke_token(conn: &mut DbConn, actor: &Actor, jti: &str) -> Result<DateT
 /// expiry) for the same organisation with a subset of its scopes.
 ///
 /// # Errors
-/// `FORBIDDEN` without `tokens:write`; a user error for scopes the caller does not have.
+/// A user error for scopes the caller does not have.
 pub fn create_session_token(
     conn: &mut DbConn,
     actor: &Actor,

@@ -313,3 +313,24 @@ fn the_readme_states_the_rules_the_policy_documents() {
     assert!(in_readme.len() > 5, "the README's access table: {in_readme:?}");
     assert_eq!(in_readme, in_policy, "README.md and src/auth/policy.rs state the same rules");
 }
+
+#[actix_web::test]
+async fn a_session_token_mints_no_tokens_even_from_an_admin_token() {
+    for backend in backends() {
+        let w = World::new(backend).await;
+        let admin = w.token(w.ids.secretariat, "admin").await;
+        let session = "mutation { createSessionToken(input: {}) { token { token } userErrors { code } } }";
+        let (_, body) = w.app.query_as(Some(&admin), session, json!({})).await;
+        let child = body["data"]["createSessionToken"]["token"]["token"].as_str().expect("a session token").to_owned();
+        let (_, again) = w.app.query_as(Some(&child), session, json!({})).await;
+        assert_eq!(crate::helpers::error_codes(&again), ["FORBIDDEN"], "{backend:?}: {again}");
+        let issue =
+            "mutation($input: IssueTokenInput!) { issueToken(input: $input) { token { jti } userErrors { code } } }";
+        let input = json!({ "input": { "organisationId": w.id(T::Organisation, w.ids.org_a), "scopes": ["ADMIN"] } });
+        let (_, issued) = w.app.query_as(Some(&child), issue, input.clone()).await;
+        assert_eq!(crate::helpers::error_codes(&issued), ["FORBIDDEN"], "{backend:?}: {issued}");
+        // The admin token it was made from still may.
+        let (_, by_admin) = w.app.query_as(Some(&admin), issue, input).await;
+        assert!(by_admin["data"]["issueToken"]["token"]["jti"].is_string(), "{backend:?}: {by_admin}");
+    }
+}

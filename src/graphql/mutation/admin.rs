@@ -126,6 +126,7 @@ pub struct AddBudgetLineInput {
 }
 
 impl MutationInput for UpdateOrganisationInput {
+    const MUTATION: Mutation = Mutation::UpdateOrganisation;
     type Parsed = (i64, i32, OrganisationChanges);
 
     fn parse(&self, v: &mut Validator) -> Self::Parsed {
@@ -143,6 +144,7 @@ impl MutationInput for UpdateOrganisationInput {
 }
 
 impl MutationInput for CreateOrganisationInput {
+    const MUTATION: Mutation = Mutation::CreateOrganisation;
     type Parsed = NewOrganisation;
 
     fn parse(&self, v: &mut Validator) -> NewOrganisation {
@@ -162,6 +164,7 @@ impl MutationInput for CreateOrganisationInput {
 }
 
 impl MutationInput for CreateRegionInput {
+    const MUTATION: Mutation = Mutation::CreateRegion;
     type Parsed = NewRegion;
 
     fn parse(&self, v: &mut Validator) -> NewRegion {
@@ -178,6 +181,7 @@ impl MutationInput for CreateRegionInput {
 }
 
 impl MutationInput for CreateFundingSchemeInput {
+    const MUTATION: Mutation = Mutation::CreateFundingScheme;
     type Parsed = NewScheme;
 
     fn parse(&self, v: &mut Validator) -> NewScheme {
@@ -196,6 +200,7 @@ impl MutationInput for CreateFundingSchemeInput {
 }
 
 impl MutationInput for AddBudgetLineInput {
+    const MUTATION: Mutation = Mutation::AddBudgetLine;
     type Parsed = (i64, i32, NewBudgetLine);
 
     fn parse(&self, v: &mut Validator) -> Self::Parsed {
@@ -243,7 +248,7 @@ impl AdminMutation {
         let write = |c: &mut _, a: &_, (id, expected, changes): &(i64, i32, OrganisationChanges)| {
             org_ops::update(c, a, *id, *expected, changes)
         };
-        mutate(ctx, Mutation::UpdateOrganisation, &input, write, Organisation).await
+        mutate(ctx, &input, write, Organisation).await
     }
 
     /// Creates an organisation. Who: admin.
@@ -252,7 +257,7 @@ impl AdminMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The organisation.")] input: CreateOrganisationInput,
     ) -> async_graphql::Result<OrganisationPayload> {
-        mutate(ctx, Mutation::CreateOrganisation, &input, org_ops::create, Organisation).await
+        mutate(ctx, &input, org_ops::create, Organisation).await
     }
 
     /// Creates a region. Who: admin.
@@ -261,7 +266,7 @@ impl AdminMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The region.")] input: CreateRegionInput,
     ) -> async_graphql::Result<RegionPayload> {
-        mutate(ctx, Mutation::CreateRegion, &input, admin_ops::create_region, Region).await
+        mutate(ctx, &input, admin_ops::create_region, Region).await
     }
 
     /// Creates a funding scheme. Who: admin.
@@ -270,7 +275,7 @@ impl AdminMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The scheme.")] input: CreateFundingSchemeInput,
     ) -> async_graphql::Result<FundingSchemePayload> {
-        mutate(ctx, Mutation::CreateFundingScheme, &input, admin_ops::create_scheme, FundingScheme).await
+        mutate(ctx, &input, admin_ops::create_scheme, FundingScheme).await
     }
 
     /// Adds a scheme-level amount (a budget, not a grant). Who: admin.
@@ -282,6 +287,6 @@ impl AdminMutation {
         let write = |c: &mut _, a: &_, (scheme, expected, line): &(i64, i32, NewBudgetLine)| {
             admin_ops::add_budget_line(c, a, *scheme, *expected, line)
         };
-        mutate(ctx, Mutation::AddBudgetLine, &input, write, BudgetLine).await
+        mutate(ctx, &input, write, BudgetLine).await
     }
 }

@@ -119,6 +119,7 @@ pub struct RecordFundingInput {
 }
 
 impl MutationInput for RecordFundingInput {
+    const MUTATION: Mutation = Mutation::RecordFunding;
     type Parsed = NewFunding;
 
     fn parse(&self, v: &mut Validator) -> NewFunding {
@@ -185,6 +186,7 @@ pub struct UpdateFundingInput {
 }
 
 impl MutationInput for UpdateFundingInput {
+    const MUTATION: Mutation = Mutation::UpdateFunding;
     type Parsed = (i64, i32, FundingChanges);
 
     fn parse(&self, v: &mut Validator) -> Self::Parsed {
@@ -218,6 +220,7 @@ pub struct DeleteFundingInput {
 }
 
 impl MutationInput for DeleteFundingInput {
+    const MUTATION: Mutation = Mutation::DeleteFunding;
     type Parsed = (i64, i32);
 
     fn parse(&self, v: &mut Validator) -> Self::Parsed {
@@ -247,7 +250,7 @@ impl FundingMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The funding.")] input: RecordFundingInput,
     ) -> async_graphql::Result<FundingPayload> {
-        mutate(ctx, Mutation::RecordFunding, &input, ops::record, Funding).await
+        mutate(ctx, &input, ops::record, Funding).await
     }
 
     /// Changes a funding. Who: as for `recordFunding`; the recipient (with `fundings:write`) may
@@ -260,7 +263,7 @@ impl FundingMutation {
         let write = |c: &mut _, a: &_, (id, expected, changes): &(i64, i32, FundingChanges)| {
             ops::update(c, a, *id, *expected, changes)
         };
-        mutate(ctx, Mutation::UpdateFunding, &input, write, Funding).await
+        mutate(ctx, &input, write, Funding).await
     }
 
     /// Deletes a funding and its allocations. Who: as for `recordFunding`.
@@ -270,6 +273,6 @@ impl FundingMutation {
         #[graphql(desc = "What to delete.")] input: DeleteFundingInput,
     ) -> async_graphql::Result<DeleteFundingPayload> {
         let write = |c: &mut _, a: &_, &(id, expected): &(i64, i32)| ops::delete(c, a, id, expected);
-        mutate(ctx, Mutation::DeleteFunding, &input, write, |row| encode_id(NodeType::Funding, row.id)).await
+        mutate(ctx, &input, write, |row| encode_id(NodeType::Funding, row.id)).await
     }
 }

@@ -51,6 +51,9 @@ impl From<FieldError> for UserError {
 /// A mutation's input, parsed into the value its write operation takes. Problems are pushed to the
 /// validator with their field path; the parsed value is used only when there were none.
 pub trait MutationInput {
+    /// The mutation this is the input of (its scope is checked before parsing).
+    const MUTATION: Mutation;
+
     /// The domain value.
     type Parsed: Send + Sync + 'static;
 
@@ -70,7 +73,7 @@ pub trait Payload: Sized {
     fn refused(user_errors: Vec<UserError>) -> Self;
 }
 
-/// Runs `mutation` for the caller: checks the mutation's scope ([`policy::authorise`]), parses
+/// Runs the mutation of `input` for the caller: checks its scope ([`policy::authorise`]), parses
 /// `input`, returns its problems as `userErrors`, runs `write` in one write transaction and wraps
 /// its result with `show`. A write that a concurrent request beat to a unique key is retried once
 /// (so a racing create with the same idempotency key replays the winner).
@@ -79,7 +82,6 @@ pub trait Payload: Sized {
 /// `UNAUTHENTICATED`, `FORBIDDEN` and internal failures as top-level errors.
 pub async fn mutate<I, P, R, W>(
     ctx: &Context<'_>,
-    mutation: Mutation,
     input: &I,
     write: W,
     show: impl FnOnce(R) -> P::Value,
@@ -90,7 +92,7 @@ where
     R: Send + 'static,
     W: Fn(&mut DbConn, &Actor, &I::Parsed) -> Result<R, AppError> + Send + Sync + 'static,
 {
-    let actor = policy::authorise(ctx.viewer(), mutation)?;
+    let actor = policy::authorise(ctx.viewer(), I::MUTATION)?;
     let mut v = Validator::new();
     let parsed = input.parse(&mut v);
     if let Err(e) = v.finish() {

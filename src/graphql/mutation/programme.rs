@@ -41,6 +41,7 @@ pub struct CreateProgrammeInput {
 }
 
 impl MutationInput for CreateProgrammeInput {
+    const MUTATION: Mutation = Mutation::CreateProgramme;
     type Parsed = NewProgramme;
 
     fn parse(&self, v: &mut Validator) -> NewProgramme {
@@ -87,6 +88,7 @@ pub struct UpdateProgrammeInput {
 }
 
 impl MutationInput for UpdateProgrammeInput {
+    const MUTATION: Mutation = Mutation::UpdateProgramme;
     type Parsed = (i64, i32, ProgrammeChanges);
 
     fn parse(&self, v: &mut Validator) -> Self::Parsed {
@@ -147,6 +149,7 @@ pub struct SetProgrammeRegionsInput {
 }
 
 impl MutationInput for DeleteProgrammeInput {
+    const MUTATION: Mutation = Mutation::DeleteProgramme;
     type Parsed = (i64, i32);
 
     fn parse(&self, v: &mut Validator) -> Self::Parsed {
@@ -155,6 +158,7 @@ impl MutationInput for DeleteProgrammeInput {
 }
 
 impl MutationInput for AddProgrammeParticipantInput {
+    const MUTATION: Mutation = Mutation::AddProgrammeParticipant;
     type Parsed = (i64, i32, i64, ParticipationRole);
 
     fn parse(&self, v: &mut Validator) -> Self::Parsed {
@@ -165,6 +169,7 @@ impl MutationInput for AddProgrammeParticipantInput {
 }
 
 impl MutationInput for AcceptParticipationInput {
+    const MUTATION: Mutation = Mutation::AcceptParticipation;
     type Parsed = (i64, i32);
 
     fn parse(&self, v: &mut Validator) -> Self::Parsed {
@@ -173,6 +178,7 @@ impl MutationInput for AcceptParticipationInput {
 }
 
 impl MutationInput for SetProgrammeRegionsInput {
+    const MUTATION: Mutation = Mutation::SetProgrammeRegions;
     type Parsed = (i64, i32, Vec<i64>);
 
     fn parse(&self, v: &mut Validator) -> Self::Parsed {
@@ -207,7 +213,7 @@ impl ProgrammeMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The programme.")] input: CreateProgrammeInput,
     ) -> async_graphql::Result<ProgrammePayload> {
-        mutate(ctx, Mutation::CreateProgramme, &input, ops::create, Programme).await
+        mutate(ctx, &input, ops::create, Programme).await
     }
 
     /// Changes a programme. Who: its owner with `programmes:write`; admin.
@@ -219,7 +225,7 @@ impl ProgrammeMutation {
         let write = |c: &mut _, a: &_, (id, expected, changes): &(i64, i32, ProgrammeChanges)| {
             ops::update(c, a, *id, *expected, changes)
         };
-        mutate(ctx, Mutation::UpdateProgramme, &input, write, Programme).await
+        mutate(ctx, &input, write, Programme).await
     }
 
     /// Deletes a programme with its participants and regions; refused (`IN_USE`) while fundings
@@ -230,7 +236,7 @@ impl ProgrammeMutation {
         #[graphql(desc = "What to delete.")] input: DeleteProgrammeInput,
     ) -> async_graphql::Result<DeleteProgrammePayload> {
         let write = |c: &mut _, a: &_, &(id, expected): &(i64, i32)| ops::delete(c, a, id, expected);
-        mutate(ctx, Mutation::DeleteProgramme, &input, write, |row| encode_id(NodeType::Programme, row.id)).await
+        mutate(ctx, &input, write, |row| encode_id(NodeType::Programme, row.id)).await
     }
 
     /// Adds a participant. The caller's own organisation is added as accepted; another as a
@@ -245,7 +251,7 @@ impl ProgrammeMutation {
             |c: &mut _, a: &_, &(programme, expected, organisation, role): &(i64, i32, i64, ParticipationRole)| {
                 participants::add_participant(c, a, programme, expected, organisation, role)
             };
-        mutate(ctx, Mutation::AddProgrammeParticipant, &input, write, Participation).await
+        mutate(ctx, &input, write, Participation).await
     }
 
     /// Accepts a proposed participation. Who: the proposed organisation with `programmes:write`; admin.
@@ -256,7 +262,7 @@ impl ProgrammeMutation {
     ) -> async_graphql::Result<ParticipationPayload> {
         let write =
             |c: &mut _, a: &_, &(id, expected): &(i64, i32)| participants::accept_participation(c, a, id, expected);
-        mutate(ctx, Mutation::AcceptParticipation, &input, write, Participation).await
+        mutate(ctx, &input, write, Participation).await
     }
 
     /// Replaces the regions a programme names. Who: its owner with `programmes:write`; admin.
@@ -268,6 +274,6 @@ impl ProgrammeMutation {
         let write = |c: &mut _, a: &_, (programme, expected, regions): &(i64, i32, Vec<i64>)| {
             participants::set_regions(c, a, *programme, *expected, regions)
         };
-        mutate(ctx, Mutation::SetProgrammeRegions, &input, write, Programme).await
+        mutate(ctx, &input, write, Programme).await
     }
 }

@@ -71,6 +71,7 @@ pub struct NewTokenRequest {
 }
 
 impl MutationInput for IssueTokenInput {
+    const MUTATION: Mutation = Mutation::IssueToken;
     type Parsed = NewTokenRequest;
 
     fn parse(&self, v: &mut Validator) -> NewTokenRequest {
@@ -97,6 +98,7 @@ impl MutationInput for IssueTokenInput {
 }
 
 impl MutationInput for RevokeTokenInput {
+    const MUTATION: Mutation = Mutation::RevokeToken;
     type Parsed = String;
 
     fn parse(&self, _: &mut Validator) -> String {
@@ -105,6 +107,7 @@ impl MutationInput for RevokeTokenInput {
 }
 
 impl MutationInput for CreateSessionTokenInput {
+    const MUTATION: Mutation = Mutation::CreateSessionToken;
     type Parsed = (Option<BTreeSet<Scope>>, Option<i64>);
 
     fn parse(&self, _: &mut Validator) -> Self::Parsed {
@@ -154,7 +157,7 @@ impl TokenMutation {
         let write = move |c: &mut _, a: &_, r: &NewTokenRequest| {
             ops::issue_token(c, a, &keys, r.organisation_id, &r.scopes, r.ttl, r.label.as_deref())
         };
-        mutate(ctx, Mutation::IssueToken, &input, write, NewToken::from).await
+        mutate(ctx, &input, write, NewToken::from).await
     }
 
     /// Revokes a token; it is refused from its next request on. Who: admin.
@@ -164,7 +167,7 @@ impl TokenMutation {
         #[graphql(desc = "Which token.")] input: RevokeTokenInput,
     ) -> async_graphql::Result<RevokeTokenPayload> {
         let write = |c: &mut _, a: &_, jti: &String| ops::revoke_token(c, a, jti);
-        mutate(ctx, Mutation::RevokeToken, &input, write, |at| at).await
+        mutate(ctx, &input, write, |at| at).await
     }
 
     /// Exchanges the caller's token for a short-lived one (at most one hour) for the same
@@ -179,6 +182,6 @@ impl TokenMutation {
         let write = move |c: &mut _, a: &_, (scopes, ttl): &(Option<BTreeSet<Scope>>, Option<i64>)| {
             ops::create_session_token(c, a, &keys, scopes.as_ref(), *ttl)
         };
-        mutate(ctx, Mutation::CreateSessionToken, &input, write, NewToken::from).await
+        mutate(ctx, &input, write, NewToken::from).await
     }
 }

@@ -217,7 +217,7 @@ async fn fetch_node(ctx: &Context<'_>, node_type: NodeType, row: i64) -> async_g
         NodeType::Participation => {
             let Some(p) = load_one(ctx, ParticipationById(row)).await? else { return Ok(None) };
             let owner = load_one(ctx, ProgrammeById(p.programme_id)).await?.and_then(|r| r.owner_id);
-            let viewer = ctx.actor();
+            let viewer = ctx.viewer();
             can_see_participation(viewer, &p, owner).then_some(Node::Participation(Participation(p)))
         }
         // Audit events are read through `auditEvents`, which checks who may see them.

@@ -1,9 +1,9 @@
 //! `Funding`: an amount from a scheme or funder to a programme and/or recipient, with region allocations.
 
 use async_graphql::{Context, Object, ID};
-use chrono::{DateTime, Utc};
 
-use super::common::{Money, PartialDate, Period, Source};
+use super::common::{Money, PartialDate, Period};
+use super::record::{Sourced, Versioned};
 use super::{FundingScheme, Organisation, Programme, Region};
 use crate::db::models::{AllocationRow, FundingRow};
 use crate::graphql::context::{load_list, load_one};
@@ -109,25 +109,16 @@ impl Funding {
             .collect())
     }
 
-    /// Where the figure comes from.
-    #[graphql(complexity = "5 * child_complexity")]
-    async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
-        Ok(load_list(ctx, SourcesOf("funding", self.0.id)).await?.into_iter().map(Source).collect())
+    /// (Flattened: `sources`.)
+    #[graphql(flatten)]
+    async fn sourced(&self) -> Sourced {
+        Sourced("funding", self.0.id)
     }
 
-    /// When the record was created (UTC).
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at.and_utc()
-    }
-
-    /// When the record last changed (UTC).
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at.and_utc()
-    }
-
-    /// The record's version, raised by every change.
-    async fn version(&self) -> i32 {
-        self.0.version
+    /// (Flattened: `createdAt`, `updatedAt`, `version`.)
+    #[graphql(flatten)]
+    async fn versioned(&self) -> Versioned {
+        Versioned::new(self.0.created_at, self.0.updated_at, self.0.version)
     }
 }
 

@@ -8,6 +8,7 @@ pub mod node;
 pub mod observation;
 pub mod organisation;
 pub mod programme;
+mod record;
 pub mod region;
 pub mod scheme;
 

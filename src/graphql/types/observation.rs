@@ -2,11 +2,12 @@
 
 use async_graphql::{Context, Object};
 
-use super::common::{Decimal, PartialDate, Source};
+use super::common::{Decimal, PartialDate};
+use super::record::Sourced;
 use super::Programme;
 use crate::db::models::{GoalRow, ObservationRow};
 use crate::graphql::context::load_list;
-use crate::graphql::loaders::{ObservationsOf, ProgrammesOfGoal, SourcesOf};
+use crate::graphql::loaders::{ObservationsOf, ProgrammesOfGoal};
 use crate::vocab::{AmountQualifier, GoalKind, ObservationUnit};
 
 /// A figure a report gives about a subject at a moment: a count, a percentage or an amount. The
@@ -53,10 +54,10 @@ impl Observation {
         self.0.note.as_deref()
     }
 
-    /// Where the figure comes from.
-    #[graphql(complexity = "5 * child_complexity")]
-    async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
-        Ok(load_list(ctx, SourcesOf("observation", self.0.id)).await?.into_iter().map(Source).collect())
+    /// (Flattened: `sources`.)
+    #[graphql(flatten)]
+    async fn sourced(&self) -> Sourced {
+        Sourced("observation", self.0.id)
     }
 }
 
@@ -109,9 +110,9 @@ impl PactGoal {
         Ok(load_list(ctx, ProgrammesOfGoal(self.0.id)).await?.into_iter().map(Programme).collect())
     }
 
-    /// Where it comes from.
-    #[graphql(complexity = "5 * child_complexity")]
-    async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
-        Ok(load_list(ctx, SourcesOf("pact_goal", self.0.id)).await?.into_iter().map(Source).collect())
+    /// (Flattened: `sources`.)
+    #[graphql(flatten)]
+    async fn sourced(&self) -> Sourced {
+        Sourced("pact_goal", self.0.id)
     }
 }

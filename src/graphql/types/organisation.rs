@@ -1,9 +1,8 @@
 //! `Organisation`: a stakeholder of the pact.
 
 use async_graphql::{Context, Object, ID};
-use chrono::{DateTime, Utc};
 
-use super::common::Source;
+use super::record::{Observed, Sourced, Versioned};
 use super::FundingConnection;
 use super::{funding_page, FundingScheme, Participation, Region};
 use crate::auth::policy::can_see_participation;
@@ -76,14 +75,10 @@ impl Organisation {
         self.0.note.as_deref()
     }
 
-    /// Dated figures the reports give about this record (optionally one metric), oldest report first.
-    #[graphql(complexity = "20 * child_complexity")]
-    async fn observations(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only this metric, e.g. `participating_schools`.")] metric: Option<String>,
-    ) -> async_graphql::Result<Vec<super::Observation>> {
-        super::observation::observations_of(ctx, "organisation", self.0.id, metric).await
+    /// (Flattened: `observations`.)
+    #[graphql(flatten)]
+    async fn observed(&self) -> Observed {
+        Observed("organisation", self.0.id)
     }
 
     /// The regions the organisation is based in or works for.
@@ -95,7 +90,7 @@ impl Organisation {
     /// The organisation's roles in programmes (proposals only for those allowed to see them).
     #[graphql(complexity = "20 * child_complexity")]
     async fn participations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Participation>> {
-        let viewer = ctx.actor();
+        let viewer = ctx.viewer();
         let mut visible = Vec::new();
         for p in load_list(ctx, ParticipationsOfOrganisation(self.0.id)).await? {
             let owner = if p.status == "PROPOSED" {
@@ -144,24 +139,15 @@ impl Organisation {
         Ok(load_list(ctx, SchemesOfOrganisation(self.0.id)).await?.into_iter().map(FundingScheme).collect())
     }
 
-    /// Where this record comes from.
-    #[graphql(complexity = "5 * child_complexity")]
-    async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
-        Ok(load_list(ctx, SourcesOf("organisation", self.0.id)).await?.into_iter().map(Source).collect())
+    /// (Flattened: `sources`.)
+    #[graphql(flatten)]
+    async fn sourced(&self) -> Sourced {
+        Sourced("organisation", self.0.id)
     }
 
-    /// When the record was created (UTC).
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at.and_utc()
-    }
-
-    /// When the record last changed (UTC).
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at.and_utc()
-    }
-
-    /// The record's version, raised by every change (for optimistic concurrency).
-    async fn version(&self) -> i32 {
-        self.0.version
+    /// (Flattened: `createdAt`, `updatedAt`, `version`.)
+    #[graphql(flatten)]
+    async fn versioned(&self) -> Versioned {
+        Versioned::new(self.0.created_at, self.0.updated_at, self.0.version)
     }
 }

@@ -1,9 +1,9 @@
 //! `Programme` (an initiative, network, partnership or pact action) and `Participation`.
 
 use async_graphql::{Context, Object, ID};
-use chrono::{DateTime, Utc};
 
 use super::common::{Period, Source};
+use super::record::{Observed, Sourced, Versioned};
 use super::FundingConnection;
 use super::{funding_page, Organisation, Region};
 use crate::auth::policy::can_see_participation;
@@ -137,7 +137,7 @@ impl Programme {
     /// programme's owner, the proposed organisation and admins.
     #[graphql(complexity = "10 * child_complexity")]
     async fn participants(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Participation>> {
-        let viewer = ctx.actor();
+        let viewer = ctx.viewer();
         let rows = load_list(ctx, ParticipationsOfProgramme(self.0.id)).await?;
         Ok(rows.into_iter().filter(|p| can_see_participation(viewer, p, self.0.owner_id)).map(Participation).collect())
     }
@@ -172,14 +172,10 @@ impl Programme {
         self.0.note.as_deref()
     }
 
-    /// Dated figures the reports give about this record (optionally one metric), oldest report first.
-    #[graphql(complexity = "20 * child_complexity")]
-    async fn observations(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only this metric, e.g. `participating_schools`.")] metric: Option<String>,
-    ) -> async_graphql::Result<Vec<super::Observation>> {
-        super::observation::observations_of(ctx, "programme", self.0.id, metric).await
+    /// (Flattened: `observations`.)
+    #[graphql(flatten)]
+    async fn observed(&self) -> Observed {
+        Observed("programme", self.0.id)
     }
 
     /// The goals and themes of the pact this programme serves, as the reports place it.
@@ -188,25 +184,16 @@ impl Programme {
         Ok(load_list(ctx, GoalsOfProgramme(self.0.id)).await?.into_iter().map(super::PactGoal).collect())
     }
 
-    /// Where this record comes from (including the source of its status).
-    #[graphql(complexity = "5 * child_complexity")]
-    async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
-        Ok(load_list(ctx, SourcesOf("programme", self.0.id)).await?.into_iter().map(Source).collect())
+    /// (Flattened: `sources`.)
+    #[graphql(flatten)]
+    async fn sourced(&self) -> Sourced {
+        Sourced("programme", self.0.id)
     }
 
-    /// When the record was created (UTC).
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at.and_utc()
-    }
-
-    /// When the record last changed (UTC).
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at.and_utc()
-    }
-
-    /// The record's version, raised by every change.
-    async fn version(&self) -> i32 {
-        self.0.version
+    /// (Flattened: `createdAt`, `updatedAt`, `version`.)
+    #[graphql(flatten)]
+    async fn versioned(&self) -> Versioned {
+        Versioned::new(self.0.created_at, self.0.updated_at, self.0.version)
     }
 }
 
@@ -251,9 +238,9 @@ impl Participation {
         Ok(load_one(ctx, ProgrammeById(self.0.programme_id)).await?.map(Programme))
     }
 
-    /// Where this participation is stated.
-    #[graphql(complexity = "5 * child_complexity")]
-    async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
-        Ok(load_list(ctx, SourcesOf("participation", self.0.id)).await?.into_iter().map(Source).collect())
+    /// (Flattened: `sources`.)
+    #[graphql(flatten)]
+    async fn sourced(&self) -> Sourced {
+        Sourced("participation", self.0.id)
     }
 }

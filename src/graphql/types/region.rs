@@ -1,9 +1,8 @@
 //! `Region`: a landsdeel, province, subregion or labour-market region.
 
 use async_graphql::{Context, Object, ID};
-use chrono::{DateTime, Utc};
 
-use super::common::Source;
+use super::record::{Observed, Sourced, Versioned};
 use super::{funding_page, programmes_of_region_page};
 use super::{FundingConnection, ProgrammeConnection};
 use crate::db::models::RegionRow;
@@ -50,14 +49,10 @@ impl Region {
         json_strings(&self.0.aliases)
     }
 
-    /// Dated figures the reports give about this record (optionally one metric), oldest report first.
-    #[graphql(complexity = "20 * child_complexity")]
-    async fn observations(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only this metric, e.g. `participating_schools`.")] metric: Option<String>,
-    ) -> async_graphql::Result<Vec<super::Observation>> {
-        super::observation::observations_of(ctx, "region", self.0.id, metric).await
+    /// (Flattened: `observations`.)
+    #[graphql(flatten)]
+    async fn observed(&self) -> Observed {
+        Observed("region", self.0.id)
     }
 
     /// Other identifiers, e.g. the CBS province code `CBS:PV29`.
@@ -128,25 +123,16 @@ impl Region {
         funding_page(ctx, FundingParent::Region, self.0.id, PageArgs { first, after, last, before, order_by }).await
     }
 
-    /// Where this record comes from.
-    #[graphql(complexity = "5 * child_complexity")]
-    async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
-        Ok(load_list(ctx, SourcesOf("region", self.0.id)).await?.into_iter().map(Source).collect())
+    /// (Flattened: `sources`.)
+    #[graphql(flatten)]
+    async fn sourced(&self) -> Sourced {
+        Sourced("region", self.0.id)
     }
 
-    /// When the record was created (UTC).
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at.and_utc()
-    }
-
-    /// When the record last changed (UTC).
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at.and_utc()
-    }
-
-    /// The record's version, raised by every change.
-    async fn version(&self) -> i32 {
-        self.0.version
+    /// (Flattened: `createdAt`, `updatedAt`, `version`.)
+    #[graphql(flatten)]
+    async fn versioned(&self) -> Versioned {
+        Versioned::new(self.0.created_at, self.0.updated_at, self.0.version)
     }
 }
 

@@ -1,9 +1,9 @@
 //! `FundingScheme` and its `BudgetLine`s.
 
 use async_graphql::{Context, Object, ID};
-use chrono::{DateTime, Utc};
 
-use super::common::{Money, Period, Source};
+use super::common::{Money, Period};
+use super::record::{Observed, Sourced, Versioned};
 use super::FundingConnection;
 use super::{funding_page, Organisation};
 use crate::db::models::{BudgetLineRow, FundingSchemeRow};
@@ -81,14 +81,10 @@ impl FundingScheme {
         self.0.note.as_deref()
     }
 
-    /// Dated figures the reports give about this record (optionally one metric), oldest report first.
-    #[graphql(complexity = "20 * child_complexity")]
-    async fn observations(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only this metric, e.g. `participating_schools`.")] metric: Option<String>,
-    ) -> async_graphql::Result<Vec<super::Observation>> {
-        super::observation::observations_of(ctx, "funding_scheme", self.0.id, metric).await
+    /// (Flattened: `observations`.)
+    #[graphql(flatten)]
+    async fn observed(&self) -> Observed {
+        Observed("funding_scheme", self.0.id)
     }
 
     /// Scheme-level amounts (budgets) per year or period, as the sources give them. These are not
@@ -112,25 +108,16 @@ impl FundingScheme {
         funding_page(ctx, FundingParent::Scheme, self.0.id, PageArgs { first, after, last, before, order_by }).await
     }
 
-    /// Where this record comes from.
-    #[graphql(complexity = "5 * child_complexity")]
-    async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
-        Ok(load_list(ctx, SourcesOf("funding_scheme", self.0.id)).await?.into_iter().map(Source).collect())
+    /// (Flattened: `sources`.)
+    #[graphql(flatten)]
+    async fn sourced(&self) -> Sourced {
+        Sourced("funding_scheme", self.0.id)
     }
 
-    /// When the record was created (UTC).
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at.and_utc()
-    }
-
-    /// When the record last changed (UTC).
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at.and_utc()
-    }
-
-    /// The record's version, raised by every change.
-    async fn version(&self) -> i32 {
-        self.0.version
+    /// (Flattened: `createdAt`, `updatedAt`, `version`.)
+    #[graphql(flatten)]
+    async fn versioned(&self) -> Versioned {
+        Versioned::new(self.0.created_at, self.0.updated_at, self.0.version)
     }
 }
 
@@ -172,9 +159,9 @@ impl BudgetLine {
         self.0.note.as_deref()
     }
 
-    /// Where the figure comes from.
-    #[graphql(complexity = "5 * child_complexity")]
-    async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
-        Ok(load_list(ctx, SourcesOf("budget_line", self.0.id)).await?.into_iter().map(Source).collect())
+    /// (Flattened: `sources`.)
+    #[graphql(flatten)]
+    async fn sourced(&self) -> Sourced {
+        Sourced("budget_line", self.0.id)
     }
 }

@@ -1,0 +1,77 @@
+//! Fields several record types share, each written once with one description and flattened into
+//! the types that have it (`#[graphql(flatten)]` on a resolver method): where a record comes from
+//! (`sources`), dated figures about it (`observations`), and its versioning (`createdAt`,
+//! `updatedAt`, `version`). The helper types themselves never appear in the schema.
+
+use async_graphql::{Context, Object};
+use chrono::{DateTime, NaiveDateTime, Utc};
+
+use super::common::Source;
+use super::Observation;
+use crate::graphql::context::load_list;
+use crate::graphql::loaders::SourcesOf;
+
+/// `sources` of one record (its kind as stored, its row id).
+pub struct Sourced(pub &'static str, pub i64);
+
+#[Object]
+impl Sourced {
+    /// Where this record comes from: the source documents and lines it was read from, or the
+    /// partner whose write created it.
+    #[graphql(complexity = "5 * child_complexity")]
+    async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
+        Ok(load_list(ctx, SourcesOf(self.0, self.1)).await?.into_iter().map(Source).collect())
+    }
+}
+
+/// `observations(metric:)` of one subject (its kind as stored, its row id).
+pub struct Observed(pub &'static str, pub i64);
+
+#[Object]
+impl Observed {
+    /// Dated figures the reports give about this record (optionally one metric), oldest report first.
+    #[graphql(complexity = "20 * child_complexity")]
+    async fn observations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only this metric, e.g. `participating_schools`.")] metric: Option<String>,
+    ) -> async_graphql::Result<Vec<Observation>> {
+        super::observation::observations_of(ctx, self.0, self.1, metric).await
+    }
+}
+
+/// `createdAt`, `updatedAt` and `version` of a record partners can change.
+pub struct Versioned {
+    /// When the row was inserted.
+    pub created_at: NaiveDateTime,
+    /// When the row last changed.
+    pub updated_at: NaiveDateTime,
+    /// Raised by every change.
+    pub version: i32,
+}
+
+impl Versioned {
+    /// From a row's three columns.
+    pub fn new(created_at: NaiveDateTime, updated_at: NaiveDateTime, version: i32) -> Self {
+        Self { created_at, updated_at, version }
+    }
+}
+
+#[Object]
+impl Versioned {
+    /// When the record was created (UTC).
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.created_at.and_utc()
+    }
+
+    /// When the record last changed (UTC).
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.updated_at.and_utc()
+    }
+
+    /// The record's version, raised by every change: send it as `expectedVersion` to change the
+    /// record (a stale version is a `CONFLICT`).
+    async fn version(&self) -> i32 {
+        self.version
+    }
+}
