@@ -61,6 +61,22 @@ impl Observation {
     }
 }
 
+/// `observations(metric:)` of one subject (its kind as stored, its row id).
+pub struct Observed(pub &'static str, pub i64);
+
+#[Object]
+impl Observed {
+    /// Dated figures the reports give about this record (optionally one metric), oldest report first.
+    #[graphql(complexity = "20 * child_complexity")]
+    async fn observations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only this metric, e.g. `participating_schools`.")] metric: Option<String>,
+    ) -> async_graphql::Result<Vec<Observation>> {
+        observations_of(ctx, self.0, self.1, metric).await
+    }
+}
+
 /// The observations of a subject, optionally of one metric.
 pub(crate) async fn observations_of(
     ctx: &Context<'_>,

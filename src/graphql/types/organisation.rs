@@ -2,7 +2,8 @@
 
 use async_graphql::{Context, Object, ID};
 
-use super::record::{Observed, Sourced, Versioned};
+use super::observation::Observed;
+use super::record::{Sourced, Versioned};
 use super::FundingConnection;
 use super::{funding_page, FundingScheme, Participation, Region};
 use crate::auth::policy::can_see_participation;

@@ -1,13 +1,13 @@
 //! Fields several record types share, each written once with one description and flattened into
 //! the types that have it (`#[graphql(flatten)]` on a resolver method): where a record comes from
-//! (`sources`), dated figures about it (`observations`), and its versioning (`createdAt`,
-//! `updatedAt`, `version`). The helper types themselves never appear in the schema.
+//! (`sources`) and its versioning (`createdAt`, `updatedAt`, `version`); `observations` is
+//! flattened the same way from [`Observed`](super::observation::Observed). The helper types never
+//! appear in the schema.
 
 use async_graphql::{Context, Object};
 use chrono::{DateTime, NaiveDateTime, Utc};
 
 use super::common::Source;
-use super::Observation;
 use crate::graphql::context::load_list;
 use crate::graphql::loaders::SourcesOf;
 
@@ -21,22 +21,6 @@ impl Sourced {
     #[graphql(complexity = "5 * child_complexity")]
     async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
         Ok(load_list(ctx, SourcesOf(self.0, self.1)).await?.into_iter().map(Source).collect())
-    }
-}
-
-/// `observations(metric:)` of one subject (its kind as stored, its row id).
-pub struct Observed(pub &'static str, pub i64);
-
-#[Object]
-impl Observed {
-    /// Dated figures the reports give about this record (optionally one metric), oldest report first.
-    #[graphql(complexity = "20 * child_complexity")]
-    async fn observations(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only this metric, e.g. `participating_schools`.")] metric: Option<String>,
-    ) -> async_graphql::Result<Vec<Observation>> {
-        super::observation::observations_of(ctx, self.0, self.1, metric).await
     }
 }
 

@@ -2,7 +2,8 @@
 
 use async_graphql::{Context, Object, ID};
 
-use super::record::{Observed, Sourced, Versioned};
+use super::observation::Observed;
+use super::record::{Sourced, Versioned};
 use super::{funding_page, programmes_of_region_page};
 use super::{FundingConnection, ProgrammeConnection};
 use crate::db::models::RegionRow;

@@ -3,7 +3,8 @@
 use async_graphql::{Context, Object, ID};
 
 use super::common::{Money, Period};
-use super::record::{Observed, Sourced, Versioned};
+use super::observation::Observed;
+use super::record::{Sourced, Versioned};
 use super::FundingConnection;
 use super::{funding_page, Organisation};
 use crate::db::models::{BudgetLineRow, FundingSchemeRow};
