@@ -17,6 +17,7 @@ mod hardening;
 mod helpers;
 mod honesty;
 mod layers;
+mod migrations;
 mod operations;
 mod orders;
 mod pagination;
