@@ -16,8 +16,8 @@ pub struct Sourced(pub &'static str, pub i64);
 
 #[Object]
 impl Sourced {
-    /// Where this record comes from: the source documents and lines it was read from, or the
-    /// partner whose write created it.
+    /// Where this record comes from: the source documents and lines it was read from; a partner's
+    /// write is a source without a document (its audit event names the organisation).
     #[graphql(complexity = "5 * child_complexity")]
     async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
         Ok(load_list(ctx, SourcesOf(self.0, self.1)).await?.into_iter().map(Source).collect())
