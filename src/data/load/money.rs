@@ -2,24 +2,19 @@
 
 use diesel::prelude::*;
 
-use super::{dates, euros, json_list, Ids, Loader, Plan};
+use super::step::{Outcome, Record};
+use super::{dates, euros, json_list, Ids, Loader};
 use crate::data::format;
 use crate::db::now;
 use crate::db::schema::*;
 use crate::error::AppError;
 use crate::period::{parse_partial_date, Bound};
 use crate::text::{search_key, search_text};
+use crate::write::links;
 
 impl Loader<'_> {
     pub(super) fn schemes(&mut self, schemes: &[format::FundingScheme]) -> Result<(), AppError> {
         for s in schemes {
-            let (plan, hash) = self.plan("funding_scheme", &s.code, s, |c| {
-                funding_scheme::table
-                    .filter(funding_scheme::code.eq(&s.code))
-                    .select((funding_scheme::id, funding_scheme::version))
-                    .first(c)
-                    .optional()
-            })?;
             let t = now();
             let (sd, sp, ed, ep) = dates(s.period.as_ref());
             let funder =
@@ -53,24 +48,14 @@ impl Loader<'_> {
                     funding_scheme::updated_at.eq(t),
                 ),
             );
-            let id = match plan {
-                Plan::Skip => continue,
-                Plan::Keep(id) => {
-                    self.ids.schemes.insert(s.code.clone(), id);
-                    continue;
-                }
-                Plan::Insert => diesel::insert_into(funding_scheme::table)
-                    .values((values, funding_scheme::created_at.eq(t)))
-                    .returning(funding_scheme::id)
-                    .get_result(self.conn)?,
-                Plan::Update(id) => {
-                    diesel::update(funding_scheme::table.find(id))
-                        .set((values, funding_scheme::version.eq(funding_scheme::version + 1)))
-                        .execute(self.conn)?;
-                    id
-                }
-            };
-            self.ids.schemes.insert(s.code.clone(), id);
+            let natural_key = funding_scheme::code.eq(&s.code);
+            let record = Record { kind: "funding_scheme", key: &s.code, data: s, natural_key };
+            let outcome = self.step(funding_scheme::table, record, values, t)?;
+            if let Some(id) = outcome.id() {
+                self.ids.schemes.insert(s.code.clone(), id);
+            }
+            let Outcome::Written(w) = outcome else { continue };
+            let id = w.id;
             let old: Vec<i64> =
                 budget_line::table.filter(budget_line::scheme_id.eq(id)).select(budget_line::id).load(self.conn)?;
             diesel::delete(
@@ -99,20 +84,13 @@ impl Loader<'_> {
                 self.sources("budget_line", line_id, &line.sources)?;
             }
             self.sources("funding_scheme", id, &s.sources)?;
-            self.remember("funding_scheme", &s.code, id, &hash, matches!(plan, Plan::Insert))?;
+            self.remember("funding_scheme", &s.code, &w)?;
         }
         Ok(())
     }
 
     pub(super) fn fundings(&mut self, fundings: &[format::Funding]) -> Result<(), AppError> {
         for f in fundings {
-            let (plan, hash) = self.plan("funding", &f.key, f, |c| {
-                funding::table
-                    .filter(funding::key.eq(&f.key))
-                    .select((funding::id, funding::version))
-                    .first(c)
-                    .optional()
-            })?;
             let t = now();
             let (sd, sp, ed, ep) = dates(f.period.as_ref());
             let org = |slug: &Option<String>, ids: &Ids| {
@@ -152,34 +130,17 @@ impl Loader<'_> {
                     funding::updated_at.eq(t),
                 ),
             );
-            let id = match plan {
-                Plan::Keep(_) | Plan::Skip => continue,
-                Plan::Insert => diesel::insert_into(funding::table)
-                    .values((values, funding::created_at.eq(t)))
-                    .returning(funding::id)
-                    .get_result(self.conn)?,
-                Plan::Update(id) => {
-                    diesel::update(funding::table.find(id))
-                        .set((values, funding::version.eq(funding::version + 1)))
-                        .execute(self.conn)?;
-                    id
-                }
-            };
-            diesel::delete(region_allocation::table.filter(region_allocation::funding_id.eq(id))).execute(self.conn)?;
-            for a in &f.allocations {
-                let region_id = Ids::get(&self.ids.regions, &a.region, "region")?;
-                diesel::insert_into(region_allocation::table)
-                    .values((
-                        region_allocation::funding_id.eq(id),
-                        region_allocation::region_id.eq(region_id),
-                        region_allocation::share_basis_points.eq(a.share_basis_points),
-                        region_allocation::created_at.eq(t),
-                        region_allocation::updated_at.eq(t),
-                    ))
-                    .execute(self.conn)?;
-            }
-            self.sources("funding", id, &f.sources)?;
-            self.remember("funding", &f.key, id, &hash, matches!(plan, Plan::Insert))?;
+            let natural_key = funding::key.eq(&f.key);
+            let record = Record { kind: "funding", key: &f.key, data: f, natural_key };
+            let Outcome::Written(w) = self.step(funding::table, record, values, t)? else { continue };
+            let allocations = f
+                .allocations
+                .iter()
+                .map(|a| Ok((Ids::get(&self.ids.regions, &a.region, "region")?, a.share_basis_points)))
+                .collect::<Result<Vec<_>, AppError>>()?;
+            links::allocations(self.conn, w.id, &allocations)?;
+            self.sources("funding", w.id, &f.sources)?;
+            self.remember("funding", &f.key, &w)?;
         }
         Ok(())
     }
