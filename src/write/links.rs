@@ -3,9 +3,12 @@
 //! the data loader both go through [`replace_rows`], mostly through the per-table functions here.
 
 use chrono::NaiveDateTime;
+use diesel::dsl::Returning;
+use diesel::expression::NonAggregate;
 use diesel::prelude::*;
 use diesel::query_builder::{DeleteStatement, InsertStatement, IntoUpdateTarget};
 use diesel::query_dsl::methods::ExecuteDsl;
+use diesel::query_dsl::LoadQuery;
 
 use crate::db::schema::*;
 use crate::db::{now, DbConn};
@@ -27,6 +30,44 @@ where
     for row in rows {
         diesel::insert_into(F::table()).values(row).execute(conn)?;
     }
+    Ok(())
+}
+
+/// [`replace_rows`] for child rows that other rows refer to (a programme's participations, a
+/// scheme's budget lines, which cite sources of their own): returns the new rows' `id`s, in order.
+///
+/// # Errors
+/// A database error.
+pub fn replace_rows_returning<'q, F, V, K>(
+    conn: &mut DbConn,
+    existing: F,
+    id: K,
+    rows: impl IntoIterator<Item = V>,
+) -> Result<Vec<i64>, AppError>
+where
+    F: IntoUpdateTarget,
+    DeleteStatement<F::Table, F::WhereClause>: ExecuteDsl<DbConn>,
+    V: Insertable<F::Table>,
+    K: Expression + SelectableExpression<F::Table> + NonAggregate + Copy,
+    Returning<InsertStatement<F::Table, V::Values>, K>: LoadQuery<'q, DbConn, i64>,
+{
+    diesel::delete(existing).execute(conn)?;
+    let mut ids = Vec::new();
+    for row in rows {
+        ids.push(diesel::insert_into(F::table()).values(row).returning(id).get_result(conn)?);
+    }
+    Ok(ids)
+}
+
+/// Deletes the sources rows of `entity_type` with the given ids cite (before those rows go).
+///
+/// # Errors
+/// A database error.
+pub fn drop_sources(conn: &mut DbConn, entity_type: &str, entity_ids: &[i64]) -> Result<(), AppError> {
+    diesel::delete(
+        source::table.filter(source::entity_type.eq(entity_type)).filter(source::entity_id.eq_any(entity_ids)),
+    )
+    .execute(conn)?;
     Ok(())
 }
 

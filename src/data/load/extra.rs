@@ -2,7 +2,7 @@
 
 use diesel::prelude::*;
 
-use super::step::{Outcome, Record};
+use super::step::Record;
 use super::{Ids, Loader};
 use crate::data::format;
 use crate::db::now;
@@ -26,7 +26,7 @@ impl Loader<'_> {
             );
             let natural_key = pact_goal::code.eq(&g.code);
             let record = Record { kind: "pact_goal", key: &g.code, data: g, natural_key };
-            let Outcome::Written(w) = self.step(pact_goal::table, record, values, t)? else { continue };
+            let Some(w) = self.step(pact_goal::table, record, values, t)?.written() else { continue };
             let programmes = g.programmes.iter().map(|p| Ids::get(&self.ids.programmes, p, "programme"));
             links::goal_programmes(self.conn, w.id, &programmes.collect::<Result<Vec<_>, _>>()?)?;
             self.sources("pact_goal", w.id, &g.sources)?;
@@ -70,7 +70,7 @@ impl Loader<'_> {
             );
             let natural_key = observation::natural_key.eq(&key);
             let record = Record { kind: "observation", key: &key, data: o, natural_key };
-            let Outcome::Written(w) = self.step(observation::table, record, values, t)? else { continue };
+            let Some(w) = self.step(observation::table, record, values, t)?.written() else { continue };
             self.sources("observation", w.id, &o.sources)?;
             self.remember("observation", &key, &w)?;
         }

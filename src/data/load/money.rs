@@ -2,7 +2,7 @@
 
 use diesel::prelude::*;
 
-use super::step::{Outcome, Record};
+use super::step::Record;
 use super::{dates, euros, json_list, Ids, Loader};
 use crate::data::format;
 use crate::db::now;
@@ -51,36 +51,31 @@ impl Loader<'_> {
             let natural_key = funding_scheme::code.eq(&s.code);
             let record = Record { kind: "funding_scheme", key: &s.code, data: s, natural_key };
             let outcome = self.step(funding_scheme::table, record, values, t)?;
-            if let Some(id) = outcome.id() {
-                self.ids.schemes.insert(s.code.clone(), id);
-            }
-            let Outcome::Written(w) = outcome else { continue };
+            let Some(w) = outcome.noted(&mut self.ids.schemes, &s.code) else { continue };
             let id = w.id;
             let old: Vec<i64> =
                 budget_line::table.filter(budget_line::scheme_id.eq(id)).select(budget_line::id).load(self.conn)?;
-            diesel::delete(
-                source::table.filter(source::entity_type.eq("budget_line")).filter(source::entity_id.eq_any(&old)),
-            )
-            .execute(self.conn)?;
-            diesel::delete(budget_line::table.filter(budget_line::scheme_id.eq(id))).execute(self.conn)?;
+            links::drop_sources(self.conn, "budget_line", &old)?;
+            let mut rows = Vec::new();
             for line in &s.budget_lines {
                 let (sd, sp, ed, ep) = dates(line.period.as_ref());
-                let line_id: i64 = diesel::insert_into(budget_line::table)
-                    .values((
-                        budget_line::scheme_id.eq(id),
-                        budget_line::start_date.eq(sd),
-                        budget_line::start_precision.eq(sp),
-                        budget_line::end_date.eq(ed),
-                        budget_line::end_precision.eq(ep),
-                        budget_line::amount_cents.eq(euros(&line.amount)?),
-                        budget_line::qualifier.eq(line.qualifier.as_deref()),
-                        budget_line::basis.eq(line.basis.as_deref()),
-                        budget_line::note.eq(&line.note),
-                        budget_line::created_at.eq(t),
-                        budget_line::updated_at.eq(t),
-                    ))
-                    .returning(budget_line::id)
-                    .get_result(self.conn)?;
+                rows.push((
+                    budget_line::scheme_id.eq(id),
+                    budget_line::start_date.eq(sd),
+                    budget_line::start_precision.eq(sp),
+                    budget_line::end_date.eq(ed),
+                    budget_line::end_precision.eq(ep),
+                    budget_line::amount_cents.eq(euros(&line.amount)?),
+                    budget_line::qualifier.eq(line.qualifier.as_deref()),
+                    budget_line::basis.eq(line.basis.as_deref()),
+                    budget_line::note.eq(&line.note),
+                    budget_line::created_at.eq(t),
+                    budget_line::updated_at.eq(t),
+                ));
+            }
+            let existing = budget_line::table.filter(budget_line::scheme_id.eq(id));
+            let ids = links::replace_rows_returning(self.conn, existing, budget_line::id, rows)?;
+            for (line_id, line) in ids.into_iter().zip(&s.budget_lines) {
                 self.sources("budget_line", line_id, &line.sources)?;
             }
             self.sources("funding_scheme", id, &s.sources)?;
@@ -132,7 +127,7 @@ impl Loader<'_> {
             );
             let natural_key = funding::key.eq(&f.key);
             let record = Record { kind: "funding", key: &f.key, data: f, natural_key };
-            let Outcome::Written(w) = self.step(funding::table, record, values, t)? else { continue };
+            let Some(w) = self.step(funding::table, record, values, t)?.written() else { continue };
             let allocations = f
                 .allocations
                 .iter()

@@ -2,7 +2,7 @@
 
 use diesel::prelude::*;
 
-use super::step::{Outcome, Record};
+use super::step::Record;
 use super::{dates, json_list, Ids, Loader};
 use crate::data::format;
 use crate::db::now;
@@ -31,14 +31,12 @@ impl Loader<'_> {
                 region::updated_at.eq(t),
             );
             let natural_key = region::scheme.eq(&r.scheme).and(region::code.eq(&r.code));
-            let outcome =
-                self.step(region::table, Record { kind: "region", key: &key, data: r, natural_key }, values, t)?;
-            if let Some(id) = outcome.id() {
-                self.ids.regions.insert(key.clone(), id);
-            }
-            let Outcome::Written(written_row) = outcome else { continue };
-            self.sources("region", written_row.id, &r.sources)?;
-            written.push((r, key, written_row));
+            let record = Record { kind: "region", key: &key, data: r, natural_key };
+            let Some(w) = self.step(region::table, record, values, t)?.noted(&mut self.ids.regions, &key) else {
+                continue;
+            };
+            self.sources("region", w.id, &r.sources)?;
+            written.push((r, key, w));
         }
         // Parents and links once every region has a row.
         for (r, key, w) in written {
@@ -77,10 +75,7 @@ impl Loader<'_> {
             let natural_key = organisation::slug.eq(&o.slug);
             let record = Record { kind: "organisation", key: &o.slug, data: o, natural_key };
             let outcome = self.step(organisation::table, record, values, t)?;
-            if let Some(id) = outcome.id() {
-                self.ids.organisations.insert(o.slug.clone(), id);
-            }
-            let Outcome::Written(w) = outcome else { continue };
+            let Some(w) = outcome.noted(&mut self.ids.organisations, &o.slug) else { continue };
             let home = o.home_regions.iter().map(|r| Ids::get(&self.ids.regions, r, "region"));
             links::home_regions(self.conn, w.id, &home.collect::<Result<Vec<_>, _>>()?)?;
             self.sources("organisation", w.id, &o.sources)?;
@@ -124,10 +119,7 @@ impl Loader<'_> {
             let natural_key = programme::slug.eq(&p.slug);
             let record = Record { kind: "programme", key: &p.slug, data: p, natural_key };
             let outcome = self.step(programme::table, record, values, t)?;
-            if let Some(id) = outcome.id() {
-                self.ids.programmes.insert(p.slug.clone(), id);
-            }
-            let Outcome::Written(w) = outcome else { continue };
+            let Some(w) = outcome.noted(&mut self.ids.programmes, &p.slug) else { continue };
             let id = w.id;
             links::target_groups(self.conn, id, p.target_groups.iter().map(String::as_str))?;
             let regions = p.regions.iter().map(|r| Ids::get(&self.ids.regions, r, "region"));
@@ -136,23 +128,21 @@ impl Loader<'_> {
                 .filter(participation::programme_id.eq(id))
                 .select(participation::id)
                 .load(self.conn)?;
-            diesel::delete(
-                source::table.filter(source::entity_type.eq("participation")).filter(source::entity_id.eq_any(&old)),
-            )
-            .execute(self.conn)?;
-            diesel::delete(participation::table.filter(participation::programme_id.eq(id))).execute(self.conn)?;
+            links::drop_sources(self.conn, "participation", &old)?;
+            let mut rows = Vec::new();
             for part in &p.participants {
                 let org = Ids::get(&self.ids.organisations, &part.organisation, "organisation")?;
-                let pid: i64 = diesel::insert_into(participation::table)
-                    .values((
-                        participation::programme_id.eq(id),
-                        participation::organisation_id.eq(org),
-                        participation::role.eq(&part.role),
-                        participation::created_at.eq(t),
-                        participation::updated_at.eq(t),
-                    ))
-                    .returning(participation::id)
-                    .get_result(self.conn)?;
+                rows.push((
+                    participation::programme_id.eq(id),
+                    participation::organisation_id.eq(org),
+                    participation::role.eq(&part.role),
+                    participation::created_at.eq(t),
+                    participation::updated_at.eq(t),
+                ));
+            }
+            let existing = participation::table.filter(participation::programme_id.eq(id));
+            let ids = links::replace_rows_returning(self.conn, existing, participation::id, rows)?;
+            for (pid, part) in ids.into_iter().zip(&p.participants) {
                 self.sources("participation", pid, &part.sources)?;
             }
             let status_sources: Vec<String> = p.status.iter().filter_map(|s| s.source.clone()).collect();

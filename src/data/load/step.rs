@@ -1,6 +1,8 @@
 //! The loader's one step for a record of any kind: plan it against the stored row with the same
 //! natural key, then insert the row when it is new, update it when the file changed it, or keep it.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDateTime;
 use diesel::dsl::{Eq, Filter, Find, Limit, Returning, Select};
 use diesel::expression::NonAggregate;
@@ -80,13 +82,23 @@ pub(super) enum Outcome {
 }
 
 impl Outcome {
-    /// The row's id, unless it was deleted through the API.
-    pub(super) fn id(&self) -> Option<i64> {
+    /// The written row, if the step wrote one.
+    pub(super) fn written(self) -> Option<Written> {
         match self {
-            Self::Skipped => None,
-            Self::Kept(id) => Some(*id),
-            Self::Written(w) => Some(w.id),
+            Self::Written(w) => Some(w),
+            Self::Skipped | Self::Kept(_) => None,
         }
+    }
+
+    /// Notes the row's id under `key` in `ids` (unless it was deleted through the API), for the
+    /// records that refer to it; then [`Outcome::written`].
+    pub(super) fn noted(self, ids: &mut HashMap<String, i64>, key: &str) -> Option<Written> {
+        match &self {
+            Self::Skipped => {}
+            Self::Kept(id) => _ = ids.insert(key.to_owned(), *id),
+            Self::Written(w) => _ = ids.insert(key.to_owned(), w.id),
+        }
+        self.written()
     }
 }
 
