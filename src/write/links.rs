@@ -59,7 +59,7 @@ where
     Ok(ids)
 }
 
-/// Deletes the sources rows of `entity_type` with the given ids cite (before those rows go).
+/// Deletes the sources that the rows of `entity_type` with these ids cite (before those rows go).
 ///
 /// # Errors
 /// A database error.

@@ -28,12 +28,12 @@ pub(super) trait RecordTable: Table + Copy {
     type IdVersion: Default + Expression;
     /// `created_at = t`.
     type Created;
-    /// `version = n`.
-    type Versioned;
+    /// `version = version + 1`.
+    type Bumped;
     /// `created_at = t`.
     fn created(t: NaiveDateTime) -> Self::Created;
-    /// `version = n`.
-    fn versioned(n: i32) -> Self::Versioned;
+    /// `version = version + 1`.
+    fn bumped() -> Self::Bumped;
 }
 
 macro_rules! record_tables {
@@ -42,12 +42,12 @@ macro_rules! record_tables {
             type Id = $table::id;
             type IdVersion = ($table::id, $table::version);
             type Created = Eq<$table::created_at, NaiveDateTime>;
-            type Versioned = Eq<$table::version, i32>;
+            type Bumped = Eq<$table::version, diesel::dsl::Add<$table::version, i32>>;
             fn created(t: NaiveDateTime) -> Self::Created {
                 $table::created_at.eq(t)
             }
-            fn versioned(n: i32) -> Self::Versioned {
-                $table::version.eq(n)
+            fn bumped() -> Self::Bumped {
+                $table::version.eq($table::version + 1)
             }
         }
     )*};
@@ -57,8 +57,7 @@ record_tables!(region, organisation, programme, funding_scheme, funding, pact_go
 /// What to do with one record.
 enum Plan {
     Insert,
-    /// The row and its version.
-    Update(i64, i32),
+    Update(i64),
     Keep(i64),
     /// Deleted through the API: leave it deleted.
     Skip,
@@ -113,7 +112,7 @@ pub(super) struct Record<'r, S, P> {
 
 type Current<T, P> = Limit<Select<Filter<T, P>, <T as RecordTable>::IdVersion>>;
 type Inserted<T, V> = InsertStatement<T, <(V, <T as RecordTable>::Created) as Insertable<T>>::Values>;
-type Changes<T, V> = (V, <T as RecordTable>::Versioned);
+type Changes<T, V> = (V, <T as RecordTable>::Bumped);
 type Updated<T, V> =
     UpdateStatement<T, <Find<T, i64> as IntoUpdateTarget>::WhereClause, <Changes<T, V> as AsChangeset>::Changeset>;
 
@@ -157,10 +156,8 @@ impl Loader<'_> {
                     .get_result(self.conn)?;
                 (id, true)
             }
-            Plan::Update(id, version) => {
-                diesel::update(methods::FindDsl::find(table, id))
-                    .set((values, T::versioned(version + 1)))
-                    .execute(self.conn)?;
+            Plan::Update(id) => {
+                diesel::update(methods::FindDsl::find(table, id)).set((values, T::bumped())).execute(self.conn)?;
                 (id, false)
             }
         };
@@ -210,7 +207,7 @@ impl Loader<'_> {
                     .push(format!("{kind} {key}: changed through the API since it was loaded; not overwritten"));
                 Plan::Keep(id)
             }
-            (Some(_), Some((id, version))) => Plan::Update(id, version),
+            (Some(_), Some((id, _))) => Plan::Update(id),
         };
         Ok((plan, hash))
     }
