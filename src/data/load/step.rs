@@ -17,6 +17,7 @@ use crate::db::schema::*;
 use crate::db::{now, DbConn};
 use crate::error::AppError;
 use crate::text::content_hash;
+use crate::write::links;
 
 /// A table the loader writes records to: an `id`, a `version` raised by every change, and the
 /// time a row was created (the assignments are named here, once per table, so that the step's
@@ -220,24 +221,20 @@ impl Loader<'_> {
     pub(super) fn remember(&mut self, kind: &str, key: &str, written: &Written) -> Result<(), AppError> {
         let Written { id, hash, inserted } = written;
         let t = now();
-        diesel::delete(
-            dataset_record::table
-                .filter(dataset_record::entity_type.eq(kind))
-                .filter(dataset_record::natural_key.eq(key)),
-        )
-        .execute(self.conn)?;
         let version = if *inserted { 1 } else { row_version(self.conn, kind, *id)? };
-        diesel::insert_into(dataset_record::table)
-            .values((
-                dataset_record::entity_type.eq(kind),
-                dataset_record::natural_key.eq(key),
-                dataset_record::entity_id.eq(id),
-                dataset_record::content_hash.eq(hash),
-                dataset_record::row_version.eq(version),
-                dataset_record::created_at.eq(t),
-                dataset_record::updated_at.eq(t),
-            ))
-            .execute(self.conn)?;
+        let row = (
+            dataset_record::entity_type.eq(kind),
+            dataset_record::natural_key.eq(key),
+            dataset_record::entity_id.eq(id),
+            dataset_record::content_hash.eq(hash),
+            dataset_record::row_version.eq(version),
+            dataset_record::created_at.eq(t),
+            dataset_record::updated_at.eq(t),
+        );
+        let loaded = dataset_record::table
+            .filter(dataset_record::entity_type.eq(kind))
+            .filter(dataset_record::natural_key.eq(key));
+        links::replace_rows(self.conn, loaded, [row])?;
         if *inserted {
             self.report.inserted += 1;
         } else {
