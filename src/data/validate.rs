@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use super::format::{DataSet, Period, SourceRef};
+use super::format::{self, DataSet, Period, SourceRef};
 use crate::money::parse_euros;
 use crate::period::{parse_partial_date, Bound};
 use crate::vocab::*;
@@ -11,186 +11,234 @@ use crate::vocab::*;
 /// Returns one message per problem, each naming the record and field; empty when the set is valid.
 pub fn validate(data: &DataSet) -> Vec<String> {
     let mut v = Checker { problems: Vec::new(), documents: data.documents.iter().map(|d| d.file.clone()).collect() };
-    let regions: HashSet<String> = data.regions.iter().map(|r| format!("{}:{}", r.scheme, r.code)).collect();
-    let orgs: HashSet<&str> = data.organisations.iter().map(|o| o.slug.as_str()).collect();
-    let programmes: HashSet<&str> = data.programmes.iter().map(|p| p.slug.as_str()).collect();
-    let schemes: HashSet<&str> = data.funding_schemes.iter().map(|s| s.code.as_str()).collect();
-
+    let keys = Keys::of(data);
     v.unique("region", data.regions.iter().map(|r| format!("{}:{}", r.scheme, r.code)));
     v.unique("organisation", data.organisations.iter().map(|o| o.slug.clone()));
     v.unique("programme", data.programmes.iter().map(|p| p.slug.clone()));
     v.unique("fundingScheme", data.funding_schemes.iter().map(|s| s.code.clone()));
     v.unique("funding", data.fundings.iter().map(|f| f.key.clone()));
+    data.regions.iter().for_each(|r| v.region(&keys, r));
+    data.organisations.iter().for_each(|o| v.organisation(&keys, o));
+    data.programmes.iter().for_each(|p| v.programme(&keys, p));
+    data.funding_schemes.iter().for_each(|s| v.scheme(&keys, s));
+    data.fundings.iter().for_each(|f| v.funding(&keys, f));
+    v.unique("observation", data.observations.iter().map(|o| o.natural_key()));
+    data.observations.iter().for_each(|o| v.observation(&keys, o));
+    v.unique("goal", data.goals.iter().map(|g| g.code.clone()));
+    data.goals.iter().for_each(|g| v.goal(&keys, g));
+    v.problems
+}
 
-    for r in &data.regions {
+/// The natural keys a record may refer to.
+struct Keys<'d> {
+    regions: HashSet<String>,
+    orgs: HashSet<&'d str>,
+    programmes: HashSet<&'d str>,
+    schemes: HashSet<&'d str>,
+}
+
+impl<'d> Keys<'d> {
+    fn of(data: &'d DataSet) -> Self {
+        Self {
+            regions: data.regions.iter().map(|r| format!("{}:{}", r.scheme, r.code)).collect(),
+            orgs: data.organisations.iter().map(|o| o.slug.as_str()).collect(),
+            programmes: data.programmes.iter().map(|p| p.slug.as_str()).collect(),
+            schemes: data.funding_schemes.iter().map(|s| s.code.as_str()).collect(),
+        }
+    }
+
+    /// True for `pact` and for `programme:`, `organisation:`, `scheme:` and `region:` keys in the set.
+    fn subject(&self, s: &str) -> bool {
+        match s.split_once(':') {
+            None => s == "pact",
+            Some(("programme", slug)) => self.programmes.contains(slug),
+            Some(("organisation", slug)) => self.orgs.contains(slug),
+            Some(("scheme", code)) => self.schemes.contains(code),
+            Some(("region", key)) => self.regions.contains(key),
+            _ => false,
+        }
+    }
+}
+
+/// One checker per record kind, each adding its problems in the order of the record's fields.
+impl Checker {
+    fn region(&mut self, keys: &Keys<'_>, r: &format::Region) {
         let at = format!("region {}:{}", r.scheme, r.code);
-        v.known(&at, "scheme", Some(&r.scheme), |s| RegionScheme::parse(s).is_some());
-        v.nonempty(&at, "name", &r.name);
-        v.sources(&at, &r.sources);
+        self.known(&at, "scheme", Some(&r.scheme), |s| RegionScheme::parse(s).is_some());
+        self.nonempty(&at, "name", &r.name);
+        self.sources(&at, &r.sources);
         let refs = r.parent.iter().chain(&r.associated).chain(&r.same_as);
         for reference in refs {
-            v.check(
-                regions.contains(reference),
+            self.check(
+                keys.regions.contains(reference),
                 &at,
                 "parent/associated/sameAs",
                 &format!("unknown region {reference:?}"),
             );
         }
         if let Some(parent) = &r.parent {
-            v.check(parent != &format!("{}:{}", r.scheme, r.code), &at, "parent", "a region cannot be its own parent");
-        }
-    }
-    for o in &data.organisations {
-        let at = format!("organisation {}", o.slug);
-        v.slug(&at, &o.slug);
-        v.nonempty(&at, "name", &o.name);
-        v.known(&at, "kind", Some(&o.kind), |s| OrganisationKind::parse(s).is_some());
-        v.known(&at, "schoolLevel", o.school_level.as_ref(), |s| SchoolLevel::parse(s).is_some());
-        for r in &o.home_regions {
-            v.check(regions.contains(r), &at, "homeRegions", &format!("unknown region {r:?}"));
-        }
-        v.sources(&at, &o.sources);
-    }
-    for p in &data.programmes {
-        let at = format!("programme {}", p.slug);
-        v.slug(&at, &p.slug);
-        v.nonempty(&at, "name", &p.name);
-        v.known(&at, "kind", Some(&p.kind), |s| ProgrammeKind::parse(s).is_some());
-        for t in &p.target_groups {
-            v.known(&at, "targetGroups", Some(t), |s| TargetGroup::parse(s).is_some());
-        }
-        v.period(&at, "period", p.period.as_ref());
-        for r in &p.regions {
-            v.check(regions.contains(r), &at, "regions", &format!("unknown region {r:?}"));
-        }
-        if let Some(status) = &p.status {
-            v.known(&at, "status.value", Some(&status.value), |s| ProgrammeStatus::parse(s).is_some());
-            match &status.source {
-                Some(source) => v.sources(&at, std::slice::from_ref(source)),
-                None => v.check(false, &at, "status.source", "a status cites the lines that give it"),
-            }
-            v.check(
-                !status.inferred || status.note.as_deref().is_some_and(|n| !n.trim().is_empty()),
+            self.check(
+                parent != &format!("{}:{}", r.scheme, r.code),
                 &at,
-                "status.note",
-                "an inferred status says in its note how it was derived",
+                "parent",
+                "a region cannot be its own parent",
             );
         }
+    }
+
+    fn organisation(&mut self, keys: &Keys<'_>, o: &format::Organisation) {
+        let at = format!("organisation {}", o.slug);
+        self.slug(&at, &o.slug);
+        self.nonempty(&at, "name", &o.name);
+        self.known(&at, "kind", Some(&o.kind), |s| OrganisationKind::parse(s).is_some());
+        self.known(&at, "schoolLevel", o.school_level.as_ref(), |s| SchoolLevel::parse(s).is_some());
+        for r in &o.home_regions {
+            self.check(keys.regions.contains(r), &at, "homeRegions", &format!("unknown region {r:?}"));
+        }
+        self.sources(&at, &o.sources);
+    }
+
+    fn programme(&mut self, keys: &Keys<'_>, p: &format::Programme) {
+        let at = format!("programme {}", p.slug);
+        self.slug(&at, &p.slug);
+        self.nonempty(&at, "name", &p.name);
+        self.known(&at, "kind", Some(&p.kind), |s| ProgrammeKind::parse(s).is_some());
+        for t in &p.target_groups {
+            self.known(&at, "targetGroups", Some(t), |s| TargetGroup::parse(s).is_some());
+        }
+        self.period(&at, "period", p.period.as_ref());
+        for r in &p.regions {
+            self.check(keys.regions.contains(r), &at, "regions", &format!("unknown region {r:?}"));
+        }
+        if let Some(status) = &p.status {
+            self.status(&at, status);
+        }
         if let Some(owner) = &p.owner {
-            v.check(orgs.contains(owner.as_str()), &at, "owner", &format!("unknown organisation {owner:?}"));
+            self.check(keys.orgs.contains(owner.as_str()), &at, "owner", &format!("unknown organisation {owner:?}"));
         }
         let mut seen = HashSet::new();
         for part in &p.participants {
             let pat = format!("{at} participant {}", part.organisation);
-            v.check(orgs.contains(part.organisation.as_str()), &pat, "organisation", "unknown organisation");
-            v.known(&pat, "role", Some(&part.role), |s| ParticipationRole::parse(s).is_some());
-            v.check(seen.insert((&part.organisation, &part.role)), &pat, "role", "listed twice");
-            v.sources(&pat, &part.sources);
+            self.check(keys.orgs.contains(part.organisation.as_str()), &pat, "organisation", "unknown organisation");
+            self.known(&pat, "role", Some(&part.role), |s| ParticipationRole::parse(s).is_some());
+            self.check(seen.insert((&part.organisation, &part.role)), &pat, "role", "listed twice");
+            self.sources(&pat, &part.sources);
         }
-        v.sources(&at, &p.sources);
+        self.sources(&at, &p.sources);
     }
-    for s in &data.funding_schemes {
+
+    fn status(&mut self, at: &str, status: &format::Status) {
+        self.known(at, "status.value", Some(&status.value), |s| ProgrammeStatus::parse(s).is_some());
+        match &status.source {
+            Some(source) => self.sources(at, std::slice::from_ref(source)),
+            None => self.check(false, at, "status.source", "a status cites the lines that give it"),
+        }
+        self.check(
+            !status.inferred || status.note.as_deref().is_some_and(|n| !n.trim().is_empty()),
+            at,
+            "status.note",
+            "an inferred status says in its note how it was derived",
+        );
+    }
+
+    fn scheme(&mut self, keys: &Keys<'_>, s: &format::FundingScheme) {
         let at = format!("fundingScheme {}", s.code);
-        v.check(
+        self.check(
             !s.code.is_empty() && s.code.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'),
             &at,
             "code",
             "codes are capitals, digits and _",
         );
-        v.nonempty(&at, "name", &s.name);
-        for (field, org) in [("funder", &s.funder), ("administrator", &s.administrator)] {
-            if let Some(org) = org {
-                v.check(orgs.contains(org.as_str()), &at, field, &format!("unknown organisation {org:?}"));
-            }
-        }
-        v.period(&at, "period", s.period.as_ref());
-        v.sources(&at, &s.sources);
+        self.nonempty(&at, "name", &s.name);
+        self.organisations(keys, &at, [("funder", &s.funder), ("administrator", &s.administrator)]);
+        self.period(&at, "period", s.period.as_ref());
+        self.sources(&at, &s.sources);
         for (i, line) in s.budget_lines.iter().enumerate() {
             let lat = format!("{at} budgetLines[{i}]");
-            v.amount(&lat, "amount", Some(&line.amount));
-            v.known(&lat, "qualifier", line.qualifier.as_ref(), |q| AmountQualifier::parse(q).is_some());
-            v.known(&lat, "basis", line.basis.as_ref(), |b| AmountBasis::parse(b).is_some());
-            v.period(&lat, "period", line.period.as_ref());
-            v.sources(&lat, &line.sources);
+            self.amount(&lat, "amount", Some(&line.amount));
+            self.known(&lat, "qualifier", line.qualifier.as_ref(), |q| AmountQualifier::parse(q).is_some());
+            self.known(&lat, "basis", line.basis.as_ref(), |b| AmountBasis::parse(b).is_some());
+            self.period(&lat, "period", line.period.as_ref());
+            self.sources(&lat, &line.sources);
         }
     }
-    for f in &data.fundings {
+
+    fn funding(&mut self, keys: &Keys<'_>, f: &format::Funding) {
         let at = format!("funding {}", f.key);
-        v.slug(&at, &f.key);
-        v.check(f.scheme.is_some() || f.funder.is_some(), &at, "scheme", "a funding needs a scheme or a funder");
+        self.slug(&at, &f.key);
+        self.check(f.scheme.is_some() || f.funder.is_some(), &at, "scheme", "a funding needs a scheme or a funder");
         if let Some(code) = &f.scheme {
-            v.check(schemes.contains(code.as_str()), &at, "scheme", &format!("unknown scheme {code:?}"));
+            self.check(keys.schemes.contains(code.as_str()), &at, "scheme", &format!("unknown scheme {code:?}"));
         }
-        for (field, org) in [("funder", &f.funder), ("recipient", &f.recipient)] {
-            if let Some(org) = org {
-                v.check(orgs.contains(org.as_str()), &at, field, &format!("unknown organisation {org:?}"));
-            }
-        }
+        self.organisations(keys, &at, [("funder", &f.funder), ("recipient", &f.recipient)]);
         if let Some(p) = &f.programme {
-            v.check(programmes.contains(p.as_str()), &at, "programme", &format!("unknown programme {p:?}"));
+            self.check(keys.programmes.contains(p.as_str()), &at, "programme", &format!("unknown programme {p:?}"));
         }
-        v.amount(&at, "amountAwarded", Some(&f.amount_awarded));
-        v.amount(&at, "coFinancing", f.co_financing.as_ref());
-        v.known(&at, "qualifier", f.qualifier.as_ref(), |q| AmountQualifier::parse(q).is_some());
-        v.known(&at, "basis", f.basis.as_ref(), |b| AmountBasis::parse(b).is_some());
-        v.known(&at, "status", f.status.as_ref(), |s| FundingStatus::parse(s).is_some());
-        v.period(&at, "period", f.period.as_ref());
+        self.amount(&at, "amountAwarded", Some(&f.amount_awarded));
+        self.amount(&at, "coFinancing", f.co_financing.as_ref());
+        self.known(&at, "qualifier", f.qualifier.as_ref(), |q| AmountQualifier::parse(q).is_some());
+        self.known(&at, "basis", f.basis.as_ref(), |b| AmountBasis::parse(b).is_some());
+        self.known(&at, "status", f.status.as_ref(), |s| FundingStatus::parse(s).is_some());
+        self.period(&at, "period", f.period.as_ref());
         if let Some(date) = &f.award_date {
-            v.check(parse_partial_date(date, Bound::Start).is_ok(), &at, "awardDate", "not a date");
+            self.check(parse_partial_date(date, Bound::Start).is_ok(), &at, "awardDate", "not a date");
         }
-        let shares: Vec<Option<i32>> = f.allocations.iter().map(|a| a.share_basis_points).collect();
-        for a in &f.allocations {
-            v.check(regions.contains(&a.region), &at, "allocations.region", &format!("unknown region {:?}", a.region));
+        self.allocations(keys, &at, &f.allocations);
+        self.sources(&at, &f.sources);
+    }
+
+    fn allocations(&mut self, keys: &Keys<'_>, at: &str, allocations: &[format::Allocation]) {
+        let shares: Vec<Option<i32>> = allocations.iter().map(|a| a.share_basis_points).collect();
+        for a in allocations {
+            let known = keys.regions.contains(&a.region);
+            self.check(known, at, "allocations.region", &format!("unknown region {:?}", a.region));
         }
         if shares.iter().any(Option::is_some) {
             let all = shares.iter().all(Option::is_some);
             let in_range = shares.iter().flatten().all(|s| (1..=10_000).contains(s));
             let sum: i64 = shares.iter().flatten().map(|s| i64::from(*s)).sum();
-            v.check(
+            self.check(
                 all && in_range && sum == 10_000,
-                &at,
+                at,
                 "allocations.shareBasisPoints",
                 "either every allocation has a share of 1–10000 and they sum to 10000, or none has one",
             );
         }
-        v.sources(&at, &f.sources);
     }
-    let subjects = |s: &str| -> bool {
-        match s.split_once(':') {
-            None => s == "pact",
-            Some(("programme", slug)) => programmes.contains(slug),
-            Some(("organisation", slug)) => orgs.contains(slug),
-            Some(("scheme", code)) => schemes.contains(code),
-            Some(("region", key)) => regions.contains(key),
-            _ => false,
-        }
-    };
-    v.unique("observation", data.observations.iter().map(|o| o.natural_key()));
-    for o in &data.observations {
+
+    fn observation(&mut self, keys: &Keys<'_>, o: &format::Observation) {
         let at = format!("observation {}", o.natural_key());
-        v.check(subjects(&o.subject), &at, "subject", &format!("unknown subject {:?}", o.subject));
+        self.check(keys.subject(&o.subject), &at, "subject", &format!("unknown subject {:?}", o.subject));
         let metric_ok =
             !o.metric.is_empty() && o.metric.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-        v.check(metric_ok, &at, "metric", "metrics are snake_case");
-        v.check(is_decimal(&o.value), &at, "value", "a decimal number such as \"129\" or \"55.5\"");
-        v.known(&at, "unit", Some(&o.unit), |u| ObservationUnit::parse(u).is_some());
-        v.known(&at, "qualifier", o.qualifier.as_ref(), |q| AmountQualifier::parse(q).is_some());
+        self.check(metric_ok, &at, "metric", "metrics are snake_case");
+        self.check(is_decimal(&o.value), &at, "value", "a decimal number such as \"129\" or \"55.5\"");
+        self.known(&at, "unit", Some(&o.unit), |u| ObservationUnit::parse(u).is_some());
+        self.known(&at, "qualifier", o.qualifier.as_ref(), |q| AmountQualifier::parse(q).is_some());
         if let Some(d) = &o.date {
-            v.check(parse_partial_date(d, Bound::Start).is_ok(), &at, "date", "not a date");
+            self.check(parse_partial_date(d, Bound::Start).is_ok(), &at, "date", "not a date");
         }
-        v.sources(&at, &o.sources);
+        self.sources(&at, &o.sources);
     }
-    v.unique("goal", data.goals.iter().map(|g| g.code.clone()));
-    for g in &data.goals {
+
+    fn goal(&mut self, keys: &Keys<'_>, g: &format::Goal) {
         let at = format!("goal {}", g.code);
-        v.known(&at, "kind", Some(&g.kind), |k| GoalKind::parse(k).is_some());
-        v.nonempty(&at, "name", &g.name);
+        self.known(&at, "kind", Some(&g.kind), |k| GoalKind::parse(k).is_some());
+        self.nonempty(&at, "name", &g.name);
         for p in &g.programmes {
-            v.check(programmes.contains(p.as_str()), &at, "programmes", &format!("unknown programme {p:?}"));
+            self.check(keys.programmes.contains(p.as_str()), &at, "programmes", &format!("unknown programme {p:?}"));
         }
-        v.sources(&at, &g.sources);
+        self.sources(&at, &g.sources);
     }
-    v.problems
+
+    /// Each named organisation field that is set must name an organisation of the set.
+    fn organisations<const N: usize>(&mut self, keys: &Keys<'_>, at: &str, fields: [(&str, &Option<String>); N]) {
+        for (field, org) in fields {
+            if let Some(org) = org {
+                self.check(keys.orgs.contains(org.as_str()), at, field, &format!("unknown organisation {org:?}"));
+            }
+        }
+    }
 }
 
 /// Digits with an optional decimal point: `"129"`, `"55.5"`.

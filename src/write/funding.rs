@@ -126,20 +126,7 @@ fn award_text(f: &FundingRow) -> Option<String> {
 }
 
 fn replace_allocations(conn: &mut DbConn, id: i64, allocations: &[Allocation]) -> Result<(), AppError> {
-    diesel::delete(region_allocation::table.filter(region_allocation::funding_id.eq(id))).execute(conn)?;
-    let t = now();
-    for (region, share) in allocations {
-        diesel::insert_into(region_allocation::table)
-            .values((
-                region_allocation::funding_id.eq(id),
-                region_allocation::region_id.eq(region),
-                region_allocation::share_basis_points.eq(share),
-                region_allocation::created_at.eq(t),
-                region_allocation::updated_at.eq(t),
-            ))
-            .execute(conn)?;
-    }
-    Ok(())
+    super::links::allocations(conn, id, allocations)
 }
 
 fn check_links(

@@ -5,6 +5,7 @@
 
 pub mod admin;
 pub mod funding;
+pub mod links;
 pub mod organisation;
 pub mod participants;
 pub mod programme;

@@ -66,21 +66,7 @@ fn snapshot(conn: &mut DbConn, o: &OrganisationRow) -> Result<Value, AppError> {
 }
 
 fn replace_home_regions(conn: &mut DbConn, id: i64, regions: &[i64]) -> Result<(), AppError> {
-    diesel::delete(organisation_region::table.filter(organisation_region::organisation_id.eq(id))).execute(conn)?;
-    let t = now();
-    let mut seen = Vec::new();
-    for r in regions.iter().filter(|r| !seen.contains(*r)).copied().collect::<Vec<_>>() {
-        seen.push(r);
-        diesel::insert_into(organisation_region::table)
-            .values((
-                organisation_region::organisation_id.eq(id),
-                organisation_region::region_id.eq(r),
-                organisation_region::created_at.eq(t),
-                organisation_region::updated_at.eq(t),
-            ))
-            .execute(conn)?;
-    }
-    Ok(())
+    super::links::home_regions(conn, id, &super::links::distinct(regions))
 }
 
 fn names<'a>(name: &'a str, short: Option<&'a str>, aliases: &'a [String]) -> impl Iterator<Item = &'a str> {

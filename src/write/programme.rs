@@ -120,45 +120,11 @@ fn date_cols(p: &ParsedPeriod) -> DateCols {
 }
 
 fn replace_target_groups(conn: &mut DbConn, id: i64, groups: &[TargetGroup]) -> Result<(), AppError> {
-    diesel::delete(programme_target_group::table.filter(programme_target_group::programme_id.eq(id))).execute(conn)?;
-    let t = now();
-    let mut seen = Vec::new();
-    for g in groups {
-        if seen.contains(g) {
-            continue;
-        }
-        seen.push(*g);
-        diesel::insert_into(programme_target_group::table)
-            .values((
-                programme_target_group::programme_id.eq(id),
-                programme_target_group::target_group.eq(g.as_str()),
-                programme_target_group::created_at.eq(t),
-                programme_target_group::updated_at.eq(t),
-            ))
-            .execute(conn)?;
-    }
-    Ok(())
+    super::links::target_groups(conn, id, super::links::distinct(groups).iter().map(|g| g.as_str()))
 }
 
 pub(super) fn replace_regions(conn: &mut DbConn, id: i64, regions: &[i64]) -> Result<(), AppError> {
-    diesel::delete(programme_region::table.filter(programme_region::programme_id.eq(id))).execute(conn)?;
-    let t = now();
-    let mut seen = Vec::new();
-    for r in regions {
-        if seen.contains(r) {
-            continue;
-        }
-        seen.push(*r);
-        diesel::insert_into(programme_region::table)
-            .values((
-                programme_region::programme_id.eq(id),
-                programme_region::region_id.eq(r),
-                programme_region::created_at.eq(t),
-                programme_region::updated_at.eq(t),
-            ))
-            .execute(conn)?;
-    }
-    Ok(())
+    super::links::programme_regions(conn, id, &super::links::distinct(regions))
 }
 
 /// Raises a programme's version (participants or regions changed), checking `expected`.

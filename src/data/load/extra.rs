@@ -2,23 +2,18 @@
 
 use diesel::prelude::*;
 
-use super::{Ids, Loader, Plan};
+use super::step::Record;
+use super::{Ids, Loader};
 use crate::data::format;
 use crate::db::now;
 use crate::db::schema::*;
 use crate::error::AppError;
 use crate::period::{parse_partial_date, Bound};
+use crate::write::links;
 
 impl Loader<'_> {
     pub(super) fn goals(&mut self, goals: &[format::Goal]) -> Result<(), AppError> {
         for g in goals {
-            let (plan, hash) = self.plan("pact_goal", &g.code, g, |c| {
-                pact_goal::table
-                    .filter(pact_goal::code.eq(&g.code))
-                    .select((pact_goal::id, pact_goal::version))
-                    .first(c)
-                    .optional()
-            })?;
             let t = now();
             let values = (
                 pact_goal::code.eq(&g.code),
@@ -29,33 +24,13 @@ impl Loader<'_> {
                 pact_goal::sort_key.eq(&g.code),
                 pact_goal::updated_at.eq(t),
             );
-            let id = match plan {
-                Plan::Keep(_) | Plan::Skip => continue,
-                Plan::Insert => diesel::insert_into(pact_goal::table)
-                    .values((values, pact_goal::created_at.eq(t)))
-                    .returning(pact_goal::id)
-                    .get_result(self.conn)?,
-                Plan::Update(id) => {
-                    diesel::update(pact_goal::table.find(id))
-                        .set((values, pact_goal::version.eq(pact_goal::version + 1)))
-                        .execute(self.conn)?;
-                    id
-                }
-            };
-            diesel::delete(programme_goal::table.filter(programme_goal::goal_id.eq(id))).execute(self.conn)?;
-            for p in &g.programmes {
-                let programme_id = Ids::get(&self.ids.programmes, p, "programme")?;
-                diesel::insert_into(programme_goal::table)
-                    .values((
-                        programme_goal::programme_id.eq(programme_id),
-                        programme_goal::goal_id.eq(id),
-                        programme_goal::created_at.eq(t),
-                        programme_goal::updated_at.eq(t),
-                    ))
-                    .execute(self.conn)?;
-            }
-            self.sources("pact_goal", id, &g.sources)?;
-            self.remember("pact_goal", &g.code, id, &hash, matches!(plan, Plan::Insert))?;
+            let natural_key = pact_goal::code.eq(&g.code);
+            let record = Record { kind: "pact_goal", key: &g.code, data: g, natural_key };
+            let Some(w) = self.step(pact_goal::table, record, values, t)?.written() else { continue };
+            let programmes = g.programmes.iter().map(|p| Ids::get(&self.ids.programmes, p, "programme"));
+            links::goal_programmes(self.conn, w.id, &programmes.collect::<Result<Vec<_>, _>>()?)?;
+            self.sources("pact_goal", w.id, &g.sources)?;
+            self.remember("pact_goal", &g.code, &w)?;
         }
         Ok(())
     }
@@ -76,13 +51,6 @@ impl Loader<'_> {
     pub(super) fn observations(&mut self, observations: &[format::Observation]) -> Result<(), AppError> {
         for o in observations {
             let key = o.natural_key();
-            let (plan, hash) = self.plan("observation", &key, o, |c| {
-                observation::table
-                    .filter(observation::natural_key.eq(&key))
-                    .select((observation::id, observation::version))
-                    .first(c)
-                    .optional()
-            })?;
             let (subject_type, subject_id) = self.subject(&o.subject)?;
             let date = o.date.as_deref().and_then(|d| parse_partial_date(d, Bound::Start).ok());
             let t = now();
@@ -100,21 +68,11 @@ impl Loader<'_> {
                 observation::note.eq(&o.note),
                 observation::updated_at.eq(t),
             );
-            let id = match plan {
-                Plan::Keep(_) | Plan::Skip => continue,
-                Plan::Insert => diesel::insert_into(observation::table)
-                    .values((values, observation::created_at.eq(t)))
-                    .returning(observation::id)
-                    .get_result(self.conn)?,
-                Plan::Update(id) => {
-                    diesel::update(observation::table.find(id))
-                        .set((values, observation::version.eq(observation::version + 1)))
-                        .execute(self.conn)?;
-                    id
-                }
-            };
-            self.sources("observation", id, &o.sources)?;
-            self.remember("observation", &key, id, &hash, matches!(plan, Plan::Insert))?;
+            let natural_key = observation::natural_key.eq(&key);
+            let record = Record { kind: "observation", key: &key, data: o, natural_key };
+            let Some(w) = self.step(observation::table, record, values, t)?.written() else { continue };
+            self.sources("observation", w.id, &o.sources)?;
+            self.remember("observation", &key, &w)?;
         }
         Ok(())
     }

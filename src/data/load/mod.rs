@@ -12,6 +12,7 @@ mod extra;
 mod money;
 mod records;
 mod reindex;
+mod step;
 
 use crate::db::meta::{meta, set_meta};
 pub use reindex::reindex_if_needed;
@@ -23,11 +24,12 @@ use diesel::prelude::*;
 use super::format::{DataSet, Period, SourceRef};
 use super::validate;
 use crate::db::schema::*;
-use crate::db::{now, write_transaction, DbConn};
+use crate::db::{write_transaction, DbConn};
 use crate::error::AppError;
 use crate::money::parse_euros;
 use crate::period::{parse_partial_date, Bound, DatePrecision};
 use crate::text::content_hash;
+use crate::write::links;
 
 /// What a load did.
 #[derive(Debug, Default, Clone, serde::Serialize)]
@@ -117,15 +119,6 @@ impl Ids {
     }
 }
 
-/// What to do with one record.
-enum Plan {
-    Insert,
-    Update(i64),
-    Keep(i64),
-    /// Deleted through the API: leave it deleted.
-    Skip,
-}
-
 struct Loader<'c> {
     conn: &'c mut DbConn,
     report: LoadReport,
@@ -155,109 +148,14 @@ fn euros(text: &str) -> Result<i64, AppError> {
 }
 
 impl Loader<'_> {
-    /// Decides insert/update/keep for a record and does the bookkeeping that does not depend on the table.
-    pub(super) fn plan<T: serde::Serialize>(
-        &mut self,
-        kind: &str,
-        key: &str,
-        record: &T,
-        current: impl FnOnce(&mut DbConn) -> QueryResult<Option<(i64, i32)>>,
-    ) -> Result<(Plan, String), AppError> {
-        let mut bytes = LOADER_REVISION.to_be_bytes().to_vec();
-        bytes.extend(serde_json::to_vec(record).map_err(|e| AppError::internal_from("serialising the data set", e))?);
-        let hash = content_hash(&bytes);
-        let loaded: Option<(i64, String, i32)> = dataset_record::table
-            .filter(dataset_record::entity_type.eq(kind))
-            .filter(dataset_record::natural_key.eq(key))
-            .select((dataset_record::entity_id, dataset_record::content_hash, dataset_record::row_version))
-            .first(self.conn)
-            .optional()?;
-        let row = current(self.conn)?;
-        let plan = match (loaded, row) {
-            (None, None) => Plan::Insert,
-            (None, Some((id, _))) => {
-                self.report
-                    .kept_api_changes
-                    .push(format!("{kind} {key}: created through the API before the data set had it"));
-                Plan::Keep(id)
-            }
-            (Some(_), None) => {
-                // Loaded once, then deleted through the API: a deletion is a change too.
-                self.report
-                    .kept_api_changes
-                    .push(format!("{kind} {key}: deleted through the API since it was loaded; not re-created"));
-                Plan::Skip
-            }
-            (Some((_, h, _)), Some((id, _))) if h == hash => {
-                self.report.unchanged += 1;
-                Plan::Keep(id)
-            }
-            (Some((_, _, loaded_version)), Some((id, version))) if version != loaded_version => {
-                self.report
-                    .kept_api_changes
-                    .push(format!("{kind} {key}: changed through the API since it was loaded; not overwritten"));
-                Plan::Keep(id)
-            }
-            (Some(_), Some((id, _))) => Plan::Update(id),
-        };
-        Ok((plan, hash))
-    }
-
-    pub(super) fn remember(
-        &mut self,
-        kind: &str,
-        key: &str,
-        id: i64,
-        hash: &str,
-        inserted: bool,
-    ) -> Result<(), AppError> {
-        let t = now();
-        diesel::delete(
-            dataset_record::table
-                .filter(dataset_record::entity_type.eq(kind))
-                .filter(dataset_record::natural_key.eq(key)),
-        )
-        .execute(self.conn)?;
-        diesel::insert_into(dataset_record::table)
-            .values((
-                dataset_record::entity_type.eq(kind),
-                dataset_record::natural_key.eq(key),
-                dataset_record::entity_id.eq(id),
-                dataset_record::content_hash.eq(hash),
-                dataset_record::row_version.eq(if inserted { 1 } else { row_version(self.conn, kind, id)? }),
-                dataset_record::created_at.eq(t),
-                dataset_record::updated_at.eq(t),
-            ))
-            .execute(self.conn)?;
-        if inserted {
-            self.report.inserted += 1;
-        } else {
-            self.report.updated += 1;
-        }
-        Ok(())
-    }
-
+    /// Sets the sources a record cites, as the file gives them (`FILE#L<a>-L<b>`).
     pub(super) fn sources(&mut self, entity_type: &str, entity_id: i64, sources: &[String]) -> Result<(), AppError> {
-        diesel::delete(
-            source::table.filter(source::entity_type.eq(entity_type)).filter(source::entity_id.eq(entity_id)),
-        )
-        .execute(self.conn)?;
-        let t = now();
-        for s in sources {
-            let r = SourceRef::parse(s).map_err(AppError::bad_input)?;
-            diesel::insert_into(source::table)
-                .values((
-                    source::entity_type.eq(entity_type),
-                    source::entity_id.eq(entity_id),
-                    source::document.eq(Some(r.document)),
-                    source::line_start.eq(Some(r.line_start)),
-                    source::line_end.eq(Some(r.line_end)),
-                    source::created_at.eq(t),
-                    source::updated_at.eq(t),
-                ))
-                .execute(self.conn)?;
-        }
-        Ok(())
+        let citations = sources
+            .iter()
+            .map(|s| SourceRef::parse(s).map(|r| (r.document, r.line_start, r.line_end)))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(AppError::bad_input)?;
+        links::sources(self.conn, entity_type, entity_id, &citations)
     }
 
     /// Lists records of earlier loads that the file no longer has.

@@ -2,24 +2,19 @@
 
 use diesel::prelude::*;
 
-use super::{dates, euros, json_list, Ids, Loader, Plan};
+use super::step::Record;
+use super::{dates, euros, json_list, Ids, Loader};
 use crate::data::format;
 use crate::db::now;
 use crate::db::schema::*;
 use crate::error::AppError;
 use crate::period::{parse_partial_date, Bound};
 use crate::text::{search_key, search_text};
+use crate::write::links;
 
 impl Loader<'_> {
     pub(super) fn schemes(&mut self, schemes: &[format::FundingScheme]) -> Result<(), AppError> {
         for s in schemes {
-            let (plan, hash) = self.plan("funding_scheme", &s.code, s, |c| {
-                funding_scheme::table
-                    .filter(funding_scheme::code.eq(&s.code))
-                    .select((funding_scheme::id, funding_scheme::version))
-                    .first(c)
-                    .optional()
-            })?;
             let t = now();
             let (sd, sp, ed, ep) = dates(s.period.as_ref());
             let funder =
@@ -53,66 +48,44 @@ impl Loader<'_> {
                     funding_scheme::updated_at.eq(t),
                 ),
             );
-            let id = match plan {
-                Plan::Skip => continue,
-                Plan::Keep(id) => {
-                    self.ids.schemes.insert(s.code.clone(), id);
-                    continue;
-                }
-                Plan::Insert => diesel::insert_into(funding_scheme::table)
-                    .values((values, funding_scheme::created_at.eq(t)))
-                    .returning(funding_scheme::id)
-                    .get_result(self.conn)?,
-                Plan::Update(id) => {
-                    diesel::update(funding_scheme::table.find(id))
-                        .set((values, funding_scheme::version.eq(funding_scheme::version + 1)))
-                        .execute(self.conn)?;
-                    id
-                }
-            };
-            self.ids.schemes.insert(s.code.clone(), id);
+            let natural_key = funding_scheme::code.eq(&s.code);
+            let record = Record { kind: "funding_scheme", key: &s.code, data: s, natural_key };
+            let outcome = self.step(funding_scheme::table, record, values, t)?;
+            let Some(w) = outcome.noted(&mut self.ids.schemes, &s.code) else { continue };
+            let id = w.id;
             let old: Vec<i64> =
                 budget_line::table.filter(budget_line::scheme_id.eq(id)).select(budget_line::id).load(self.conn)?;
-            diesel::delete(
-                source::table.filter(source::entity_type.eq("budget_line")).filter(source::entity_id.eq_any(&old)),
-            )
-            .execute(self.conn)?;
-            diesel::delete(budget_line::table.filter(budget_line::scheme_id.eq(id))).execute(self.conn)?;
+            links::drop_sources(self.conn, "budget_line", &old)?;
+            let mut rows = Vec::new();
             for line in &s.budget_lines {
                 let (sd, sp, ed, ep) = dates(line.period.as_ref());
-                let line_id: i64 = diesel::insert_into(budget_line::table)
-                    .values((
-                        budget_line::scheme_id.eq(id),
-                        budget_line::start_date.eq(sd),
-                        budget_line::start_precision.eq(sp),
-                        budget_line::end_date.eq(ed),
-                        budget_line::end_precision.eq(ep),
-                        budget_line::amount_cents.eq(euros(&line.amount)?),
-                        budget_line::qualifier.eq(line.qualifier.as_deref()),
-                        budget_line::basis.eq(line.basis.as_deref()),
-                        budget_line::note.eq(&line.note),
-                        budget_line::created_at.eq(t),
-                        budget_line::updated_at.eq(t),
-                    ))
-                    .returning(budget_line::id)
-                    .get_result(self.conn)?;
+                rows.push((
+                    budget_line::scheme_id.eq(id),
+                    budget_line::start_date.eq(sd),
+                    budget_line::start_precision.eq(sp),
+                    budget_line::end_date.eq(ed),
+                    budget_line::end_precision.eq(ep),
+                    budget_line::amount_cents.eq(euros(&line.amount)?),
+                    budget_line::qualifier.eq(line.qualifier.as_deref()),
+                    budget_line::basis.eq(line.basis.as_deref()),
+                    budget_line::note.eq(&line.note),
+                    budget_line::created_at.eq(t),
+                    budget_line::updated_at.eq(t),
+                ));
+            }
+            let existing = budget_line::table.filter(budget_line::scheme_id.eq(id));
+            let ids = links::replace_rows_returning(self.conn, existing, budget_line::id, rows)?;
+            for (line_id, line) in ids.into_iter().zip(&s.budget_lines) {
                 self.sources("budget_line", line_id, &line.sources)?;
             }
             self.sources("funding_scheme", id, &s.sources)?;
-            self.remember("funding_scheme", &s.code, id, &hash, matches!(plan, Plan::Insert))?;
+            self.remember("funding_scheme", &s.code, &w)?;
         }
         Ok(())
     }
 
     pub(super) fn fundings(&mut self, fundings: &[format::Funding]) -> Result<(), AppError> {
         for f in fundings {
-            let (plan, hash) = self.plan("funding", &f.key, f, |c| {
-                funding::table
-                    .filter(funding::key.eq(&f.key))
-                    .select((funding::id, funding::version))
-                    .first(c)
-                    .optional()
-            })?;
             let t = now();
             let (sd, sp, ed, ep) = dates(f.period.as_ref());
             let org = |slug: &Option<String>, ids: &Ids| {
@@ -152,34 +125,17 @@ impl Loader<'_> {
                     funding::updated_at.eq(t),
                 ),
             );
-            let id = match plan {
-                Plan::Keep(_) | Plan::Skip => continue,
-                Plan::Insert => diesel::insert_into(funding::table)
-                    .values((values, funding::created_at.eq(t)))
-                    .returning(funding::id)
-                    .get_result(self.conn)?,
-                Plan::Update(id) => {
-                    diesel::update(funding::table.find(id))
-                        .set((values, funding::version.eq(funding::version + 1)))
-                        .execute(self.conn)?;
-                    id
-                }
-            };
-            diesel::delete(region_allocation::table.filter(region_allocation::funding_id.eq(id))).execute(self.conn)?;
-            for a in &f.allocations {
-                let region_id = Ids::get(&self.ids.regions, &a.region, "region")?;
-                diesel::insert_into(region_allocation::table)
-                    .values((
-                        region_allocation::funding_id.eq(id),
-                        region_allocation::region_id.eq(region_id),
-                        region_allocation::share_basis_points.eq(a.share_basis_points),
-                        region_allocation::created_at.eq(t),
-                        region_allocation::updated_at.eq(t),
-                    ))
-                    .execute(self.conn)?;
-            }
-            self.sources("funding", id, &f.sources)?;
-            self.remember("funding", &f.key, id, &hash, matches!(plan, Plan::Insert))?;
+            let natural_key = funding::key.eq(&f.key);
+            let record = Record { kind: "funding", key: &f.key, data: f, natural_key };
+            let Some(w) = self.step(funding::table, record, values, t)?.written() else { continue };
+            let allocations = f
+                .allocations
+                .iter()
+                .map(|a| Ok((Ids::get(&self.ids.regions, &a.region, "region")?, a.share_basis_points)))
+                .collect::<Result<Vec<_>, AppError>>()?;
+            links::allocations(self.conn, w.id, &allocations)?;
+            self.sources("funding", w.id, &f.sources)?;
+            self.remember("funding", &f.key, &w)?;
         }
         Ok(())
     }

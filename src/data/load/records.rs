@@ -2,26 +2,20 @@
 
 use diesel::prelude::*;
 
-use super::{dates, json_list, Ids, Loader, Plan};
+use super::step::Record;
+use super::{dates, json_list, Ids, Loader};
 use crate::data::format;
 use crate::db::now;
 use crate::db::schema::*;
 use crate::error::AppError;
 use crate::text::{search_key, search_text};
+use crate::write::links;
 
 impl Loader<'_> {
     pub(super) fn regions(&mut self, regions: &[format::Region]) -> Result<(), AppError> {
         let mut written = Vec::new();
         for r in regions {
             let key = format!("{}:{}", r.scheme, r.code);
-            let (plan, hash) = self.plan("region", &key, r, |c| {
-                region::table
-                    .filter(region::scheme.eq(&r.scheme))
-                    .filter(region::code.eq(&r.code))
-                    .select((region::id, region::version))
-                    .first(c)
-                    .optional()
-            })?;
             let t = now();
             let names: Vec<&str> =
                 std::iter::once(r.name.as_str()).chain(r.aliases.iter().map(String::as_str)).collect();
@@ -36,60 +30,30 @@ impl Loader<'_> {
                 region::search_text.eq(search_text(names)),
                 region::updated_at.eq(t),
             );
-            let id = match plan {
-                Plan::Skip => continue,
-                Plan::Keep(id) => {
-                    self.ids.regions.insert(key, id);
-                    continue;
-                }
-                Plan::Insert => diesel::insert_into(region::table)
-                    .values((values, region::created_at.eq(t)))
-                    .returning(region::id)
-                    .get_result(self.conn)?,
-                Plan::Update(id) => {
-                    diesel::update(region::table.find(id))
-                        .set((values, region::version.eq(region::version + 1)))
-                        .execute(self.conn)?;
-                    id
-                }
+            let natural_key = region::scheme.eq(&r.scheme).and(region::code.eq(&r.code));
+            let record = Record { kind: "region", key: &key, data: r, natural_key };
+            let Some(w) = self.step(region::table, record, values, t)?.noted(&mut self.ids.regions, &key) else {
+                continue;
             };
-            self.ids.regions.insert(key.clone(), id);
-            self.sources("region", id, &r.sources)?;
-            written.push((r, key, id, hash, matches!(plan, Plan::Insert)));
+            self.sources("region", w.id, &r.sources)?;
+            written.push((r, key, w));
         }
         // Parents and links once every region has a row.
-        for (r, key, id, hash, inserted) in written {
+        for (r, key, w) in written {
             let parent = r.parent.as_deref().map(|p| Ids::get(&self.ids.regions, p, "region")).transpose()?;
-            diesel::update(region::table.find(id)).set(region::parent_id.eq(parent)).execute(self.conn)?;
-            diesel::delete(region_link::table.filter(region_link::region_id.eq(id))).execute(self.conn)?;
-            let t = now();
-            let links = r.associated.iter().map(|a| (a, "ASSOCIATED")).chain(r.same_as.iter().map(|a| (a, "SAME_AS")));
-            for (other, kind) in links {
-                let other = Ids::get(&self.ids.regions, other, "region")?;
-                diesel::insert_into(region_link::table)
-                    .values((
-                        region_link::region_id.eq(id),
-                        region_link::linked_region_id.eq(other),
-                        region_link::kind.eq(kind),
-                        region_link::created_at.eq(t),
-                        region_link::updated_at.eq(t),
-                    ))
-                    .execute(self.conn)?;
-            }
-            self.remember("region", &key, id, &hash, inserted)?;
+            diesel::update(region::table.find(w.id)).set(region::parent_id.eq(parent)).execute(self.conn)?;
+            let linked = r.associated.iter().map(|a| (a, "ASSOCIATED")).chain(r.same_as.iter().map(|a| (a, "SAME_AS")));
+            let linked = linked
+                .map(|(other, kind)| Ok((Ids::get(&self.ids.regions, other, "region")?, kind)))
+                .collect::<Result<Vec<_>, AppError>>()?;
+            links::region_links(self.conn, w.id, &linked)?;
+            self.remember("region", &key, &w)?;
         }
         Ok(())
     }
 
     pub(super) fn organisations(&mut self, organisations: &[format::Organisation]) -> Result<(), AppError> {
         for o in organisations {
-            let (plan, hash) = self.plan("organisation", &o.slug, o, |c| {
-                organisation::table
-                    .filter(organisation::slug.eq(&o.slug))
-                    .select((organisation::id, organisation::version))
-                    .first(c)
-                    .optional()
-            })?;
             let t = now();
             let names = std::iter::once(o.name.as_str())
                 .chain(o.short_name.as_deref())
@@ -108,52 +72,20 @@ impl Loader<'_> {
                 organisation::search_text.eq(search_text(names)),
                 organisation::updated_at.eq(t),
             );
-            let id = match plan {
-                Plan::Skip => continue,
-                Plan::Keep(id) => {
-                    self.ids.organisations.insert(o.slug.clone(), id);
-                    continue;
-                }
-                Plan::Insert => diesel::insert_into(organisation::table)
-                    .values((values, organisation::created_at.eq(t)))
-                    .returning(organisation::id)
-                    .get_result(self.conn)?,
-                Plan::Update(id) => {
-                    diesel::update(organisation::table.find(id))
-                        .set((values, organisation::version.eq(organisation::version + 1)))
-                        .execute(self.conn)?;
-                    id
-                }
-            };
-            self.ids.organisations.insert(o.slug.clone(), id);
-            diesel::delete(organisation_region::table.filter(organisation_region::organisation_id.eq(id)))
-                .execute(self.conn)?;
-            for r in &o.home_regions {
-                let region_id = Ids::get(&self.ids.regions, r, "region")?;
-                diesel::insert_into(organisation_region::table)
-                    .values((
-                        organisation_region::organisation_id.eq(id),
-                        organisation_region::region_id.eq(region_id),
-                        organisation_region::created_at.eq(t),
-                        organisation_region::updated_at.eq(t),
-                    ))
-                    .execute(self.conn)?;
-            }
-            self.sources("organisation", id, &o.sources)?;
-            self.remember("organisation", &o.slug, id, &hash, matches!(plan, Plan::Insert))?;
+            let natural_key = organisation::slug.eq(&o.slug);
+            let record = Record { kind: "organisation", key: &o.slug, data: o, natural_key };
+            let outcome = self.step(organisation::table, record, values, t)?;
+            let Some(w) = outcome.noted(&mut self.ids.organisations, &o.slug) else { continue };
+            let home = o.home_regions.iter().map(|r| Ids::get(&self.ids.regions, r, "region"));
+            links::home_regions(self.conn, w.id, &home.collect::<Result<Vec<_>, _>>()?)?;
+            self.sources("organisation", w.id, &o.sources)?;
+            self.remember("organisation", &o.slug, &w)?;
         }
         Ok(())
     }
 
     pub(super) fn programmes(&mut self, programmes: &[format::Programme]) -> Result<(), AppError> {
         for p in programmes {
-            let (plan, hash) = self.plan("programme", &p.slug, p, |c| {
-                programme::table
-                    .filter(programme::slug.eq(&p.slug))
-                    .select((programme::id, programme::version))
-                    .first(c)
-                    .optional()
-            })?;
             let t = now();
             let (sd, sp, ed, ep) = dates(p.period.as_ref());
             let owner = p.owner.as_deref().map(|o| Ids::get(&self.ids.organisations, o, "organisation")).transpose()?;
@@ -184,69 +116,33 @@ impl Loader<'_> {
                     programme::updated_at.eq(t),
                 ),
             );
-            let id = match plan {
-                Plan::Skip => continue,
-                Plan::Keep(id) => {
-                    self.ids.programmes.insert(p.slug.clone(), id);
-                    continue;
-                }
-                Plan::Insert => diesel::insert_into(programme::table)
-                    .values((values, programme::created_at.eq(t)))
-                    .returning(programme::id)
-                    .get_result(self.conn)?,
-                Plan::Update(id) => {
-                    diesel::update(programme::table.find(id))
-                        .set((values, programme::version.eq(programme::version + 1)))
-                        .execute(self.conn)?;
-                    id
-                }
-            };
-            self.ids.programmes.insert(p.slug.clone(), id);
-            diesel::delete(programme_target_group::table.filter(programme_target_group::programme_id.eq(id)))
-                .execute(self.conn)?;
-            for g in &p.target_groups {
-                diesel::insert_into(programme_target_group::table)
-                    .values((
-                        programme_target_group::programme_id.eq(id),
-                        programme_target_group::target_group.eq(g),
-                        programme_target_group::created_at.eq(t),
-                        programme_target_group::updated_at.eq(t),
-                    ))
-                    .execute(self.conn)?;
-            }
-            diesel::delete(programme_region::table.filter(programme_region::programme_id.eq(id))).execute(self.conn)?;
-            for r in &p.regions {
-                let region_id = Ids::get(&self.ids.regions, r, "region")?;
-                diesel::insert_into(programme_region::table)
-                    .values((
-                        programme_region::programme_id.eq(id),
-                        programme_region::region_id.eq(region_id),
-                        programme_region::created_at.eq(t),
-                        programme_region::updated_at.eq(t),
-                    ))
-                    .execute(self.conn)?;
-            }
+            let natural_key = programme::slug.eq(&p.slug);
+            let record = Record { kind: "programme", key: &p.slug, data: p, natural_key };
+            let outcome = self.step(programme::table, record, values, t)?;
+            let Some(w) = outcome.noted(&mut self.ids.programmes, &p.slug) else { continue };
+            let id = w.id;
+            links::target_groups(self.conn, id, p.target_groups.iter().map(String::as_str))?;
+            let regions = p.regions.iter().map(|r| Ids::get(&self.ids.regions, r, "region"));
+            links::programme_regions(self.conn, id, &regions.collect::<Result<Vec<_>, _>>()?)?;
             let old: Vec<i64> = participation::table
                 .filter(participation::programme_id.eq(id))
                 .select(participation::id)
                 .load(self.conn)?;
-            diesel::delete(
-                source::table.filter(source::entity_type.eq("participation")).filter(source::entity_id.eq_any(&old)),
-            )
-            .execute(self.conn)?;
-            diesel::delete(participation::table.filter(participation::programme_id.eq(id))).execute(self.conn)?;
+            links::drop_sources(self.conn, "participation", &old)?;
+            let mut rows = Vec::new();
             for part in &p.participants {
                 let org = Ids::get(&self.ids.organisations, &part.organisation, "organisation")?;
-                let pid: i64 = diesel::insert_into(participation::table)
-                    .values((
-                        participation::programme_id.eq(id),
-                        participation::organisation_id.eq(org),
-                        participation::role.eq(&part.role),
-                        participation::created_at.eq(t),
-                        participation::updated_at.eq(t),
-                    ))
-                    .returning(participation::id)
-                    .get_result(self.conn)?;
+                rows.push((
+                    participation::programme_id.eq(id),
+                    participation::organisation_id.eq(org),
+                    participation::role.eq(&part.role),
+                    participation::created_at.eq(t),
+                    participation::updated_at.eq(t),
+                ));
+            }
+            let existing = participation::table.filter(participation::programme_id.eq(id));
+            let ids = links::replace_rows_returning(self.conn, existing, participation::id, rows)?;
+            for (pid, part) in ids.into_iter().zip(&p.participants) {
                 self.sources("participation", pid, &part.sources)?;
             }
             let status_sources: Vec<String> = p.status.iter().filter_map(|s| s.source.clone()).collect();
@@ -254,7 +150,7 @@ impl Loader<'_> {
             sources.extend(status_sources.iter().filter(|s| !p.sources.contains(s)).cloned());
             self.sources("programme", id, &sources)?;
             self.sources("programme_status", id, &status_sources)?;
-            self.remember("programme", &p.slug, id, &hash, matches!(plan, Plan::Insert))?;
+            self.remember("programme", &p.slug, &w)?;
         }
         Ok(())
     }
