@@ -1,5 +1,6 @@
 //! Opaque global IDs (`node(id:)`) and pagination cursors. Both are base64url text; clients must
 //! treat them as opaque. A global ID encodes `Type:rowid`; a cursor encodes the sort position.
+//! Also the kinds of record as the database names them ([`RecordKind`]).
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -55,6 +56,90 @@ impl NodeType {
         ]
         .into_iter()
         .find(|t| t.name() == name)
+    }
+}
+
+/// Defines [`RecordKind`] with each kind's stored text and node type.
+macro_rules! record_kinds {
+    ($($(#[$doc:meta])* $variant:ident => $text:literal, $node:expr;)+) => {
+        /// A kind of record as the database names it in `audit_event.entity_type`,
+        /// `source.entity_type`, `observation.subject_type`, `idempotency_key.entity_type` and
+        /// `dataset_record.entity_type`. The stored text is fixed: changing it needs a migration.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum RecordKind {
+            $($(#[$doc])* $variant,)+
+        }
+
+        impl RecordKind {
+            /// Every kind.
+            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
+
+            /// The stored text.
+            pub fn as_str(self) -> &'static str {
+                match self { $(Self::$variant => $text),+ }
+            }
+
+            /// Reads stored text; `None` for unknown text.
+            pub fn parse(text: &str) -> Option<Self> {
+                match text { $($text => Some(Self::$variant),)+ _ => None }
+            }
+
+            /// The node type of a kind whose records have global IDs.
+            pub fn node_type(self) -> Option<NodeType> {
+                match self { $(Self::$variant => $node),+ }
+            }
+        }
+    };
+}
+
+record_kinds! {
+    /// An organisation.
+    Organisation => "organisation", Some(NodeType::Organisation);
+    /// A programme.
+    Programme => "programme", Some(NodeType::Programme);
+    /// A region.
+    Region => "region", Some(NodeType::Region);
+    /// A funding scheme.
+    FundingScheme => "funding_scheme", Some(NodeType::FundingScheme);
+    /// A funding.
+    Funding => "funding", Some(NodeType::Funding);
+    /// A budget line of a funding scheme.
+    BudgetLine => "budget_line", Some(NodeType::BudgetLine);
+    /// An organisation's participation in a programme.
+    Participation => "participation", Some(NodeType::Participation);
+    /// An audit event (never stored as a kind; the filter on one finds nothing).
+    AuditEvent => "audit_event", Some(NodeType::AuditEvent);
+    /// A programme's status (its sources are kept apart from the programme's).
+    ProgrammeStatus => "programme_status", None;
+    /// An API token.
+    ApiToken => "api_token", None;
+    /// The pact as a whole (the subject of pact-wide observations).
+    Pact => "pact", None;
+    /// A goal or theme of the pact.
+    PactGoal => "pact_goal", None;
+    /// An observation.
+    Observation => "observation", None;
+}
+
+impl std::fmt::Display for RecordKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl NodeType {
+    /// The record kind of this node type.
+    pub fn kind(self) -> RecordKind {
+        match self {
+            Self::Organisation => RecordKind::Organisation,
+            Self::Programme => RecordKind::Programme,
+            Self::Region => RecordKind::Region,
+            Self::FundingScheme => RecordKind::FundingScheme,
+            Self::Funding => RecordKind::Funding,
+            Self::BudgetLine => RecordKind::BudgetLine,
+            Self::Participation => RecordKind::Participation,
+            Self::AuditEvent => RecordKind::AuditEvent,
+        }
     }
 }
 
@@ -167,5 +252,17 @@ mod tests {
         let c = Cursor { order: "NAME".into(), value: "a\u{1f}b".into(), id: 7 };
         assert_eq!(Cursor::decode(&c.encode(), "NAME", "after").unwrap(), c);
         assert!(Cursor::decode(&c.encode(), "UPDATED_AT", "after").is_err());
+    }
+
+    #[test]
+    fn record_kinds_round_trip_and_match_node_types() {
+        for k in RecordKind::ALL {
+            assert_eq!(RecordKind::parse(k.as_str()), Some(*k));
+            if let Some(t) = k.node_type() {
+                assert_eq!(t.kind(), *k);
+            }
+        }
+        assert_eq!(RecordKind::parse("scheme"), None);
+        assert_eq!(NodeType::FundingScheme.kind().as_str(), "funding_scheme");
     }
 }

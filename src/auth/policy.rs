@@ -167,7 +167,7 @@ pub fn can_see_participation(
     participation: &ParticipationRow,
     programme_owner: Option<i64>,
 ) -> bool {
-    if participation.status != "PROPOSED" {
+    if !participation.is_proposed() {
         return true;
     }
     viewer.is_some_and(|a| {

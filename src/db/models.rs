@@ -5,6 +5,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::schema::*;
+use crate::vocab::ParticipationStatus;
 
 /// A row of `region`.
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
@@ -98,6 +99,13 @@ pub struct ParticipationRow {
     pub status: String,
     /// Raised by every change.
     pub version: i32,
+}
+
+impl ParticipationRow {
+    /// True while the participation awaits the proposed organisation's acceptance.
+    pub fn is_proposed(&self) -> bool {
+        self.status == ParticipationStatus::Proposed.as_str()
+    }
 }
 
 /// A row of `funding_scheme`.

@@ -18,7 +18,7 @@ use crate::db::models::{FundingRow, FundingSchemeRow};
 use crate::db::schema::*;
 use crate::db::{now, DbConn};
 use crate::error::{AppError, UserErrorCode};
-use crate::ids::{encode_id, NodeType};
+use crate::ids::{encode_id, NodeType, RecordKind};
 use crate::period::format_partial_date;
 use crate::read;
 use crate::text::{search_key, search_text};
@@ -150,16 +150,16 @@ fn check_links(
     allocations: &[Allocation],
 ) -> Result<(), AppError> {
     if let Some(p) = programme {
-        check_refs!(conn, programme, &[p], ["input", "programmeId"], "programme");
+        check_refs!(conn, programme, &[p], ["input", "programmeId"]);
     }
     if let Some(r) = recipient {
-        check_refs!(conn, organisation, &[r], ["input", "recipientId"], "organisation");
+        check_refs!(conn, organisation, &[r], ["input", "recipientId"]);
     }
     if let Some(f) = funder {
-        check_refs!(conn, organisation, &[f], ["input", "funderId"], "organisation");
+        check_refs!(conn, organisation, &[f], ["input", "funderId"]);
     }
     let regions: Vec<i64> = allocations.iter().map(|a| a.0).collect();
-    check_refs!(conn, region, &regions, ["input", "allocations"], "region");
+    check_refs!(conn, region, &regions, ["input", "allocations"]);
     Ok(())
 }
 
@@ -239,14 +239,14 @@ pub fn record(conn: &mut DbConn, actor: &Actor, input: &NewFunding) -> Result<Fu
         conn,
         actor,
         "recordFunding",
-        "funding",
+        RecordKind::Funding,
         id,
         owner_of(scheme_row.as_ref(), row.funder_id),
         &Value::Null,
         &after,
     )?;
-    partner_source(conn, "funding", id, actor, event)?;
-    remember(conn, actor, input.idempotency_key.as_deref(), "recordFunding", input, "funding", id)?;
+    partner_source(conn, RecordKind::Funding, id, actor, event)?;
+    remember(conn, actor, input.idempotency_key.as_deref(), "recordFunding", input, RecordKind::Funding, id)?;
     Ok(row)
 }
 
@@ -318,7 +318,16 @@ pub fn update(
         // Nothing changed: the version bump is undone and no audit event is written.
         return Ok(original);
     }
-    audit(conn, actor, "updateFunding", "funding", id, owner_of(scheme_row.as_ref(), row.funder_id), &before, &after)?;
+    audit(
+        conn,
+        actor,
+        "updateFunding",
+        RecordKind::Funding,
+        id,
+        owner_of(scheme_row.as_ref(), row.funder_id),
+        &before,
+        &after,
+    )?;
     Ok(row)
 }
 
@@ -333,8 +342,10 @@ pub fn delete(conn: &mut DbConn, actor: &Actor, id: i64, expected: i32) -> Resul
     check_version(row.version, expected, "the funding")?;
     let before = snapshot(conn, &row)?;
     diesel::delete(region_allocation::table.filter(region_allocation::funding_id.eq(id))).execute(conn)?;
-    diesel::delete(source::table.filter(source::entity_type.eq("funding")).filter(source::entity_id.eq(id)))
-        .execute(conn)?;
+    diesel::delete(
+        source::table.filter(source::entity_type.eq(RecordKind::Funding.as_str())).filter(source::entity_id.eq(id)),
+    )
+    .execute(conn)?;
     let rows = diesel::delete(funding::table.filter(funding::id.eq(id)).filter(funding::version.eq(expected)))
         .execute(conn)?;
     updated_one(rows, "the funding")?;
@@ -342,7 +353,7 @@ pub fn delete(conn: &mut DbConn, actor: &Actor, id: i64, expected: i32) -> Resul
         conn,
         actor,
         "deleteFunding",
-        "funding",
+        RecordKind::Funding,
         id,
         owner_of(scheme_row.as_ref(), row.funder_id),
         &before,

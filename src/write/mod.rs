@@ -22,6 +22,7 @@ use crate::auth::Actor;
 use crate::db::schema::{audit_event, idempotency_key, source};
 use crate::db::{now, DbConn};
 use crate::error::{AppError, UserErrorCode};
+use crate::ids::RecordKind;
 use crate::text::content_hash;
 
 /// How long an idempotency key is remembered.
@@ -37,7 +38,7 @@ pub fn audit(
     conn: &mut DbConn,
     actor: &Actor,
     mutation: &str,
-    entity_type: &str,
+    entity_type: RecordKind,
     entity_id: i64,
     owner_organisation_id: Option<i64>,
     before: &Value,
@@ -56,7 +57,7 @@ pub fn audit_as(
     conn: &mut DbConn,
     by: Option<(i64, &str)>,
     mutation: &str,
-    entity_type: &str,
+    entity_type: RecordKind,
     entity_id: i64,
     owner_organisation_id: Option<i64>,
     before: &Value,
@@ -71,7 +72,7 @@ pub fn audit_as(
             audit_event::organisation_id.eq(by.map(|b| b.0)),
             audit_event::token_jti.eq(by.map(|b| b.1)),
             audit_event::mutation.eq(mutation),
-            audit_event::entity_type.eq(entity_type),
+            audit_event::entity_type.eq(entity_type.as_str()),
             audit_event::entity_id.eq(entity_id),
             audit_event::owner_organisation_id.eq(owner_organisation_id),
             audit_event::changes.eq(changes),
@@ -143,7 +144,7 @@ fn same_but_version(before: &Value, after: &Value) -> bool {
 /// A database error.
 pub fn partner_source(
     conn: &mut DbConn,
-    entity_type: &str,
+    entity_type: RecordKind,
     entity_id: i64,
     actor: &Actor,
     audit_id: i64,
@@ -151,7 +152,7 @@ pub fn partner_source(
     let t = now();
     diesel::insert_into(source::table)
         .values((
-            source::entity_type.eq(entity_type),
+            source::entity_type.eq(entity_type.as_str()),
             source::entity_id.eq(entity_id),
             source::organisation_id.eq(Some(actor.organisation_id)),
             source::audit_event_id.eq(Some(audit_id)),
@@ -220,7 +221,7 @@ pub fn remember<T: std::fmt::Debug>(
     key: Option<&str>,
     mutation: &str,
     input: &T,
-    entity_type: &str,
+    entity_type: RecordKind,
     entity_id: i64,
 ) -> Result<(), AppError> {
     let Some(key) = key else { return Ok(()) };
@@ -231,7 +232,7 @@ pub fn remember<T: std::fmt::Debug>(
             idempotency_key::key.eq(key),
             idempotency_key::mutation.eq(mutation),
             idempotency_key::request_hash.eq(request_hash(mutation, input)?),
-            idempotency_key::entity_type.eq(entity_type),
+            idempotency_key::entity_type.eq(entity_type.as_str()),
             idempotency_key::entity_id.eq(entity_id),
             idempotency_key::created_at.eq(t),
             idempotency_key::updated_at.eq(t),
@@ -247,10 +248,10 @@ fn request_hash<T: std::fmt::Debug>(mutation: &str, input: &T) -> Result<String,
 }
 
 /// Checks that every id names a row of `table`; unknown ones are `UNKNOWN_REFERENCE` errors at
-/// `field[i]`.
+/// `field[i]` ("no such <table>").
 #[macro_export]
 macro_rules! check_refs {
-    ($conn:expr, $table:ident, $ids:expr, $field:expr, $what:literal) => {{
+    ($conn:expr, $table:ident, $ids:expr, $field:expr) => {{
         use diesel::prelude::*;
         let ids: &[i64] = $ids;
         let found: Vec<i64> = $crate::db::schema::$table::table
@@ -265,7 +266,7 @@ macro_rules! check_refs {
                 if ids.len() > 1 || path.last().is_some_and(|p| p.ends_with("Ids") || *p == "allocations") {
                     path.push(&index);
                 }
-                v.push(&path, $crate::error::UserErrorCode::UnknownReference, concat!("no such ", $what));
+                v.push(&path, $crate::error::UserErrorCode::UnknownReference, concat!("no such ", stringify!($table)));
             }
         }
         v.finish()?;

@@ -14,7 +14,7 @@ use crate::db::models::OrganisationRow;
 use crate::db::schema::*;
 use crate::db::{now, DbConn};
 use crate::error::{AppError, UserErrorCode};
-use crate::ids::{encode_id, NodeType};
+use crate::ids::{encode_id, NodeType, RecordKind};
 use crate::read;
 use crate::text::{search_key, search_text};
 use crate::vocab::{OrganisationKind, SchoolLevel};
@@ -102,7 +102,7 @@ pub fn update(
     policy::update_organisation(actor, row.id)?;
     check_version(row.version, expected, "the organisation")?;
     if let Some(regions) = &changes.home_region_ids {
-        check_refs!(conn, region, regions, ["input", "homeRegionIds"], "region");
+        check_refs!(conn, region, regions, ["input", "homeRegionIds"]);
     }
     let before = snapshot(conn, &row)?;
     let original = row.clone();
@@ -135,7 +135,7 @@ pub fn update(
         // Nothing changed: the version bump is undone and no audit event is written.
         return Ok(original);
     }
-    audit(conn, actor, "updateOrganisation", "organisation", id, Some(id), &before, &after)?;
+    audit(conn, actor, "updateOrganisation", RecordKind::Organisation, id, Some(id), &before, &after)?;
     Ok(row)
 }
 
@@ -149,7 +149,7 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: &NewOrganisation) -> Resu
     {
         return find(conn, id);
     }
-    check_refs!(conn, region, &input.home_region_ids, ["input", "homeRegionIds"], "region");
+    check_refs!(conn, region, &input.home_region_ids, ["input", "homeRegionIds"]);
     let taken: i64 = organisation::table.filter(organisation::slug.eq(&input.slug)).count().get_result(conn)?;
     if taken > 0 {
         return Err(AppError::invalid(&["input", "slug"], UserErrorCode::Duplicate, "this slug is taken"));
@@ -175,8 +175,8 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: &NewOrganisation) -> Resu
     replace_home_regions(conn, id, &input.home_region_ids)?;
     let row = find(conn, id)?;
     let after = snapshot(conn, &row)?;
-    let event = audit(conn, actor, "createOrganisation", "organisation", id, Some(id), &Value::Null, &after)?;
-    partner_source(conn, "organisation", id, actor, event)?;
-    remember(conn, actor, input.idempotency_key.as_deref(), "createOrganisation", input, "organisation", id)?;
+    let event = audit(conn, actor, "createOrganisation", RecordKind::Organisation, id, Some(id), &Value::Null, &after)?;
+    partner_source(conn, RecordKind::Organisation, id, actor, event)?;
+    remember(conn, actor, input.idempotency_key.as_deref(), "createOrganisation", input, RecordKind::Organisation, id)?;
     Ok(row)
 }

@@ -16,11 +16,11 @@ use crate::db::models::ProgrammeRow;
 use crate::db::schema::*;
 use crate::db::{now, DbConn};
 use crate::error::{AppError, UserErrorCode};
-use crate::ids::{encode_id, NodeType};
+use crate::ids::{encode_id, NodeType, RecordKind};
 use crate::read;
 use crate::text::json_strings;
 use crate::text::{search_key, search_text};
-use crate::vocab::{ParticipationRole, ProgrammeKind, TargetGroup};
+use crate::vocab::{ParticipationRole, ParticipationStatus, ProgrammeKind, TargetGroup};
 
 /// A new programme, validated.
 #[derive(Debug, Clone)]
@@ -71,7 +71,7 @@ pub(super) fn snapshot(conn: &mut DbConn, p: &ProgrammeRow) -> Result<Value, App
     // Only accepted participants: a snapshot is readable by others than those who may see proposals.
     let participants: Vec<(i64, String)> = participation::table
         .filter(participation::programme_id.eq(p.id))
-        .filter(participation::status.eq("ACCEPTED"))
+        .filter(participation::status.eq(ParticipationStatus::Accepted.as_str()))
         .order(participation::id.asc())
         .select((participation::organisation_id, participation::role))
         .load(conn)?;
@@ -180,7 +180,7 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: &NewProgramme) -> Result<
     {
         return find(conn, id, &["input"]);
     }
-    check_refs!(conn, region, &input.region_ids, ["input", "regionIds"], "region");
+    check_refs!(conn, region, &input.region_ids, ["input", "regionIds"]);
     let slug = match &input.slug {
         Some(s) => {
             let taken: i64 = programme::table.filter(programme::slug.eq(s)).count().get_result(conn)?;
@@ -224,17 +224,25 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: &NewProgramme) -> Result<
             participation::programme_id.eq(id),
             participation::organisation_id.eq(actor.organisation_id),
             participation::role.eq(ParticipationRole::Lead.as_str()),
-            participation::status.eq("ACCEPTED"),
+            participation::status.eq(ParticipationStatus::Accepted.as_str()),
             participation::created_at.eq(t),
             participation::updated_at.eq(t),
         ))
         .execute(conn)?;
     let row = find(conn, id, &["input"])?;
     let after = snapshot(conn, &row)?;
-    let event =
-        audit(conn, actor, "createProgramme", "programme", id, Some(actor.organisation_id), &Value::Null, &after)?;
-    partner_source(conn, "programme", id, actor, event)?;
-    remember(conn, actor, input.idempotency_key.as_deref(), "createProgramme", input, "programme", id)?;
+    let event = audit(
+        conn,
+        actor,
+        "createProgramme",
+        RecordKind::Programme,
+        id,
+        Some(actor.organisation_id),
+        &Value::Null,
+        &after,
+    )?;
+    partner_source(conn, RecordKind::Programme, id, actor, event)?;
+    remember(conn, actor, input.idempotency_key.as_deref(), "createProgramme", input, RecordKind::Programme, id)?;
     Ok(row)
 }
 
@@ -294,7 +302,7 @@ pub fn update(
         // Nothing changed: the version bump is undone and no audit event is written.
         return Ok(original);
     }
-    audit(conn, actor, "updateProgramme", "programme", id, row.owner_id, &before, &after)?;
+    audit(conn, actor, "updateProgramme", RecordKind::Programme, id, row.owner_id, &before, &after)?;
     Ok(row)
 }
 
@@ -317,7 +325,7 @@ pub fn delete(conn: &mut DbConn, actor: &Actor, id: i64, expected: i32) -> Resul
     }
     let goals: i64 = programme_goal::table.filter(programme_goal::programme_id.eq(id)).count().get_result(conn)?;
     let observations: i64 = observation::table
-        .filter(observation::subject_type.eq("programme"))
+        .filter(observation::subject_type.eq(RecordKind::Programme.as_str()))
         .filter(observation::subject_id.eq(id))
         .count()
         .get_result(conn)?;
@@ -332,7 +340,9 @@ pub fn delete(conn: &mut DbConn, actor: &Actor, id: i64, expected: i32) -> Resul
     let parts: Vec<i64> =
         participation::table.filter(participation::programme_id.eq(id)).select(participation::id).load(conn)?;
     diesel::delete(
-        source::table.filter(source::entity_type.eq("participation")).filter(source::entity_id.eq_any(&parts)),
+        source::table
+            .filter(source::entity_type.eq(RecordKind::Participation.as_str()))
+            .filter(source::entity_id.eq_any(&parts)),
     )
     .execute(conn)?;
     diesel::delete(participation::table.filter(participation::programme_id.eq(id))).execute(conn)?;
@@ -340,13 +350,13 @@ pub fn delete(conn: &mut DbConn, actor: &Actor, id: i64, expected: i32) -> Resul
     diesel::delete(programme_region::table.filter(programme_region::programme_id.eq(id))).execute(conn)?;
     diesel::delete(
         source::table
-            .filter(source::entity_type.eq_any(["programme", "programme_status"]))
+            .filter(source::entity_type.eq_any([RecordKind::Programme.as_str(), RecordKind::ProgrammeStatus.as_str()]))
             .filter(source::entity_id.eq(id)),
     )
     .execute(conn)?;
     let rows = diesel::delete(programme::table.filter(programme::id.eq(id)).filter(programme::version.eq(expected)))
         .execute(conn)?;
     updated_one(rows, "the programme")?;
-    audit(conn, actor, "deleteProgramme", "programme", id, row.owner_id, &before, &Value::Null)?;
+    audit(conn, actor, "deleteProgramme", RecordKind::Programme, id, row.owner_id, &before, &Value::Null)?;
     Ok(row)
 }

@@ -7,12 +7,13 @@ use crate::data::format;
 use crate::db::now;
 use crate::db::schema::*;
 use crate::error::AppError;
+use crate::ids::RecordKind;
 use crate::period::{parse_partial_date, Bound};
 
 impl Loader<'_> {
     pub(super) fn goals(&mut self, goals: &[format::Goal]) -> Result<(), AppError> {
         for g in goals {
-            let (plan, hash) = self.plan("pact_goal", &g.code, g, |c| {
+            let (plan, hash) = self.plan(RecordKind::PactGoal, &g.code, g, |c| {
                 pact_goal::table
                     .filter(pact_goal::code.eq(&g.code))
                     .select((pact_goal::id, pact_goal::version))
@@ -44,7 +45,7 @@ impl Loader<'_> {
             };
             diesel::delete(programme_goal::table.filter(programme_goal::goal_id.eq(id))).execute(self.conn)?;
             for p in &g.programmes {
-                let programme_id = Ids::get(&self.ids.programmes, p, "programme")?;
+                let programme_id = Ids::get(&self.ids.programmes, p, RecordKind::Programme)?;
                 diesel::insert_into(programme_goal::table)
                     .values((
                         programme_goal::programme_id.eq(programme_id),
@@ -54,21 +55,25 @@ impl Loader<'_> {
                     ))
                     .execute(self.conn)?;
             }
-            self.sources("pact_goal", id, &g.sources)?;
-            self.remember("pact_goal", &g.code, id, &hash, matches!(plan, Plan::Insert))?;
+            self.sources(RecordKind::PactGoal, id, &g.sources)?;
+            self.remember(RecordKind::PactGoal, &g.code, id, &hash, matches!(plan, Plan::Insert))?;
         }
         Ok(())
     }
 
-    fn subject(&self, subject: &str) -> Result<(&'static str, Option<i64>), AppError> {
+    fn subject(&self, subject: &str) -> Result<(RecordKind, Option<i64>), AppError> {
         Ok(match subject.split_once(':') {
-            None => ("pact", None),
-            Some(("programme", slug)) => ("programme", Some(Ids::get(&self.ids.programmes, slug, "programme")?)),
-            Some(("organisation", slug)) => {
-                ("organisation", Some(Ids::get(&self.ids.organisations, slug, "organisation")?))
+            None => (RecordKind::Pact, None),
+            Some(("programme", slug)) => {
+                (RecordKind::Programme, Some(Ids::get(&self.ids.programmes, slug, RecordKind::Programme)?))
             }
-            Some(("scheme", code)) => ("funding_scheme", Some(Ids::get(&self.ids.schemes, code, "scheme")?)),
-            Some(("region", key)) => ("region", Some(Ids::get(&self.ids.regions, key, "region")?)),
+            Some(("organisation", slug)) => {
+                (RecordKind::Organisation, Some(Ids::get(&self.ids.organisations, slug, RecordKind::Organisation)?))
+            }
+            Some(("scheme", code)) => {
+                (RecordKind::FundingScheme, Some(Ids::get(&self.ids.schemes, code, RecordKind::FundingScheme)?))
+            }
+            Some(("region", key)) => (RecordKind::Region, Some(Ids::get(&self.ids.regions, key, RecordKind::Region)?)),
             Some(_) => return Err(AppError::internal(format!("loader: bad subject {subject}"))),
         })
     }
@@ -76,7 +81,7 @@ impl Loader<'_> {
     pub(super) fn observations(&mut self, observations: &[format::Observation]) -> Result<(), AppError> {
         for o in observations {
             let key = o.natural_key();
-            let (plan, hash) = self.plan("observation", &key, o, |c| {
+            let (plan, hash) = self.plan(RecordKind::Observation, &key, o, |c| {
                 observation::table
                     .filter(observation::natural_key.eq(&key))
                     .select((observation::id, observation::version))
@@ -88,7 +93,7 @@ impl Loader<'_> {
             let t = now();
             let values = (
                 observation::natural_key.eq(&key),
-                observation::subject_type.eq(subject_type),
+                observation::subject_type.eq(subject_type.as_str()),
                 observation::subject_id.eq(subject_id),
                 observation::metric.eq(&o.metric),
                 observation::value.eq(&o.value),
@@ -113,8 +118,8 @@ impl Loader<'_> {
                     id
                 }
             };
-            self.sources("observation", id, &o.sources)?;
-            self.remember("observation", &key, id, &hash, matches!(plan, Plan::Insert))?;
+            self.sources(RecordKind::Observation, id, &o.sources)?;
+            self.remember(RecordKind::Observation, &key, id, &hash, matches!(plan, Plan::Insert))?;
         }
         Ok(())
     }

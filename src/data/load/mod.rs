@@ -25,6 +25,7 @@ use super::validate;
 use crate::db::schema::*;
 use crate::db::{now, write_transaction, DbConn};
 use crate::error::AppError;
+use crate::ids::RecordKind;
 use crate::money::parse_euros;
 use crate::period::{parse_partial_date, Bound, DatePrecision};
 use crate::text::content_hash;
@@ -112,7 +113,7 @@ struct Ids {
 }
 
 impl Ids {
-    fn get(map: &HashMap<String, i64>, key: &str, what: &str) -> Result<i64, AppError> {
+    fn get(map: &HashMap<String, i64>, key: &str, what: RecordKind) -> Result<i64, AppError> {
         map.get(key).copied().ok_or_else(|| AppError::internal(format!("loader: {what} {key} has no row")))
     }
 }
@@ -158,7 +159,7 @@ impl Loader<'_> {
     /// Decides insert/update/keep for a record and does the bookkeeping that does not depend on the table.
     pub(super) fn plan<T: serde::Serialize>(
         &mut self,
-        kind: &str,
+        kind: RecordKind,
         key: &str,
         record: &T,
         current: impl FnOnce(&mut DbConn) -> QueryResult<Option<(i64, i32)>>,
@@ -167,7 +168,7 @@ impl Loader<'_> {
         bytes.extend(serde_json::to_vec(record).map_err(|e| AppError::internal_from("serialising the data set", e))?);
         let hash = content_hash(&bytes);
         let loaded: Option<(i64, String, i32)> = dataset_record::table
-            .filter(dataset_record::entity_type.eq(kind))
+            .filter(dataset_record::entity_type.eq(kind.as_str()))
             .filter(dataset_record::natural_key.eq(key))
             .select((dataset_record::entity_id, dataset_record::content_hash, dataset_record::row_version))
             .first(self.conn)
@@ -205,7 +206,7 @@ impl Loader<'_> {
 
     pub(super) fn remember(
         &mut self,
-        kind: &str,
+        kind: RecordKind,
         key: &str,
         id: i64,
         hash: &str,
@@ -214,13 +215,13 @@ impl Loader<'_> {
         let t = now();
         diesel::delete(
             dataset_record::table
-                .filter(dataset_record::entity_type.eq(kind))
+                .filter(dataset_record::entity_type.eq(kind.as_str()))
                 .filter(dataset_record::natural_key.eq(key)),
         )
         .execute(self.conn)?;
         diesel::insert_into(dataset_record::table)
             .values((
-                dataset_record::entity_type.eq(kind),
+                dataset_record::entity_type.eq(kind.as_str()),
                 dataset_record::natural_key.eq(key),
                 dataset_record::entity_id.eq(id),
                 dataset_record::content_hash.eq(hash),
@@ -237,9 +238,14 @@ impl Loader<'_> {
         Ok(())
     }
 
-    pub(super) fn sources(&mut self, entity_type: &str, entity_id: i64, sources: &[String]) -> Result<(), AppError> {
+    pub(super) fn sources(
+        &mut self,
+        entity_type: RecordKind,
+        entity_id: i64,
+        sources: &[String],
+    ) -> Result<(), AppError> {
         diesel::delete(
-            source::table.filter(source::entity_type.eq(entity_type)).filter(source::entity_id.eq(entity_id)),
+            source::table.filter(source::entity_type.eq(entity_type.as_str())).filter(source::entity_id.eq(entity_id)),
         )
         .execute(self.conn)?;
         let t = now();
@@ -247,7 +253,7 @@ impl Loader<'_> {
             let r = SourceRef::parse(s).map_err(AppError::bad_input)?;
             diesel::insert_into(source::table)
                 .values((
-                    source::entity_type.eq(entity_type),
+                    source::entity_type.eq(entity_type.as_str()),
                     source::entity_id.eq(entity_id),
                     source::document.eq(Some(r.document)),
                     source::line_start.eq(Some(r.line_start)),
@@ -262,18 +268,18 @@ impl Loader<'_> {
 
     /// Lists records of earlier loads that the file no longer has.
     fn leftovers(&mut self, data: &DataSet) -> Result<(), AppError> {
-        let mut keys: std::collections::HashSet<(String, String)> = std::collections::HashSet::new();
-        keys.extend(data.regions.iter().map(|r| ("region".into(), format!("{}:{}", r.scheme, r.code))));
-        keys.extend(data.organisations.iter().map(|o| ("organisation".into(), o.slug.clone())));
-        keys.extend(data.programmes.iter().map(|p| ("programme".into(), p.slug.clone())));
-        keys.extend(data.funding_schemes.iter().map(|s| ("funding_scheme".into(), s.code.clone())));
-        keys.extend(data.fundings.iter().map(|f| ("funding".into(), f.key.clone())));
-        keys.extend(data.goals.iter().map(|g| ("pact_goal".into(), g.code.clone())));
-        keys.extend(data.observations.iter().map(|o| ("observation".into(), o.natural_key())));
+        let mut keys: std::collections::HashSet<(&str, String)> = std::collections::HashSet::new();
+        keys.extend(data.regions.iter().map(|r| (RecordKind::Region.as_str(), format!("{}:{}", r.scheme, r.code))));
+        keys.extend(data.organisations.iter().map(|o| (RecordKind::Organisation.as_str(), o.slug.clone())));
+        keys.extend(data.programmes.iter().map(|p| (RecordKind::Programme.as_str(), p.slug.clone())));
+        keys.extend(data.funding_schemes.iter().map(|s| (RecordKind::FundingScheme.as_str(), s.code.clone())));
+        keys.extend(data.fundings.iter().map(|f| (RecordKind::Funding.as_str(), f.key.clone())));
+        keys.extend(data.goals.iter().map(|g| (RecordKind::PactGoal.as_str(), g.code.clone())));
+        keys.extend(data.observations.iter().map(|o| (RecordKind::Observation.as_str(), o.natural_key())));
         let loaded: Vec<(String, String)> =
             dataset_record::table.select((dataset_record::entity_type, dataset_record::natural_key)).load(self.conn)?;
         for (kind, key) in loaded {
-            if !keys.contains(&(kind.clone(), key.clone())) {
+            if !keys.contains(&(kind.as_str(), key.clone())) {
                 self.report.no_longer_in_file.push(format!("{kind} {key}"));
             }
         }
@@ -281,15 +287,15 @@ impl Loader<'_> {
     }
 }
 
-fn row_version(conn: &mut DbConn, kind: &str, id: i64) -> Result<i32, AppError> {
+fn row_version(conn: &mut DbConn, kind: RecordKind, id: i64) -> Result<i32, AppError> {
     let v = match kind {
-        "region" => region::table.find(id).select(region::version).first(conn)?,
-        "organisation" => organisation::table.find(id).select(organisation::version).first(conn)?,
-        "programme" => programme::table.find(id).select(programme::version).first(conn)?,
-        "funding_scheme" => funding_scheme::table.find(id).select(funding_scheme::version).first(conn)?,
-        "funding" => funding::table.find(id).select(funding::version).first(conn)?,
-        "pact_goal" => pact_goal::table.find(id).select(pact_goal::version).first(conn)?,
-        "observation" => observation::table.find(id).select(observation::version).first(conn)?,
+        RecordKind::Region => region::table.find(id).select(region::version).first(conn)?,
+        RecordKind::Organisation => organisation::table.find(id).select(organisation::version).first(conn)?,
+        RecordKind::Programme => programme::table.find(id).select(programme::version).first(conn)?,
+        RecordKind::FundingScheme => funding_scheme::table.find(id).select(funding_scheme::version).first(conn)?,
+        RecordKind::Funding => funding::table.find(id).select(funding::version).first(conn)?,
+        RecordKind::PactGoal => pact_goal::table.find(id).select(pact_goal::version).first(conn)?,
+        RecordKind::Observation => observation::table.find(id).select(observation::version).first(conn)?,
         other => return Err(AppError::internal(format!("loader: unknown entity type {other}"))),
     };
     Ok(v)

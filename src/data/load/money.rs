@@ -7,13 +7,14 @@ use crate::data::format;
 use crate::db::now;
 use crate::db::schema::*;
 use crate::error::AppError;
+use crate::ids::RecordKind;
 use crate::period::{parse_partial_date, Bound};
 use crate::text::{search_key, search_text};
 
 impl Loader<'_> {
     pub(super) fn schemes(&mut self, schemes: &[format::FundingScheme]) -> Result<(), AppError> {
         for s in schemes {
-            let (plan, hash) = self.plan("funding_scheme", &s.code, s, |c| {
+            let (plan, hash) = self.plan(RecordKind::FundingScheme, &s.code, s, |c| {
                 funding_scheme::table
                     .filter(funding_scheme::code.eq(&s.code))
                     .select((funding_scheme::id, funding_scheme::version))
@@ -22,10 +23,16 @@ impl Loader<'_> {
             })?;
             let t = now();
             let (sd, sp, ed, ep) = dates(s.period.as_ref());
-            let funder =
-                s.funder.as_deref().map(|o| Ids::get(&self.ids.organisations, o, "organisation")).transpose()?;
-            let admin =
-                s.administrator.as_deref().map(|o| Ids::get(&self.ids.organisations, o, "organisation")).transpose()?;
+            let funder = s
+                .funder
+                .as_deref()
+                .map(|o| Ids::get(&self.ids.organisations, o, RecordKind::Organisation))
+                .transpose()?;
+            let admin = s
+                .administrator
+                .as_deref()
+                .map(|o| Ids::get(&self.ids.organisations, o, RecordKind::Organisation))
+                .transpose()?;
             // Without a display name the scheme shows its name as the documents give it, never its code.
             let display = s.display_name.clone().unwrap_or_else(|| s.name.clone());
             let names = [s.name.as_str(), display.as_str(), s.code.as_str()]
@@ -74,7 +81,9 @@ impl Loader<'_> {
             let old: Vec<i64> =
                 budget_line::table.filter(budget_line::scheme_id.eq(id)).select(budget_line::id).load(self.conn)?;
             diesel::delete(
-                source::table.filter(source::entity_type.eq("budget_line")).filter(source::entity_id.eq_any(&old)),
+                source::table
+                    .filter(source::entity_type.eq(RecordKind::BudgetLine.as_str()))
+                    .filter(source::entity_id.eq_any(&old)),
             )
             .execute(self.conn)?;
             diesel::delete(budget_line::table.filter(budget_line::scheme_id.eq(id))).execute(self.conn)?;
@@ -96,17 +105,17 @@ impl Loader<'_> {
                     ))
                     .returning(budget_line::id)
                     .get_result(self.conn)?;
-                self.sources("budget_line", line_id, &line.sources)?;
+                self.sources(RecordKind::BudgetLine, line_id, &line.sources)?;
             }
-            self.sources("funding_scheme", id, &s.sources)?;
-            self.remember("funding_scheme", &s.code, id, &hash, matches!(plan, Plan::Insert))?;
+            self.sources(RecordKind::FundingScheme, id, &s.sources)?;
+            self.remember(RecordKind::FundingScheme, &s.code, id, &hash, matches!(plan, Plan::Insert))?;
         }
         Ok(())
     }
 
     pub(super) fn fundings(&mut self, fundings: &[format::Funding]) -> Result<(), AppError> {
         for f in fundings {
-            let (plan, hash) = self.plan("funding", &f.key, f, |c| {
+            let (plan, hash) = self.plan(RecordKind::Funding, &f.key, f, |c| {
                 funding::table
                     .filter(funding::key.eq(&f.key))
                     .select((funding::id, funding::version))
@@ -116,13 +125,14 @@ impl Loader<'_> {
             let t = now();
             let (sd, sp, ed, ep) = dates(f.period.as_ref());
             let org = |slug: &Option<String>, ids: &Ids| {
-                slug.as_deref().map(|o| Ids::get(&ids.organisations, o, "organisation")).transpose()
+                slug.as_deref().map(|o| Ids::get(&ids.organisations, o, RecordKind::Organisation)).transpose()
             };
             let funder = org(&f.funder, &self.ids)?;
             let recipient = org(&f.recipient, &self.ids)?;
-            let scheme = f.scheme.as_deref().map(|c| Ids::get(&self.ids.schemes, c, "scheme")).transpose()?;
+            let scheme =
+                f.scheme.as_deref().map(|c| Ids::get(&self.ids.schemes, c, RecordKind::FundingScheme)).transpose()?;
             let programme =
-                f.programme.as_deref().map(|p| Ids::get(&self.ids.programmes, p, "programme")).transpose()?;
+                f.programme.as_deref().map(|p| Ids::get(&self.ids.programmes, p, RecordKind::Programme)).transpose()?;
             // The award date keeps the file's precision: "2018-11" is some day in November 2018.
             let award = f.award_date.as_deref().and_then(|d| parse_partial_date(d, Bound::Start).ok());
             let co_financing = f.co_financing.as_deref().map(euros).transpose()?;
@@ -167,7 +177,7 @@ impl Loader<'_> {
             };
             diesel::delete(region_allocation::table.filter(region_allocation::funding_id.eq(id))).execute(self.conn)?;
             for a in &f.allocations {
-                let region_id = Ids::get(&self.ids.regions, &a.region, "region")?;
+                let region_id = Ids::get(&self.ids.regions, &a.region, RecordKind::Region)?;
                 diesel::insert_into(region_allocation::table)
                     .values((
                         region_allocation::funding_id.eq(id),
@@ -178,8 +188,8 @@ impl Loader<'_> {
                     ))
                     .execute(self.conn)?;
             }
-            self.sources("funding", id, &f.sources)?;
-            self.remember("funding", &f.key, id, &hash, matches!(plan, Plan::Insert))?;
+            self.sources(RecordKind::Funding, id, &f.sources)?;
+            self.remember(RecordKind::Funding, &f.key, id, &hash, matches!(plan, Plan::Insert))?;
         }
         Ok(())
     }

@@ -7,6 +7,7 @@ use crate::data::format;
 use crate::db::now;
 use crate::db::schema::*;
 use crate::error::AppError;
+use crate::ids::RecordKind;
 use crate::text::{search_key, search_text};
 
 impl Loader<'_> {
@@ -14,7 +15,7 @@ impl Loader<'_> {
         let mut written = Vec::new();
         for r in regions {
             let key = format!("{}:{}", r.scheme, r.code);
-            let (plan, hash) = self.plan("region", &key, r, |c| {
+            let (plan, hash) = self.plan(RecordKind::Region, &key, r, |c| {
                 region::table
                     .filter(region::scheme.eq(&r.scheme))
                     .filter(region::code.eq(&r.code))
@@ -54,18 +55,18 @@ impl Loader<'_> {
                 }
             };
             self.ids.regions.insert(key.clone(), id);
-            self.sources("region", id, &r.sources)?;
+            self.sources(RecordKind::Region, id, &r.sources)?;
             written.push((r, key, id, hash, matches!(plan, Plan::Insert)));
         }
         // Parents and links once every region has a row.
         for (r, key, id, hash, inserted) in written {
-            let parent = r.parent.as_deref().map(|p| Ids::get(&self.ids.regions, p, "region")).transpose()?;
+            let parent = r.parent.as_deref().map(|p| Ids::get(&self.ids.regions, p, RecordKind::Region)).transpose()?;
             diesel::update(region::table.find(id)).set(region::parent_id.eq(parent)).execute(self.conn)?;
             diesel::delete(region_link::table.filter(region_link::region_id.eq(id))).execute(self.conn)?;
             let t = now();
             let links = r.associated.iter().map(|a| (a, "ASSOCIATED")).chain(r.same_as.iter().map(|a| (a, "SAME_AS")));
             for (other, kind) in links {
-                let other = Ids::get(&self.ids.regions, other, "region")?;
+                let other = Ids::get(&self.ids.regions, other, RecordKind::Region)?;
                 diesel::insert_into(region_link::table)
                     .values((
                         region_link::region_id.eq(id),
@@ -76,14 +77,14 @@ impl Loader<'_> {
                     ))
                     .execute(self.conn)?;
             }
-            self.remember("region", &key, id, &hash, inserted)?;
+            self.remember(RecordKind::Region, &key, id, &hash, inserted)?;
         }
         Ok(())
     }
 
     pub(super) fn organisations(&mut self, organisations: &[format::Organisation]) -> Result<(), AppError> {
         for o in organisations {
-            let (plan, hash) = self.plan("organisation", &o.slug, o, |c| {
+            let (plan, hash) = self.plan(RecordKind::Organisation, &o.slug, o, |c| {
                 organisation::table
                     .filter(organisation::slug.eq(&o.slug))
                     .select((organisation::id, organisation::version))
@@ -129,7 +130,7 @@ impl Loader<'_> {
             diesel::delete(organisation_region::table.filter(organisation_region::organisation_id.eq(id)))
                 .execute(self.conn)?;
             for r in &o.home_regions {
-                let region_id = Ids::get(&self.ids.regions, r, "region")?;
+                let region_id = Ids::get(&self.ids.regions, r, RecordKind::Region)?;
                 diesel::insert_into(organisation_region::table)
                     .values((
                         organisation_region::organisation_id.eq(id),
@@ -139,15 +140,15 @@ impl Loader<'_> {
                     ))
                     .execute(self.conn)?;
             }
-            self.sources("organisation", id, &o.sources)?;
-            self.remember("organisation", &o.slug, id, &hash, matches!(plan, Plan::Insert))?;
+            self.sources(RecordKind::Organisation, id, &o.sources)?;
+            self.remember(RecordKind::Organisation, &o.slug, id, &hash, matches!(plan, Plan::Insert))?;
         }
         Ok(())
     }
 
     pub(super) fn programmes(&mut self, programmes: &[format::Programme]) -> Result<(), AppError> {
         for p in programmes {
-            let (plan, hash) = self.plan("programme", &p.slug, p, |c| {
+            let (plan, hash) = self.plan(RecordKind::Programme, &p.slug, p, |c| {
                 programme::table
                     .filter(programme::slug.eq(&p.slug))
                     .select((programme::id, programme::version))
@@ -156,7 +157,11 @@ impl Loader<'_> {
             })?;
             let t = now();
             let (sd, sp, ed, ep) = dates(p.period.as_ref());
-            let owner = p.owner.as_deref().map(|o| Ids::get(&self.ids.organisations, o, "organisation")).transpose()?;
+            let owner = p
+                .owner
+                .as_deref()
+                .map(|o| Ids::get(&self.ids.organisations, o, RecordKind::Organisation))
+                .transpose()?;
             let names = std::iter::once(p.name.as_str()).chain(p.aliases.iter().map(String::as_str));
             let values = (
                 (
@@ -216,7 +221,7 @@ impl Loader<'_> {
             }
             diesel::delete(programme_region::table.filter(programme_region::programme_id.eq(id))).execute(self.conn)?;
             for r in &p.regions {
-                let region_id = Ids::get(&self.ids.regions, r, "region")?;
+                let region_id = Ids::get(&self.ids.regions, r, RecordKind::Region)?;
                 diesel::insert_into(programme_region::table)
                     .values((
                         programme_region::programme_id.eq(id),
@@ -231,12 +236,14 @@ impl Loader<'_> {
                 .select(participation::id)
                 .load(self.conn)?;
             diesel::delete(
-                source::table.filter(source::entity_type.eq("participation")).filter(source::entity_id.eq_any(&old)),
+                source::table
+                    .filter(source::entity_type.eq(RecordKind::Participation.as_str()))
+                    .filter(source::entity_id.eq_any(&old)),
             )
             .execute(self.conn)?;
             diesel::delete(participation::table.filter(participation::programme_id.eq(id))).execute(self.conn)?;
             for part in &p.participants {
-                let org = Ids::get(&self.ids.organisations, &part.organisation, "organisation")?;
+                let org = Ids::get(&self.ids.organisations, &part.organisation, RecordKind::Organisation)?;
                 let pid: i64 = diesel::insert_into(participation::table)
                     .values((
                         participation::programme_id.eq(id),
@@ -247,14 +254,14 @@ impl Loader<'_> {
                     ))
                     .returning(participation::id)
                     .get_result(self.conn)?;
-                self.sources("participation", pid, &part.sources)?;
+                self.sources(RecordKind::Participation, pid, &part.sources)?;
             }
             let status_sources: Vec<String> = p.status.iter().filter_map(|s| s.source.clone()).collect();
             let mut sources = p.sources.clone();
             sources.extend(status_sources.iter().filter(|s| !p.sources.contains(s)).cloned());
-            self.sources("programme", id, &sources)?;
-            self.sources("programme_status", id, &status_sources)?;
-            self.remember("programme", &p.slug, id, &hash, matches!(plan, Plan::Insert))?;
+            self.sources(RecordKind::Programme, id, &sources)?;
+            self.sources(RecordKind::ProgrammeStatus, id, &status_sources)?;
+            self.remember(RecordKind::Programme, &p.slug, id, &hash, matches!(plan, Plan::Insert))?;
         }
         Ok(())
     }

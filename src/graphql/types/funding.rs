@@ -8,7 +8,7 @@ use super::{FundingScheme, Organisation, Programme, Region};
 use crate::db::models::{AllocationRow, FundingRow};
 use crate::graphql::context::{load_list, load_one};
 use crate::graphql::loaders::*;
-use crate::ids::{encode_id, NodeType};
+use crate::ids::{encode_id, NodeType, RecordKind};
 use crate::money::split_by_shares;
 use crate::vocab::{AmountBasis, AmountQualifier, FundingStatus};
 
@@ -112,7 +112,7 @@ impl Funding {
     /// Where the figure comes from.
     #[graphql(complexity = "5 * child_complexity")]
     async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
-        Ok(load_list(ctx, SourcesOf("funding", self.0.id)).await?.into_iter().map(Source).collect())
+        Ok(load_list(ctx, SourcesOf(RecordKind::Funding, self.0.id)).await?.into_iter().map(Source).collect())
     }
 
     /// When the record was created (UTC).

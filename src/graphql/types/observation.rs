@@ -7,6 +7,7 @@ use super::Programme;
 use crate::db::models::{GoalRow, ObservationRow};
 use crate::graphql::context::load_list;
 use crate::graphql::loaders::{ObservationsOf, ProgrammesOfGoal, SourcesOf};
+use crate::ids::RecordKind;
 use crate::vocab::{AmountQualifier, GoalKind, ObservationUnit};
 
 /// A figure a report gives about a subject at a moment: a count, a percentage or an amount. The
@@ -56,14 +57,14 @@ impl Observation {
     /// Where the figure comes from.
     #[graphql(complexity = "5 * child_complexity")]
     async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
-        Ok(load_list(ctx, SourcesOf("observation", self.0.id)).await?.into_iter().map(Source).collect())
+        Ok(load_list(ctx, SourcesOf(RecordKind::Observation, self.0.id)).await?.into_iter().map(Source).collect())
     }
 }
 
 /// The observations of a subject, optionally of one metric.
 pub(crate) async fn observations_of(
     ctx: &Context<'_>,
-    subject_type: &'static str,
+    subject_type: RecordKind,
     id: i64,
     metric: Option<String>,
 ) -> async_graphql::Result<Vec<Observation>> {
@@ -112,6 +113,6 @@ impl PactGoal {
     /// Where it comes from.
     #[graphql(complexity = "5 * child_complexity")]
     async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
-        Ok(load_list(ctx, SourcesOf("pact_goal", self.0.id)).await?.into_iter().map(Source).collect())
+        Ok(load_list(ctx, SourcesOf(RecordKind::PactGoal, self.0.id)).await?.into_iter().map(Source).collect())
     }
 }

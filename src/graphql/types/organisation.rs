@@ -12,7 +12,7 @@ use crate::db::models::OrganisationRow;
 use crate::graphql::context::{load_list, load_one, Caller};
 use crate::graphql::loaders::*;
 use crate::graphql::pagination::{connection_cost, FundingOrder, PageArgs};
-use crate::ids::{encode_id, NodeType};
+use crate::ids::{encode_id, NodeType, RecordKind};
 use crate::read::fundings::FundingParent;
 use crate::text::json_strings;
 use crate::vocab::{OrganisationKind, SchoolLevel};
@@ -83,7 +83,7 @@ impl Organisation {
         ctx: &Context<'_>,
         #[graphql(desc = "Only this metric, e.g. `participating_schools`.")] metric: Option<String>,
     ) -> async_graphql::Result<Vec<super::Observation>> {
-        super::observation::observations_of(ctx, "organisation", self.0.id, metric).await
+        super::observation::observations_of(ctx, RecordKind::Organisation, self.0.id, metric).await
     }
 
     /// The regions the organisation is based in or works for.
@@ -98,7 +98,7 @@ impl Organisation {
         let viewer = ctx.actor();
         let mut visible = Vec::new();
         for p in load_list(ctx, ParticipationsOfOrganisation(self.0.id)).await? {
-            let owner = if p.status == "PROPOSED" {
+            let owner = if p.is_proposed() {
                 load_one(ctx, ProgrammeById(p.programme_id)).await?.and_then(|r| r.owner_id)
             } else {
                 None
@@ -147,7 +147,7 @@ impl Organisation {
     /// Where this record comes from.
     #[graphql(complexity = "5 * child_complexity")]
     async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
-        Ok(load_list(ctx, SourcesOf("organisation", self.0.id)).await?.into_iter().map(Source).collect())
+        Ok(load_list(ctx, SourcesOf(RecordKind::Organisation, self.0.id)).await?.into_iter().map(Source).collect())
     }
 
     /// When the record was created (UTC).

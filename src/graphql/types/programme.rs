@@ -12,7 +12,7 @@ use crate::db::models::{ParticipationRow, ProgrammeRow};
 use crate::graphql::context::{load_list, load_one, Caller};
 use crate::graphql::loaders::*;
 use crate::graphql::pagination::{connection_cost, FundingOrder, PageArgs};
-use crate::ids::{encode_id, NodeType};
+use crate::ids::{encode_id, NodeType, RecordKind};
 use crate::read::fundings::FundingParent;
 use crate::text::json_strings;
 use crate::vocab::{ParticipationRole, ParticipationStatus, ProgrammeKind, ProgrammeStatus, TargetGroup};
@@ -59,7 +59,11 @@ impl StatusReport {
     /// The lines the status is based on.
     #[graphql(complexity = "2 * child_complexity")]
     async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
-        Ok(load_list(ctx, SourcesOf("programme_status", self.programme_id)).await?.into_iter().map(Source).collect())
+        Ok(load_list(ctx, SourcesOf(RecordKind::ProgrammeStatus, self.programme_id))
+            .await?
+            .into_iter()
+            .map(Source)
+            .collect())
     }
 }
 
@@ -179,7 +183,7 @@ impl Programme {
         ctx: &Context<'_>,
         #[graphql(desc = "Only this metric, e.g. `participating_schools`.")] metric: Option<String>,
     ) -> async_graphql::Result<Vec<super::Observation>> {
-        super::observation::observations_of(ctx, "programme", self.0.id, metric).await
+        super::observation::observations_of(ctx, RecordKind::Programme, self.0.id, metric).await
     }
 
     /// The goals and themes of the pact this programme serves, as the reports place it.
@@ -191,7 +195,7 @@ impl Programme {
     /// Where this record comes from (including the source of its status).
     #[graphql(complexity = "5 * child_complexity")]
     async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
-        Ok(load_list(ctx, SourcesOf("programme", self.0.id)).await?.into_iter().map(Source).collect())
+        Ok(load_list(ctx, SourcesOf(RecordKind::Programme, self.0.id)).await?.into_iter().map(Source).collect())
     }
 
     /// When the record was created (UTC).
@@ -229,7 +233,7 @@ impl Participation {
 
     /// `ACCEPTED`, or `PROPOSED` until the proposed organisation (or an admin) accepts.
     async fn status(&self) -> ParticipationStatus {
-        if self.0.status == "PROPOSED" {
+        if self.0.is_proposed() {
             ParticipationStatus::Proposed
         } else {
             ParticipationStatus::Accepted
@@ -254,6 +258,6 @@ impl Participation {
     /// Where this participation is stated.
     #[graphql(complexity = "5 * child_complexity")]
     async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
-        Ok(load_list(ctx, SourcesOf("participation", self.0.id)).await?.into_iter().map(Source).collect())
+        Ok(load_list(ctx, SourcesOf(RecordKind::Participation, self.0.id)).await?.into_iter().map(Source).collect())
     }
 }

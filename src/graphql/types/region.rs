@@ -10,7 +10,7 @@ use crate::db::models::RegionRow;
 use crate::graphql::context::{load_list, load_one};
 use crate::graphql::loaders::*;
 use crate::graphql::pagination::{connection_cost, FundingOrder, PageArgs, ProgrammeOrder};
-use crate::ids::{encode_id, NodeType};
+use crate::ids::{encode_id, NodeType, RecordKind};
 use crate::read::fundings::FundingParent;
 use crate::text::json_strings;
 use crate::vocab::RegionScheme;
@@ -57,7 +57,7 @@ impl Region {
         ctx: &Context<'_>,
         #[graphql(desc = "Only this metric, e.g. `participating_schools`.")] metric: Option<String>,
     ) -> async_graphql::Result<Vec<super::Observation>> {
-        super::observation::observations_of(ctx, "region", self.0.id, metric).await
+        super::observation::observations_of(ctx, RecordKind::Region, self.0.id, metric).await
     }
 
     /// Other identifiers, e.g. the CBS province code `CBS:PV29`.
@@ -131,7 +131,7 @@ impl Region {
     /// Where this record comes from.
     #[graphql(complexity = "5 * child_complexity")]
     async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
-        Ok(load_list(ctx, SourcesOf("region", self.0.id)).await?.into_iter().map(Source).collect())
+        Ok(load_list(ctx, SourcesOf(RecordKind::Region, self.0.id)).await?.into_iter().map(Source).collect())
     }
 
     /// When the record was created (UTC).

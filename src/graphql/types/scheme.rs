@@ -10,7 +10,7 @@ use crate::db::models::{BudgetLineRow, FundingSchemeRow};
 use crate::graphql::context::{load_list, load_one};
 use crate::graphql::loaders::*;
 use crate::graphql::pagination::{connection_cost, FundingOrder, PageArgs};
-use crate::ids::{encode_id, NodeType};
+use crate::ids::{encode_id, NodeType, RecordKind};
 use crate::read::fundings::FundingParent;
 use crate::text::json_strings;
 use crate::vocab::{AmountBasis, AmountQualifier};
@@ -88,7 +88,7 @@ impl FundingScheme {
         ctx: &Context<'_>,
         #[graphql(desc = "Only this metric, e.g. `participating_schools`.")] metric: Option<String>,
     ) -> async_graphql::Result<Vec<super::Observation>> {
-        super::observation::observations_of(ctx, "funding_scheme", self.0.id, metric).await
+        super::observation::observations_of(ctx, RecordKind::FundingScheme, self.0.id, metric).await
     }
 
     /// Scheme-level amounts (budgets) per year or period, as the sources give them. These are not
@@ -115,7 +115,7 @@ impl FundingScheme {
     /// Where this record comes from.
     #[graphql(complexity = "5 * child_complexity")]
     async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
-        Ok(load_list(ctx, SourcesOf("funding_scheme", self.0.id)).await?.into_iter().map(Source).collect())
+        Ok(load_list(ctx, SourcesOf(RecordKind::FundingScheme, self.0.id)).await?.into_iter().map(Source).collect())
     }
 
     /// When the record was created (UTC).
@@ -175,6 +175,6 @@ impl BudgetLine {
     /// Where the figure comes from.
     #[graphql(complexity = "5 * child_complexity")]
     async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
-        Ok(load_list(ctx, SourcesOf("budget_line", self.0.id)).await?.into_iter().map(Source).collect())
+        Ok(load_list(ctx, SourcesOf(RecordKind::BudgetLine, self.0.id)).await?.into_iter().map(Source).collect())
     }
 }
