@@ -1,6 +1,7 @@
 //! Opaque global IDs (`node(id:)`) and pagination cursors. Both are base64url text; clients must
 //! treat them as opaque. A global ID encodes `Type:rowid`; a cursor encodes the sort position.
-//! Also the kinds of record as the database names them ([`RecordKind`]).
+//! Also the kinds of record as the database names them ([`RecordKind`]) and the typed row ids
+//! ([`RowId`]: [`OrganisationId`], [`ProgrammeId`], …).
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -143,8 +144,77 @@ impl NodeType {
     }
 }
 
+/// Defines a row-id newtype per table, so that ids of different tables cannot be swapped.
+macro_rules! row_ids {
+    ($($(#[$doc:meta])* $name:ident => $node:ident;)+) => {
+        $(
+            $(#[$doc])*
+            #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, diesel_derive_newtype::DieselNewType)]
+            pub struct $name(pub i64);
+
+            impl RowId for $name {
+                const NODE: NodeType = NodeType::$node;
+            }
+
+            impl From<i64> for $name {
+                fn from(id: i64) -> Self {
+                    Self(id)
+                }
+            }
+
+            impl From<$name> for i64 {
+                fn from(id: $name) -> Self {
+                    id.0
+                }
+            }
+
+            impl std::fmt::Display for $name {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    self.0.fmt(f)
+                }
+            }
+
+            /// The bare number, as an `i64` prints (a request's fingerprint does not depend on it).
+            impl std::fmt::Debug for $name {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    self.0.fmt(f)
+                }
+            }
+        )+
+    };
+}
+
+/// A typed row id: the id of one table's rows, with the node type of its global ID.
+pub trait RowId: Copy + From<i64> + Into<i64> {
+    /// The node type of the rows' global IDs.
+    const NODE: NodeType;
+
+    /// The global ID of the row.
+    fn global_id(self) -> async_graphql::ID {
+        encode_id(Self::NODE, self.into())
+    }
+}
+
+row_ids! {
+    /// The id of an `organisation` row.
+    OrganisationId => Organisation;
+    /// The id of a `programme` row.
+    ProgrammeId => Programme;
+    /// The id of a `region` row.
+    RegionId => Region;
+    /// The id of a `funding_scheme` row.
+    FundingSchemeId => FundingScheme;
+    /// The id of a `funding` row.
+    FundingId => Funding;
+    /// The id of a `budget_line` row.
+    BudgetLineId => BudgetLine;
+    /// The id of a `participation` row.
+    ParticipationId => Participation;
+}
+
 /// Encodes a global ID.
-pub fn encode_id(node_type: NodeType, id: i64) -> async_graphql::ID {
+pub fn encode_id(node_type: NodeType, id: impl Into<i64>) -> async_graphql::ID {
+    let id: i64 = id.into();
     async_graphql::ID(URL_SAFE_NO_PAD.encode(format!("{}:{id}", node_type.name())))
 }
 

@@ -12,7 +12,7 @@ use crate::db::models::{BudgetLineRow, FundingSchemeRow, RegionRow};
 use crate::db::schema::*;
 use crate::db::{now, DbConn};
 use crate::error::{AppError, UserErrorCode};
-use crate::ids::RecordKind;
+use crate::ids::{FundingSchemeId, RecordKind};
 use crate::read;
 use crate::text::{search_key, search_text};
 use crate::vocab::{AmountBasis, AmountQualifier, RegionScheme};
@@ -207,11 +207,11 @@ pub fn create_scheme(conn: &mut DbConn, actor: &Actor, input: &NewScheme) -> Res
 pub fn add_budget_line(
     conn: &mut DbConn,
     actor: &Actor,
-    scheme_id: i64,
+    scheme_id: FundingSchemeId,
     expected: i32,
     line: &NewBudgetLine,
 ) -> Result<BudgetLineRow, AppError> {
-    let scheme = read::schemes::find(conn, scheme_id)?;
+    let scheme = read::schemes::find(conn, scheme_id.into())?;
     let scheme = required(scheme, &["input", "schemeId"], UserErrorCode::NotFound, "no such funding scheme")?;
     check_version(scheme.version, expected, "the funding scheme")?;
     let t = now();

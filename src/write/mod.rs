@@ -39,7 +39,7 @@ pub fn audit(
     actor: &Actor,
     mutation: &str,
     entity_type: RecordKind,
-    entity_id: i64,
+    entity_id: impl Into<i64>,
     owner_organisation_id: Option<i64>,
     before: &Value,
     after: &Value,
@@ -58,11 +58,12 @@ pub fn audit_as(
     by: Option<(i64, &str)>,
     mutation: &str,
     entity_type: RecordKind,
-    entity_id: i64,
+    entity_id: impl Into<i64>,
     owner_organisation_id: Option<i64>,
     before: &Value,
     after: &Value,
 ) -> Result<i64, AppError> {
+    let entity_id: i64 = entity_id.into();
     let (b, a) = changed_fields(before, after);
     let changes = serde_json::json!({ "before": b, "after": a }).to_string();
     let t = now();
@@ -145,10 +146,11 @@ fn same_but_version(before: &Value, after: &Value) -> bool {
 pub fn partner_source(
     conn: &mut DbConn,
     entity_type: RecordKind,
-    entity_id: i64,
+    entity_id: impl Into<i64>,
     actor: &Actor,
     audit_id: i64,
 ) -> Result<(), AppError> {
+    let entity_id: i64 = entity_id.into();
     let t = now();
     diesel::insert_into(source::table)
         .values((
@@ -159,6 +161,17 @@ pub fn partner_source(
             source::created_at.eq(t),
             source::updated_at.eq(t),
         ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Deletes the sources of the records `ids` of the `kinds` (of a record being deleted).
+///
+/// # Errors
+/// A database error.
+pub fn delete_sources(conn: &mut DbConn, kinds: &[RecordKind], ids: &[i64]) -> Result<(), AppError> {
+    let kinds: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+    diesel::delete(source::table.filter(source::entity_type.eq_any(kinds)).filter(source::entity_id.eq_any(ids)))
         .execute(conn)?;
     Ok(())
 }
@@ -222,9 +235,10 @@ pub fn remember<T: std::fmt::Debug>(
     mutation: &str,
     input: &T,
     entity_type: RecordKind,
-    entity_id: i64,
+    entity_id: impl Into<i64>,
 ) -> Result<(), AppError> {
     let Some(key) = key else { return Ok(()) };
+    let entity_id: i64 = entity_id.into();
     let t = now();
     diesel::insert_into(idempotency_key::table)
         .values((
@@ -253,9 +267,9 @@ fn request_hash<T: std::fmt::Debug>(mutation: &str, input: &T) -> Result<String,
 macro_rules! check_refs {
     ($conn:expr, $table:ident, $ids:expr, $field:expr) => {{
         use diesel::prelude::*;
-        let ids: &[i64] = $ids;
+        let ids: Vec<i64> = $ids.iter().copied().map(i64::from).collect();
         let found: Vec<i64> = $crate::db::schema::$table::table
-            .filter($crate::db::schema::$table::id.eq_any(ids))
+            .filter($crate::db::schema::$table::id.eq_any(&ids))
             .select($crate::db::schema::$table::id)
             .load($conn)?;
         let mut v = $crate::write::Validator::new();

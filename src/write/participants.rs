@@ -12,7 +12,7 @@ use crate::db::models::{ParticipationRow, ProgrammeRow};
 use crate::db::schema::*;
 use crate::db::{now, DbConn};
 use crate::error::{AppError, UserErrorCode};
-use crate::ids::{encode_id, NodeType, RecordKind};
+use crate::ids::{encode_id, NodeType, OrganisationId, ParticipationId, ProgrammeId, RecordKind, RegionId};
 use crate::read;
 use crate::vocab::{ParticipationRole, ParticipationStatus};
 
@@ -24,9 +24,9 @@ use crate::vocab::{ParticipationRole, ParticipationStatus};
 pub fn add_participant(
     conn: &mut DbConn,
     actor: &Actor,
-    programme_id: i64,
+    programme_id: ProgrammeId,
     expected: i32,
-    organisation_id: i64,
+    organisation_id: OrganisationId,
     role: ParticipationRole,
 ) -> Result<ParticipationRow, AppError> {
     let row = find(conn, programme_id, &["input", "programmeId"])?;
@@ -47,13 +47,13 @@ pub fn add_participant(
         ));
     }
     let before = snapshot(conn, &row)?;
-    let status = if organisation_id == actor.organisation_id {
+    let status = if organisation_id.0 == actor.organisation_id {
         ParticipationStatus::Accepted
     } else {
         ParticipationStatus::Proposed
     };
     let t = now();
-    let id: i64 = diesel::insert_into(participation::table)
+    let id: ParticipationId = diesel::insert_into(participation::table)
         .values((
             participation::programme_id.eq(programme_id),
             participation::organisation_id.eq(organisation_id),
@@ -93,10 +93,10 @@ pub fn add_participant(
 pub fn accept_participation(
     conn: &mut DbConn,
     actor: &Actor,
-    id: i64,
+    id: ParticipationId,
     expected: i32,
 ) -> Result<ParticipationRow, AppError> {
-    let part = read::programmes::find_participation(conn, id)?;
+    let part = read::programmes::find_participation(conn, id.into())?;
     let part = required(part, &["input", "participationId"], UserErrorCode::NotFound, "no such participation")?;
     policy::accept_participation(actor, &part)?;
     let version: i32 = participation::table.find(id).select(participation::version).first(conn)?;
@@ -108,7 +108,7 @@ pub fn accept_participation(
             "this participation is already accepted",
         ));
     }
-    let programme = find(conn, part.programme_id, &["input"])?;
+    let programme = find(conn, ProgrammeId(part.programme_id), &["input"])?;
     let before = snapshot(conn, &programme)?;
     let rows = diesel::update(
         participation::table.filter(participation::id.eq(id)).filter(participation::version.eq(expected)),
@@ -143,16 +143,16 @@ pub fn accept_participation(
 pub fn set_regions(
     conn: &mut DbConn,
     actor: &Actor,
-    programme_id: i64,
+    programme_id: ProgrammeId,
     expected: i32,
-    region_ids: &[i64],
+    region_ids: &[RegionId],
 ) -> Result<ProgrammeRow, AppError> {
     let row = find(conn, programme_id, &["input", "programmeId"])?;
     policy::change_programme(actor, &row)?;
     check_version(row.version, expected, "the programme")?;
     check_refs!(conn, region, region_ids, ["input", "regionIds"]);
     let before = snapshot(conn, &row)?;
-    replace_regions(conn, programme_id, region_ids)?;
+    replace_regions(conn, programme_id.0, &region_ids.iter().map(|r| r.0).collect::<Vec<_>>())?;
     bump(conn, programme_id, expected)?;
     let row = find(conn, programme_id, &["input"])?;
     let after = snapshot(conn, &row)?;

@@ -7,8 +7,8 @@ use serde_json::{json, Value};
 use super::required;
 use super::validate::ParsedPeriod;
 use super::{
-    audit, begin_update, check_idempotency, check_version, end_update, partner_source, remember, updated_one,
-    Idempotency,
+    audit, begin_update, check_idempotency, check_version, delete_sources, end_update, partner_source, remember,
+    updated_one, Idempotency,
 };
 use crate::auth::{policy, Actor};
 use crate::check_refs;
@@ -16,7 +16,7 @@ use crate::db::models::ProgrammeRow;
 use crate::db::schema::*;
 use crate::db::{now, DbConn};
 use crate::error::{AppError, UserErrorCode};
-use crate::ids::{encode_id, NodeType, RecordKind};
+use crate::ids::{encode_id, NodeType, ProgrammeId, RecordKind};
 use crate::read;
 use crate::text::json_strings;
 use crate::text::{search_key, search_text};
@@ -53,8 +53,8 @@ pub struct ProgrammeChanges {
 ///
 /// # Errors
 /// `NOT_FOUND` user error; a database error.
-pub fn find(conn: &mut DbConn, id: i64, field: &[&str]) -> Result<ProgrammeRow, AppError> {
-    required(read::programmes::find(conn, id)?, field, UserErrorCode::NotFound, "no such programme")
+pub fn find(conn: &mut DbConn, id: ProgrammeId, field: &[&str]) -> Result<ProgrammeRow, AppError> {
+    required(read::programmes::find(conn, id.into())?, field, UserErrorCode::NotFound, "no such programme")
 }
 
 pub(super) fn snapshot(conn: &mut DbConn, p: &ProgrammeRow) -> Result<Value, AppError> {
@@ -162,7 +162,7 @@ pub(super) fn replace_regions(conn: &mut DbConn, id: i64, regions: &[i64]) -> Re
 }
 
 /// Raises a programme's version (participants or regions changed), checking `expected`.
-pub(super) fn bump(conn: &mut DbConn, id: i64, expected: i32) -> Result<(), AppError> {
+pub(super) fn bump(conn: &mut DbConn, id: ProgrammeId, expected: i32) -> Result<(), AppError> {
     let rows = diesel::update(programme::table.filter(programme::id.eq(id)).filter(programme::version.eq(expected)))
         .set((programme::version.eq(expected + 1), programme::updated_at.eq(now())))
         .execute(conn)?;
@@ -178,7 +178,7 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: &NewProgramme) -> Result<
     if let Idempotency::Replay(id) =
         check_idempotency(conn, actor, input.idempotency_key.as_deref(), "createProgramme", input)?
     {
-        return find(conn, id, &["input"]);
+        return find(conn, ProgrammeId(id), &["input"]);
     }
     check_refs!(conn, region, &input.region_ids, ["input", "regionIds"]);
     let slug = match &input.slug {
@@ -193,7 +193,7 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: &NewProgramme) -> Result<
     };
     let t = now();
     let (sd, sp, ed, ep) = date_cols(&input.period);
-    let id: i64 = diesel::insert_into(programme::table)
+    let id: ProgrammeId = diesel::insert_into(programme::table)
         .values((
             (
                 programme::slug.eq(&slug),
@@ -217,8 +217,8 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: &NewProgramme) -> Result<
         ))
         .returning(programme::id)
         .get_result(conn)?;
-    replace_target_groups(conn, id, &input.target_groups)?;
-    replace_regions(conn, id, &input.region_ids)?;
+    replace_target_groups(conn, id.0, &input.target_groups)?;
+    replace_regions(conn, id.0, &input.region_ids)?;
     diesel::insert_into(participation::table)
         .values((
             participation::programme_id.eq(id),
@@ -231,16 +231,8 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: &NewProgramme) -> Result<
         .execute(conn)?;
     let row = find(conn, id, &["input"])?;
     let after = snapshot(conn, &row)?;
-    let event = audit(
-        conn,
-        actor,
-        "createProgramme",
-        RecordKind::Programme,
-        id,
-        Some(actor.organisation_id),
-        &Value::Null,
-        &after,
-    )?;
+    let owner = Some(actor.organisation_id);
+    let event = audit(conn, actor, "createProgramme", RecordKind::Programme, id, owner, &Value::Null, &after)?;
     partner_source(conn, RecordKind::Programme, id, actor, event)?;
     remember(conn, actor, input.idempotency_key.as_deref(), "createProgramme", input, RecordKind::Programme, id)?;
     Ok(row)
@@ -254,7 +246,7 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: &NewProgramme) -> Result<
 pub fn update(
     conn: &mut DbConn,
     actor: &Actor,
-    id: i64,
+    id: ProgrammeId,
     expected: i32,
     changes: &ProgrammeChanges,
 ) -> Result<ProgrammeRow, AppError> {
@@ -294,7 +286,7 @@ pub fn update(
         .execute(conn)?;
     updated_one(rows, "the programme")?;
     if let Some(groups) = &changes.target_groups {
-        replace_target_groups(conn, id, groups)?;
+        replace_target_groups(conn, id.0, groups)?;
     }
     let row = find(conn, id, &["input", "id"])?;
     let after = snapshot(conn, &row)?;
@@ -311,7 +303,7 @@ pub fn update(
 ///
 /// # Errors
 /// `FORBIDDEN`, `CONFLICT`, `NOT_FOUND`, or `IN_USE` when fundings name it.
-pub fn delete(conn: &mut DbConn, actor: &Actor, id: i64, expected: i32) -> Result<ProgrammeRow, AppError> {
+pub fn delete(conn: &mut DbConn, actor: &Actor, id: ProgrammeId, expected: i32) -> Result<ProgrammeRow, AppError> {
     let row = find(conn, id, &["input", "id"])?;
     policy::change_programme(actor, &row)?;
     check_version(row.version, expected, "the programme")?;
@@ -339,21 +331,11 @@ pub fn delete(conn: &mut DbConn, actor: &Actor, id: i64, expected: i32) -> Resul
     let before = snapshot(conn, &row)?;
     let parts: Vec<i64> =
         participation::table.filter(participation::programme_id.eq(id)).select(participation::id).load(conn)?;
-    diesel::delete(
-        source::table
-            .filter(source::entity_type.eq(RecordKind::Participation.as_str()))
-            .filter(source::entity_id.eq_any(&parts)),
-    )
-    .execute(conn)?;
+    delete_sources(conn, &[RecordKind::Participation], &parts)?;
     diesel::delete(participation::table.filter(participation::programme_id.eq(id))).execute(conn)?;
     diesel::delete(programme_target_group::table.filter(programme_target_group::programme_id.eq(id))).execute(conn)?;
     diesel::delete(programme_region::table.filter(programme_region::programme_id.eq(id))).execute(conn)?;
-    diesel::delete(
-        source::table
-            .filter(source::entity_type.eq_any([RecordKind::Programme.as_str(), RecordKind::ProgrammeStatus.as_str()]))
-            .filter(source::entity_id.eq(id)),
-    )
-    .execute(conn)?;
+    delete_sources(conn, &[RecordKind::Programme, RecordKind::ProgrammeStatus], &[id.0])?;
     let rows = diesel::delete(programme::table.filter(programme::id.eq(id)).filter(programme::version.eq(expected)))
         .execute(conn)?;
     updated_one(rows, "the programme")?;

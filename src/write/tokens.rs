@@ -14,7 +14,7 @@ use crate::check_refs;
 use crate::db::schema::api_token;
 use crate::db::{now, DbConn};
 use crate::error::{AppError, UserErrorCode};
-use crate::ids::RecordKind;
+use crate::ids::{OrganisationId, RecordKind};
 
 /// Issues a token for an organisation (admin).
 ///
@@ -24,16 +24,16 @@ pub fn issue_token(
     conn: &mut DbConn,
     actor: &Actor,
     keys: &JwtKeys,
-    organisation_id: i64,
+    organisation_id: OrganisationId,
     scopes: &BTreeSet<Scope>,
     ttl: Duration,
     label: Option<&str>,
 ) -> Result<IssuedToken, AppError> {
     check_refs!(conn, organisation, &[organisation_id], ["input", "organisationId"]);
-    let issued = issue(conn, keys, organisation_id, scopes, ttl, label, None)?;
+    let issued = issue(conn, keys, organisation_id.0, scopes, ttl, label, None)?;
     let after = json!({ "jti": issued.jti, "organisationId": crate::ids::encode_id(crate::ids::NodeType::Organisation, organisation_id).0, "scopes": Scope::format_list(scopes), "label": label, "expiresAt": issued.expires_at });
     let row = token_row(conn, &issued.jti)?;
-    audit(conn, actor, "issueToken", RecordKind::ApiToken, row, Some(organisation_id), &Value::Null, &after)?;
+    audit(conn, actor, "issueToken", RecordKind::ApiToken, row, Some(organisation_id.0), &Value::Null, &after)?;
     Ok(issued)
 }
 

@@ -112,7 +112,7 @@ impl Funding {
     /// Where the figure comes from.
     #[graphql(complexity = "5 * child_complexity")]
     async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
-        Ok(load_list(ctx, SourcesOf(RecordKind::Funding, self.0.id)).await?.into_iter().map(Source).collect())
+        Ok(load_list(ctx, SourcesOf(RecordKind::Funding, self.0.id.into())).await?.into_iter().map(Source).collect())
     }
 
     /// When the record was created (UTC).

@@ -65,10 +65,10 @@ impl Observation {
 pub(crate) async fn observations_of(
     ctx: &Context<'_>,
     subject_type: RecordKind,
-    id: i64,
+    id: impl Into<i64>,
     metric: Option<String>,
 ) -> async_graphql::Result<Vec<Observation>> {
-    let rows = load_list(ctx, ObservationsOf(subject_type, id)).await?;
+    let rows = load_list(ctx, ObservationsOf(subject_type, id.into())).await?;
     Ok(rows.into_iter().filter(|r| metric.as_deref().is_none_or(|m| r.metric == m)).map(Observation).collect())
 }
 

@@ -147,7 +147,11 @@ impl Organisation {
     /// Where this record comes from.
     #[graphql(complexity = "5 * child_complexity")]
     async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
-        Ok(load_list(ctx, SourcesOf(RecordKind::Organisation, self.0.id)).await?.into_iter().map(Source).collect())
+        Ok(load_list(ctx, SourcesOf(RecordKind::Organisation, self.0.id.into()))
+            .await?
+            .into_iter()
+            .map(Source)
+            .collect())
     }
 
     /// When the record was created (UTC).

@@ -12,7 +12,7 @@ use crate::db::models::{ParticipationRow, ProgrammeRow};
 use crate::graphql::context::{load_list, load_one, Caller};
 use crate::graphql::loaders::*;
 use crate::graphql::pagination::{connection_cost, FundingOrder, PageArgs};
-use crate::ids::{encode_id, NodeType, RecordKind};
+use crate::ids::{encode_id, NodeType, ProgrammeId, RecordKind};
 use crate::read::fundings::FundingParent;
 use crate::text::json_strings;
 use crate::vocab::{ParticipationRole, ParticipationStatus, ProgrammeKind, ProgrammeStatus, TargetGroup};
@@ -28,7 +28,7 @@ pub struct StatusReport {
     report_year: Option<i32>,
     inferred: bool,
     note: Option<String>,
-    programme_id: i64,
+    programme_id: ProgrammeId,
 }
 
 /// The progress of a programme as of a report, and the year of that report. Where the report does
@@ -59,7 +59,7 @@ impl StatusReport {
     /// The lines the status is based on.
     #[graphql(complexity = "2 * child_complexity")]
     async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
-        Ok(load_list(ctx, SourcesOf(RecordKind::ProgrammeStatus, self.programme_id))
+        Ok(load_list(ctx, SourcesOf(RecordKind::ProgrammeStatus, self.programme_id.into()))
             .await?
             .into_iter()
             .map(Source)
@@ -195,7 +195,7 @@ impl Programme {
     /// Where this record comes from (including the source of its status).
     #[graphql(complexity = "5 * child_complexity")]
     async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
-        Ok(load_list(ctx, SourcesOf(RecordKind::Programme, self.0.id)).await?.into_iter().map(Source).collect())
+        Ok(load_list(ctx, SourcesOf(RecordKind::Programme, self.0.id.into())).await?.into_iter().map(Source).collect())
     }
 
     /// When the record was created (UTC).
@@ -258,6 +258,10 @@ impl Participation {
     /// Where this participation is stated.
     #[graphql(complexity = "5 * child_complexity")]
     async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
-        Ok(load_list(ctx, SourcesOf(RecordKind::Participation, self.0.id)).await?.into_iter().map(Source).collect())
+        Ok(load_list(ctx, SourcesOf(RecordKind::Participation, self.0.id.into()))
+            .await?
+            .into_iter()
+            .map(Source)
+            .collect())
     }
 }

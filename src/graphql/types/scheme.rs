@@ -115,7 +115,11 @@ impl FundingScheme {
     /// Where this record comes from.
     #[graphql(complexity = "5 * child_complexity")]
     async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
-        Ok(load_list(ctx, SourcesOf(RecordKind::FundingScheme, self.0.id)).await?.into_iter().map(Source).collect())
+        Ok(load_list(ctx, SourcesOf(RecordKind::FundingScheme, self.0.id.into()))
+            .await?
+            .into_iter()
+            .map(Source)
+            .collect())
     }
 
     /// When the record was created (UTC).
@@ -175,6 +179,6 @@ impl BudgetLine {
     /// Where the figure comes from.
     #[graphql(complexity = "5 * child_complexity")]
     async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
-        Ok(load_list(ctx, SourcesOf(RecordKind::BudgetLine, self.0.id)).await?.into_iter().map(Source).collect())
+        Ok(load_list(ctx, SourcesOf(RecordKind::BudgetLine, self.0.id.into())).await?.into_iter().map(Source).collect())
     }
 }
