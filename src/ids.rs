@@ -188,11 +188,6 @@ macro_rules! row_ids {
 pub trait RowId: Copy + From<i64> + Into<i64> {
     /// The node type of the rows' global IDs.
     const NODE: NodeType;
-
-    /// The global ID of the row.
-    fn global_id(self) -> async_graphql::ID {
-        encode_id(Self::NODE, self.into())
-    }
 }
 
 row_ids! {
