@@ -1,5 +1,7 @@
 //! Opaque global IDs (`node(id:)`) and pagination cursors. Both are base64url text; clients must
 //! treat them as opaque. A global ID encodes `Type:rowid`; a cursor encodes the sort position.
+//! Also the kinds of record as the database names them ([`RecordKind`]) and the typed row ids
+//! ([`RowId`]: [`OrganisationId`], [`ProgrammeId`], …).
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -58,8 +60,156 @@ impl NodeType {
     }
 }
 
+/// Defines [`RecordKind`] with each kind's stored text and node type.
+macro_rules! record_kinds {
+    ($($(#[$doc:meta])* $variant:ident => $text:literal, $node:expr;)+) => {
+        /// A kind of record as the database names it in `audit_event.entity_type`,
+        /// `source.entity_type`, `observation.subject_type`, `idempotency_key.entity_type` and
+        /// `dataset_record.entity_type`. The stored text is fixed: changing it needs a migration.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum RecordKind {
+            $($(#[$doc])* $variant,)+
+        }
+
+        impl RecordKind {
+            /// Every kind.
+            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
+
+            /// The stored text.
+            pub fn as_str(self) -> &'static str {
+                match self { $(Self::$variant => $text),+ }
+            }
+
+            /// Reads stored text; `None` for unknown text.
+            pub fn parse(text: &str) -> Option<Self> {
+                match text { $($text => Some(Self::$variant),)+ _ => None }
+            }
+
+            /// The node type of a kind whose records have global IDs.
+            pub fn node_type(self) -> Option<NodeType> {
+                match self { $(Self::$variant => $node),+ }
+            }
+        }
+    };
+}
+
+record_kinds! {
+    /// An organisation.
+    Organisation => "organisation", Some(NodeType::Organisation);
+    /// A programme.
+    Programme => "programme", Some(NodeType::Programme);
+    /// A region.
+    Region => "region", Some(NodeType::Region);
+    /// A funding scheme.
+    FundingScheme => "funding_scheme", Some(NodeType::FundingScheme);
+    /// A funding.
+    Funding => "funding", Some(NodeType::Funding);
+    /// A budget line of a funding scheme.
+    BudgetLine => "budget_line", Some(NodeType::BudgetLine);
+    /// An organisation's participation in a programme.
+    Participation => "participation", Some(NodeType::Participation);
+    /// An audit event (never stored as a kind; the filter on one finds nothing).
+    AuditEvent => "audit_event", Some(NodeType::AuditEvent);
+    /// A programme's status (its sources are kept apart from the programme's).
+    ProgrammeStatus => "programme_status", None;
+    /// An API token.
+    ApiToken => "api_token", None;
+    /// The pact as a whole (the subject of pact-wide observations).
+    Pact => "pact", None;
+    /// A goal or theme of the pact.
+    PactGoal => "pact_goal", None;
+    /// An observation.
+    Observation => "observation", None;
+}
+
+impl std::fmt::Display for RecordKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl NodeType {
+    /// The record kind of this node type.
+    pub fn kind(self) -> RecordKind {
+        match self {
+            Self::Organisation => RecordKind::Organisation,
+            Self::Programme => RecordKind::Programme,
+            Self::Region => RecordKind::Region,
+            Self::FundingScheme => RecordKind::FundingScheme,
+            Self::Funding => RecordKind::Funding,
+            Self::BudgetLine => RecordKind::BudgetLine,
+            Self::Participation => RecordKind::Participation,
+            Self::AuditEvent => RecordKind::AuditEvent,
+        }
+    }
+}
+
+/// Defines a row-id newtype per table, so that ids of different tables cannot be swapped.
+macro_rules! row_ids {
+    ($($(#[$doc:meta])* $name:ident => $node:ident;)+) => {
+        $(
+            $(#[$doc])*
+            #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, diesel_derive_newtype::DieselNewType)]
+            pub struct $name(pub i64);
+
+            impl RowId for $name {
+                const NODE: NodeType = NodeType::$node;
+            }
+
+            impl From<i64> for $name {
+                fn from(id: i64) -> Self {
+                    Self(id)
+                }
+            }
+
+            impl From<$name> for i64 {
+                fn from(id: $name) -> Self {
+                    id.0
+                }
+            }
+
+            impl std::fmt::Display for $name {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    self.0.fmt(f)
+                }
+            }
+
+            /// The bare number, as an `i64` prints (a request's fingerprint does not depend on it).
+            impl std::fmt::Debug for $name {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    self.0.fmt(f)
+                }
+            }
+        )+
+    };
+}
+
+/// A typed row id: the id of one table's rows, with the node type of its global ID.
+pub trait RowId: Copy + From<i64> + Into<i64> {
+    /// The node type of the rows' global IDs.
+    const NODE: NodeType;
+}
+
+row_ids! {
+    /// The id of an `organisation` row.
+    OrganisationId => Organisation;
+    /// The id of a `programme` row.
+    ProgrammeId => Programme;
+    /// The id of a `region` row.
+    RegionId => Region;
+    /// The id of a `funding_scheme` row.
+    FundingSchemeId => FundingScheme;
+    /// The id of a `funding` row.
+    FundingId => Funding;
+    /// The id of a `budget_line` row.
+    BudgetLineId => BudgetLine;
+    /// The id of a `participation` row.
+    ParticipationId => Participation;
+}
+
 /// Encodes a global ID.
-pub fn encode_id(node_type: NodeType, id: i64) -> async_graphql::ID {
+pub fn encode_id(node_type: NodeType, id: impl Into<i64>) -> async_graphql::ID {
+    let id: i64 = id.into();
     async_graphql::ID(URL_SAFE_NO_PAD.encode(format!("{}:{id}", node_type.name())))
 }
 
@@ -167,5 +317,17 @@ mod tests {
         let c = Cursor { order: "NAME".into(), value: "a\u{1f}b".into(), id: 7 };
         assert_eq!(Cursor::decode(&c.encode(), "NAME", "after").unwrap(), c);
         assert!(Cursor::decode(&c.encode(), "UPDATED_AT", "after").is_err());
+    }
+
+    #[test]
+    fn record_kinds_round_trip_and_match_node_types() {
+        for k in RecordKind::ALL {
+            assert_eq!(RecordKind::parse(k.as_str()), Some(*k));
+            if let Some(t) = k.node_type() {
+                assert_eq!(t.kind(), *k);
+            }
+        }
+        assert_eq!(RecordKind::parse("scheme"), None);
+        assert_eq!(NodeType::FundingScheme.kind().as_str(), "funding_scheme");
     }
 }

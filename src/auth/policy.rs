@@ -166,7 +166,7 @@ pub fn accept_participation(actor: &Actor, participation: &ParticipationRow) -> 
 /// Whether a participation may be seen: accepted ones are public; a proposal only by the
 /// programme's owner, the proposed organisation and admins.
 pub fn can_see_participation(viewer: &Viewer, participation: &ParticipationRow, programme_owner: Option<i64>) -> bool {
-    if participation.status != "PROPOSED" {
+    if !participation.is_proposed() {
         return true;
     }
     viewer.actor().is_some_and(|a| {

@@ -5,12 +5,14 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::schema::*;
+use crate::ids::{BudgetLineId, FundingId, FundingSchemeId, OrganisationId, ParticipationId, ProgrammeId, RegionId};
+use crate::vocab::ParticipationStatus;
 
 /// A row of `region`.
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = region)]
 pub struct RegionRow {
-    pub id: i64,
+    pub id: RegionId,
     pub scheme: String,
     pub code: String,
     pub name: String,
@@ -39,7 +41,7 @@ pub struct RegionLinkRow {
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = organisation)]
 pub struct OrganisationRow {
-    pub id: i64,
+    pub id: OrganisationId,
     pub slug: String,
     pub name: String,
     pub short_name: Option<String>,
@@ -60,7 +62,7 @@ pub struct OrganisationRow {
 #[derive(Debug, Clone, Queryable, QueryableByName, Selectable, Identifiable)]
 #[diesel(table_name = programme)]
 pub struct ProgrammeRow {
-    pub id: i64,
+    pub id: ProgrammeId,
     pub slug: String,
     pub name: String,
     pub description: Option<String>,
@@ -90,7 +92,7 @@ pub struct ProgrammeRow {
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = participation)]
 pub struct ParticipationRow {
-    pub id: i64,
+    pub id: ParticipationId,
     pub programme_id: i64,
     pub organisation_id: i64,
     pub role: String,
@@ -100,11 +102,18 @@ pub struct ParticipationRow {
     pub version: i32,
 }
 
+impl ParticipationRow {
+    /// True while the participation awaits the proposed organisation's acceptance.
+    pub fn is_proposed(&self) -> bool {
+        self.status == ParticipationStatus::Proposed.as_str()
+    }
+}
+
 /// A row of `funding_scheme`.
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = funding_scheme)]
 pub struct FundingSchemeRow {
-    pub id: i64,
+    pub id: FundingSchemeId,
     pub code: String,
     pub name: String,
     pub display_name: String,
@@ -129,7 +138,7 @@ pub struct FundingSchemeRow {
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = budget_line)]
 pub struct BudgetLineRow {
-    pub id: i64,
+    pub id: BudgetLineId,
     pub scheme_id: i64,
     pub start_date: Option<NaiveDate>,
     pub start_precision: Option<String>,
@@ -148,7 +157,7 @@ pub struct BudgetLineRow {
 #[derive(Debug, Clone, Queryable, QueryableByName, Selectable, Identifiable)]
 #[diesel(table_name = funding)]
 pub struct FundingRow {
-    pub id: i64,
+    pub id: FundingId,
     pub key: String,
     pub scheme_id: Option<i64>,
     pub funder_id: Option<i64>,

@@ -9,7 +9,7 @@ use super::pagination::{ConnectionData, PageInfo, TotalCount, DEFAULT_PAGE, MAX_
 use super::types::Organisation;
 use crate::auth::{policy, Actor, Scope};
 use crate::error::AppError;
-use crate::ids::{decode_id, encode_id, Cursor, NodeType};
+use crate::ids::{decode_id, encode_id, Cursor, NodeType, RecordKind};
 use crate::read::audit::{AuditQuery, AuditRow};
 
 /// Who a token acts for.
@@ -50,19 +50,6 @@ pub struct AuditEventFilter {
 #[derive(Clone)]
 pub struct AuditEvent(AuditRow);
 
-fn entity_node(entity_type: &str) -> Option<NodeType> {
-    Some(match entity_type {
-        "organisation" => NodeType::Organisation,
-        "programme" => NodeType::Programme,
-        "region" => NodeType::Region,
-        "funding_scheme" => NodeType::FundingScheme,
-        "funding" => NodeType::Funding,
-        "budget_line" => NodeType::BudgetLine,
-        "participation" => NodeType::Participation,
-        _ => return None,
-    })
-}
-
 /// One successful write.
 #[Object]
 impl AuditEvent {
@@ -99,7 +86,7 @@ impl AuditEvent {
 
     /// The global ID of the record changed (null for tokens, which have none).
     async fn entity_id(&self) -> Option<ID> {
-        entity_node(&self.0.entity_type).map(|t| encode_id(t, self.0.entity_id))
+        RecordKind::parse(&self.0.entity_type).and_then(RecordKind::node_type).map(|t| encode_id(t, self.0.entity_id))
     }
 
     /// The changed fields: `{ "before": {…}, "after": {…} }` (`before` is null for a create,
@@ -110,20 +97,6 @@ impl AuditEvent {
 }
 
 crate::graphql::pagination::connection!(AuditEventConnection, AuditEventEdge, AuditEvent, "audit events, newest first");
-
-/// The record kind an audit event stores for a node type.
-fn entity_type_of(t: NodeType) -> &'static str {
-    match t {
-        NodeType::Organisation => "organisation",
-        NodeType::Programme => "programme",
-        NodeType::Region => "region",
-        NodeType::FundingScheme => "funding_scheme",
-        NodeType::Funding => "funding",
-        NodeType::BudgetLine => "budget_line",
-        NodeType::Participation => "participation",
-        NodeType::AuditEvent => "audit_event",
-    }
-}
 
 /// Runs `auditEvents`.
 pub async fn audit_events(
@@ -146,7 +119,7 @@ pub async fn audit_events(
             policy::AuditVisibility::All => None,
             policy::AuditVisibility::Organisation(id) => Some(id),
         },
-        entity: entity.map(|(t, id)| (entity_type_of(t), id)),
+        entity: entity.map(|(t, id)| (t.kind(), id)),
         mutation: filter.mutation.clone(),
     };
     let page_query = query.clone();

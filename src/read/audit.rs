@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use crate::db::schema::audit_event;
 use crate::db::{Db, DbConn};
 use crate::error::AppError;
+use crate::ids::RecordKind;
 
 /// One audit event as stored.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -36,7 +37,7 @@ pub struct AuditQuery {
     /// Only events this organisation caused or that concern its records.
     pub visible_to: Option<i64>,
     /// Only events about this record (entity type as stored, row id).
-    pub entity: Option<(&'static str, i64)>,
+    pub entity: Option<(RecordKind, i64)>,
     /// Only events of this mutation.
     pub mutation: Option<String>,
 }
@@ -47,7 +48,7 @@ fn filtered(query: &AuditQuery) -> audit_event::BoxedQuery<'static, Db> {
         q = q.filter(audit_event::organisation_id.eq(me).or(audit_event::owner_organisation_id.eq(me)));
     }
     if let Some((t, id)) = query.entity {
-        q = q.filter(audit_event::entity_type.eq(t)).filter(audit_event::entity_id.eq(id));
+        q = q.filter(audit_event::entity_type.eq(t.as_str())).filter(audit_event::entity_id.eq(id));
     }
     if let Some(m) = query.mutation.clone() {
         q = q.filter(audit_event::mutation.eq(m));

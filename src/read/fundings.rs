@@ -241,5 +241,5 @@ pub fn of_regions(conn: &mut DbConn, ids: &[i64]) -> Result<ByParent<FundingRow>
         .filter(region_allocation::region_id.eq_any(all))
         .select((region_allocation::region_id, FundingRow::as_select()))
         .load(conn)?;
-    Ok(per_root(&members, &pairs, |f| f.id))
+    Ok(per_root(&members, &pairs, |f| f.id.0))
 }

@@ -8,6 +8,7 @@ use crate::db::models::{GoalRow, ObservationRow};
 use crate::db::schema::{observation, pact_goal};
 use crate::db::{Db, DbConn};
 use crate::error::AppError;
+use crate::ids::RecordKind;
 use crate::vocab::GoalKind;
 
 /// The observations of the subjects `(subject type as stored, row id)`, plus those of each type
@@ -15,8 +16,8 @@ use crate::vocab::GoalKind;
 ///
 /// # Errors
 /// A database error.
-pub fn observations_of(conn: &mut DbConn, subjects: &[(&'static str, i64)]) -> Result<Vec<ObservationRow>, AppError> {
-    let types: Vec<&'static str> = subjects.iter().map(|k| k.0).collect::<HashSet<_>>().into_iter().collect();
+pub fn observations_of(conn: &mut DbConn, subjects: &[(RecordKind, i64)]) -> Result<Vec<ObservationRow>, AppError> {
+    let types: Vec<&'static str> = subjects.iter().map(|k| k.0.as_str()).collect::<HashSet<_>>().into_iter().collect();
     let ids: Vec<i64> = subjects.iter().map(|k| k.1).collect();
     Ok(observation::table
         .filter(observation::subject_type.eq_any(types))

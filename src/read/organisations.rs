@@ -12,7 +12,7 @@ use crate::db::schema::*;
 use crate::db::{Db, DbConn};
 use crate::error::AppError;
 use crate::text::like_pattern;
-use crate::vocab::{OrganisationKind, ParticipationRole};
+use crate::vocab::{OrganisationKind, ParticipationRole, ParticipationStatus};
 
 /// Which organisations to list; every condition given must hold.
 #[derive(Debug, Clone, Default)]
@@ -47,7 +47,7 @@ fn filtered(conn: &mut DbConn, query: &OrganisationQuery) -> Result<organisation
         q = q.filter(organisation::id.eq_any(members));
     }
     let roles: Option<Vec<&'static str>> = query.roles.as_ref().map(|r| r.iter().map(|r| r.as_str()).collect());
-    let parts = participation::table.filter(participation::status.eq("ACCEPTED"));
+    let parts = participation::table.filter(participation::status.eq(ParticipationStatus::Accepted.as_str()));
     match (query.programme, roles) {
         (Some(p), Some(r)) => {
             let ids = parts

@@ -119,7 +119,7 @@ macro_rules! sorted {
                 }
             }
             fn row_id(&self) -> i64 {
-                self.id
+                self.id.into()
             }
         }
     };

@@ -12,7 +12,7 @@ use crate::db::schema::*;
 use crate::db::{Db, DbConn};
 use crate::error::AppError;
 use crate::text::like_pattern;
-use crate::vocab::{ParticipationRole, ProgrammeKind, ProgrammeStatus, TargetGroup};
+use crate::vocab::{ParticipationRole, ParticipationStatus, ProgrammeKind, ProgrammeStatus, TargetGroup};
 
 /// Which programmes to list; every condition given must hold.
 #[derive(Debug, Clone, Default)]
@@ -62,7 +62,7 @@ fn filtered(conn: &mut DbConn, query: &ProgrammeQuery) -> Result<programme::Boxe
         q = q.filter(programme::id.eq_any(ids));
     }
     let roles: Option<Vec<&'static str>> = query.roles.as_ref().map(|r| r.iter().map(|r| r.as_str()).collect());
-    let parts = participation::table.filter(participation::status.eq("ACCEPTED"));
+    let parts = participation::table.filter(participation::status.eq(ParticipationStatus::Accepted.as_str()));
     match (query.organisation, roles) {
         (Some(o), Some(r)) => {
             let ids = parts

@@ -8,13 +8,14 @@ use crate::db::models::SourceRow;
 use crate::db::schema::source;
 use crate::db::DbConn;
 use crate::error::AppError;
+use crate::ids::RecordKind;
 
 /// The sources of the records `(entity type as stored, row id)`, oldest first, in one statement.
 ///
 /// # Errors
 /// A database error.
-pub fn sources_of(conn: &mut DbConn, records: &[(&'static str, i64)]) -> Result<Vec<SourceRow>, AppError> {
-    let types: Vec<&'static str> = records.iter().map(|k| k.0).collect::<HashSet<_>>().into_iter().collect();
+pub fn sources_of(conn: &mut DbConn, records: &[(RecordKind, i64)]) -> Result<Vec<SourceRow>, AppError> {
+    let types: Vec<&'static str> = records.iter().map(|k| k.0.as_str()).collect::<HashSet<_>>().into_iter().collect();
     let ids: Vec<i64> = records.iter().map(|k| k.1).collect();
     Ok(source::table
         .filter(source::entity_type.eq_any(types))

@@ -95,7 +95,7 @@ pub fn ancestors_of(conn: &mut DbConn, ids: &[i64]) -> Result<ByParent<RegionRow
     let tree = RegionTree::load(conn)?;
     let chains: Vec<(i64, Vec<i64>)> = ids.iter().map(|id| (*id, tree.ancestors(*id))).collect();
     let wanted: Vec<i64> = chains.iter().flat_map(|(_, c)| c.iter().copied()).collect();
-    let rows: HashMap<i64, RegionRow> = by_ids(conn, &wanted)?.into_iter().map(|r| (r.id, r)).collect();
+    let rows: HashMap<i64, RegionRow> = by_ids(conn, &wanted)?.into_iter().map(|r| (r.id.0, r)).collect();
     Ok(chains
         .into_iter()
         .flat_map(|(id, chain)| {
@@ -115,7 +115,7 @@ pub fn links_of(conn: &mut DbConn, ids: &[i64]) -> Result<ByParent<(String, Regi
         .select(RegionLinkRow::as_select())
         .load(conn)?;
     let other_ids: Vec<i64> = links.iter().flat_map(|l| [l.region_id, l.linked_region_id]).collect();
-    let regions: HashMap<i64, RegionRow> = by_ids(conn, &other_ids)?.into_iter().map(|r| (r.id, r)).collect();
+    let regions: HashMap<i64, RegionRow> = by_ids(conn, &other_ids)?.into_iter().map(|r| (r.id.0, r)).collect();
     let wanted: HashSet<i64> = ids.iter().copied().collect();
     let mut out = Vec::new();
     let mut seen = HashSet::new();

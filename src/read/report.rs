@@ -81,7 +81,7 @@ pub fn funding_per_region(
 ) -> Result<FundingPerRegion, AppError> {
     let all_regions = regions::all(conn)?;
     let fundings = all_matching(conn, query)?;
-    let ids: Vec<i64> = fundings.iter().map(|f| f.id).collect();
+    let ids: Vec<i64> = fundings.iter().map(|f| f.id.0).collect();
     let mut allocations: Vec<AllocationRow> = Vec::new();
     for chunk in ids.chunks(10_000) {
         allocations.extend(
@@ -92,7 +92,7 @@ pub fn funding_per_region(
                 .load(conn)?,
         );
     }
-    let tree = RegionTree::from_rows(all_regions.iter().map(|r| (r.id, r.parent_id, r.scheme.clone())));
+    let tree = RegionTree::from_rows(all_regions.iter().map(|r| (r.id.0, r.parent_id, r.scheme.clone())));
     let mut allocs: HashMap<i64, Vec<&AllocationRow>> = HashMap::new();
     for a in &allocations {
         allocs.entry(a.funding_id).or_default().push(a);
@@ -105,7 +105,7 @@ pub fn funding_per_region(
     let mut unallocated_cents = 0i64;
     for f in &fundings {
         grand = grand.saturating_add(f.amount_cents);
-        let list = allocs.get(&f.id).map(Vec::as_slice).unwrap_or_default();
+        let list = allocs.get(&f.id.0).map(Vec::as_slice).unwrap_or_default();
         let shares: Option<Vec<i32>> = list.iter().map(|a| a.share_basis_points).collect();
         let Some(shares) = shares.filter(|s| !s.is_empty()) else {
             unallocated_cents = unallocated_cents.saturating_add(f.amount_cents);
@@ -117,10 +117,10 @@ pub fn funding_per_region(
                 Some(region) => {
                     let e = acc.entry(region).or_default();
                     e.cents = e.cents.saturating_add(part);
-                    e.fundings.insert(f.id);
+                    e.fundings.insert(f.id.0);
                     let s = e.by_scheme.entry(f.scheme_id).or_default();
                     s.0 = s.0.saturating_add(part);
-                    s.1.insert(f.id);
+                    s.1.insert(f.id.0);
                 }
                 None => {
                     outside_cents = outside_cents.saturating_add(part);
@@ -134,7 +134,7 @@ pub fn funding_per_region(
         .into_iter()
         .filter(|r| r.scheme == level.as_str())
         .map(|r| {
-            let a = acc.remove(&r.id).unwrap_or_default();
+            let a = acc.remove(&r.id.0).unwrap_or_default();
             RegionTotal {
                 total: Total { cents: a.cents, funding_count: count(a.fundings.len()) },
                 by_scheme: a

@@ -12,6 +12,7 @@ use crate::db::models::{BudgetLineRow, FundingSchemeRow, RegionRow};
 use crate::db::schema::*;
 use crate::db::{now, DbConn};
 use crate::error::{AppError, UserErrorCode};
+use crate::ids::{FundingSchemeId, RecordKind};
 use crate::read;
 use crate::text::{search_key, search_text};
 use crate::vocab::{AmountBasis, AmountQualifier, RegionScheme};
@@ -68,7 +69,7 @@ pub fn create_region(conn: &mut DbConn, actor: &Actor, input: &NewRegion) -> Res
         return find(conn, id);
     }
     if let Some(p) = input.parent_id {
-        check_refs!(conn, region, &[p], ["input", "parentId"], "region");
+        check_refs!(conn, region, &[p], ["input", "parentId"]);
         let parent_scheme: String = region::table.find(p).select(region::scheme).first(conn)?;
         let allowed: &[&str] = match input.scheme {
             RegionScheme::Landsdeel => &[],
@@ -114,9 +115,9 @@ pub fn create_region(conn: &mut DbConn, actor: &Actor, input: &NewRegion) -> Res
         .get_result(conn)?;
     let row = find(conn, id)?;
     let after = json!({ "scheme": row.scheme, "code": row.code, "name": row.name, "parentId": row.parent_id });
-    let event = audit(conn, actor, "createRegion", "region", id, None, &Value::Null, &after)?;
-    partner_source(conn, "region", id, actor, event)?;
-    remember(conn, actor, input.idempotency_key.as_deref(), "createRegion", input, "region", id)?;
+    let event = audit(conn, actor, "createRegion", RecordKind::Region, id, None, &Value::Null, &after)?;
+    partner_source(conn, RecordKind::Region, id, actor, event)?;
+    remember(conn, actor, input.idempotency_key.as_deref(), "createRegion", input, RecordKind::Region, id)?;
     Ok(row)
 }
 
@@ -134,10 +135,10 @@ pub fn create_scheme(conn: &mut DbConn, actor: &Actor, input: &NewScheme) -> Res
         return find(conn, id);
     }
     if let Some(o) = input.funder_id {
-        check_refs!(conn, organisation, &[o], ["input", "funderId"], "organisation");
+        check_refs!(conn, organisation, &[o], ["input", "funderId"]);
     }
     if let Some(o) = input.administrator_id {
-        check_refs!(conn, organisation, &[o], ["input", "administratorId"], "organisation");
+        check_refs!(conn, organisation, &[o], ["input", "administratorId"]);
     }
     let taken: i64 = funding_scheme::table.filter(funding_scheme::code.eq(&input.code)).count().get_result(conn)?;
     if taken > 0 {
@@ -180,14 +181,22 @@ pub fn create_scheme(conn: &mut DbConn, actor: &Actor, input: &NewScheme) -> Res
         conn,
         actor,
         "createFundingScheme",
-        "funding_scheme",
+        RecordKind::FundingScheme,
         id,
         row.administrator_id.or(row.funder_id),
         &Value::Null,
         &after,
     )?;
-    partner_source(conn, "funding_scheme", id, actor, event)?;
-    remember(conn, actor, input.idempotency_key.as_deref(), "createFundingScheme", input, "funding_scheme", id)?;
+    partner_source(conn, RecordKind::FundingScheme, id, actor, event)?;
+    remember(
+        conn,
+        actor,
+        input.idempotency_key.as_deref(),
+        "createFundingScheme",
+        input,
+        RecordKind::FundingScheme,
+        id,
+    )?;
     Ok(row)
 }
 
@@ -198,11 +207,11 @@ pub fn create_scheme(conn: &mut DbConn, actor: &Actor, input: &NewScheme) -> Res
 pub fn add_budget_line(
     conn: &mut DbConn,
     actor: &Actor,
-    scheme_id: i64,
+    scheme_id: FundingSchemeId,
     expected: i32,
     line: &NewBudgetLine,
 ) -> Result<BudgetLineRow, AppError> {
-    let scheme = read::schemes::find(conn, scheme_id)?;
+    let scheme = read::schemes::find(conn, scheme_id.into())?;
     let scheme = required(scheme, &["input", "schemeId"], UserErrorCode::NotFound, "no such funding scheme")?;
     check_version(scheme.version, expected, "the funding scheme")?;
     let t = now();
@@ -234,12 +243,12 @@ pub fn add_budget_line(
         conn,
         actor,
         "addBudgetLine",
-        "funding_scheme",
+        RecordKind::FundingScheme,
         scheme_id,
         scheme.administrator_id.or(scheme.funder_id),
         &Value::Null,
         &after,
     )?;
-    partner_source(conn, "budget_line", id, actor, event)?;
+    partner_source(conn, RecordKind::BudgetLine, id, actor, event)?;
     Ok(budget_line::table.find(id).select(BudgetLineRow::as_select()).first(conn)?)
 }

@@ -9,8 +9,8 @@ use serde_json::{json, Value};
 use super::required;
 use super::validate::ParsedPeriod;
 use super::{
-    audit, begin_update, check_idempotency, check_version, end_update, partner_source, remember, updated_one,
-    Idempotency,
+    audit, begin_update, check_idempotency, check_version, delete_sources, end_update, partner_source, remember,
+    updated_one, Idempotency,
 };
 use crate::auth::{policy, Actor};
 use crate::check_refs;
@@ -18,7 +18,7 @@ use crate::db::models::{FundingRow, FundingSchemeRow};
 use crate::db::schema::*;
 use crate::db::{now, DbConn};
 use crate::error::{AppError, UserErrorCode};
-use crate::ids::{encode_id, NodeType};
+use crate::ids::{encode_id, FundingId, NodeType, RecordKind};
 use crate::period::format_partial_date;
 use crate::read;
 use crate::text::{search_key, search_text};
@@ -92,8 +92,8 @@ impl FundingChanges {
 ///
 /// # Errors
 /// `NOT_FOUND` user error; a database error.
-pub fn find(conn: &mut DbConn, id: i64) -> Result<FundingRow, AppError> {
-    required(read::fundings::find(conn, id)?, &["input", "id"], UserErrorCode::NotFound, "no such funding")
+pub fn find(conn: &mut DbConn, id: FundingId) -> Result<FundingRow, AppError> {
+    required(read::fundings::find(conn, id.into())?, &["input", "id"], UserErrorCode::NotFound, "no such funding")
 }
 
 fn scheme(conn: &mut DbConn, id: Option<i64>) -> Result<Option<FundingSchemeRow>, AppError> {
@@ -137,16 +137,16 @@ fn check_links(
     allocations: &[Allocation],
 ) -> Result<(), AppError> {
     if let Some(p) = programme {
-        check_refs!(conn, programme, &[p], ["input", "programmeId"], "programme");
+        check_refs!(conn, programme, &[p], ["input", "programmeId"]);
     }
     if let Some(r) = recipient {
-        check_refs!(conn, organisation, &[r], ["input", "recipientId"], "organisation");
+        check_refs!(conn, organisation, &[r], ["input", "recipientId"]);
     }
     if let Some(f) = funder {
-        check_refs!(conn, organisation, &[f], ["input", "funderId"], "organisation");
+        check_refs!(conn, organisation, &[f], ["input", "funderId"]);
     }
     let regions: Vec<i64> = allocations.iter().map(|a| a.0).collect();
-    check_refs!(conn, region, &regions, ["input", "allocations"], "region");
+    check_refs!(conn, region, &regions, ["input", "allocations"]);
     Ok(())
 }
 
@@ -174,7 +174,7 @@ pub fn record(conn: &mut DbConn, actor: &Actor, input: &NewFunding) -> Result<Fu
     if let Idempotency::Replay(id) =
         check_idempotency(conn, actor, input.idempotency_key.as_deref(), "recordFunding", input)?
     {
-        return find(conn, id);
+        return find(conn, FundingId(id));
     }
     check_links(conn, input.programme_id, input.recipient_id, input.funder_id, &input.allocations)?;
     let key = match &input.key {
@@ -189,7 +189,7 @@ pub fn record(conn: &mut DbConn, actor: &Actor, input: &NewFunding) -> Result<Fu
     };
     let t = now();
     let (p0, p1) = input.period;
-    let id: i64 = diesel::insert_into(funding::table)
+    let id: FundingId = diesel::insert_into(funding::table)
         .values((
             (
                 funding::key.eq(&key),
@@ -219,21 +219,13 @@ pub fn record(conn: &mut DbConn, actor: &Actor, input: &NewFunding) -> Result<Fu
         ))
         .returning(funding::id)
         .get_result(conn)?;
-    replace_allocations(conn, id, &input.allocations)?;
+    replace_allocations(conn, id.0, &input.allocations)?;
     let row = find(conn, id)?;
     let after = snapshot(conn, &row)?;
-    let event = audit(
-        conn,
-        actor,
-        "recordFunding",
-        "funding",
-        id,
-        owner_of(scheme_row.as_ref(), row.funder_id),
-        &Value::Null,
-        &after,
-    )?;
-    partner_source(conn, "funding", id, actor, event)?;
-    remember(conn, actor, input.idempotency_key.as_deref(), "recordFunding", input, "funding", id)?;
+    let owner = owner_of(scheme_row.as_ref(), row.funder_id);
+    let event = audit(conn, actor, "recordFunding", RecordKind::Funding, id, owner, &Value::Null, &after)?;
+    partner_source(conn, RecordKind::Funding, id, actor, event)?;
+    remember(conn, actor, input.idempotency_key.as_deref(), "recordFunding", input, RecordKind::Funding, id)?;
     Ok(row)
 }
 
@@ -244,7 +236,7 @@ pub fn record(conn: &mut DbConn, actor: &Actor, input: &NewFunding) -> Result<Fu
 pub fn update(
     conn: &mut DbConn,
     actor: &Actor,
-    id: i64,
+    id: FundingId,
     expected: i32,
     changes: &FundingChanges,
 ) -> Result<FundingRow, AppError> {
@@ -297,7 +289,7 @@ pub fn update(
         .execute(conn)?;
     updated_one(rows, "the funding")?;
     if let Some(allocations) = &changes.allocations {
-        replace_allocations(conn, id, allocations)?;
+        replace_allocations(conn, id.0, allocations)?;
     }
     let row = find(conn, id)?;
     let after = snapshot(conn, &row)?;
@@ -305,7 +297,8 @@ pub fn update(
         // Nothing changed: the version bump is undone and no audit event is written.
         return Ok(original);
     }
-    audit(conn, actor, "updateFunding", "funding", id, owner_of(scheme_row.as_ref(), row.funder_id), &before, &after)?;
+    let owner = owner_of(scheme_row.as_ref(), row.funder_id);
+    audit(conn, actor, "updateFunding", RecordKind::Funding, id, owner, &before, &after)?;
     Ok(row)
 }
 
@@ -313,27 +306,18 @@ pub fn update(
 ///
 /// # Errors
 /// `FORBIDDEN`, `CONFLICT`, `NOT_FOUND`.
-pub fn delete(conn: &mut DbConn, actor: &Actor, id: i64, expected: i32) -> Result<FundingRow, AppError> {
+pub fn delete(conn: &mut DbConn, actor: &Actor, id: FundingId, expected: i32) -> Result<FundingRow, AppError> {
     let row = find(conn, id)?;
     let scheme_row = scheme(conn, row.scheme_id)?;
     policy::manage_funding(actor, scheme_row.as_ref(), row.funder_id)?;
     check_version(row.version, expected, "the funding")?;
     let before = snapshot(conn, &row)?;
     diesel::delete(region_allocation::table.filter(region_allocation::funding_id.eq(id))).execute(conn)?;
-    diesel::delete(source::table.filter(source::entity_type.eq("funding")).filter(source::entity_id.eq(id)))
-        .execute(conn)?;
+    delete_sources(conn, &[RecordKind::Funding], &[id.0])?;
     let rows = diesel::delete(funding::table.filter(funding::id.eq(id)).filter(funding::version.eq(expected)))
         .execute(conn)?;
     updated_one(rows, "the funding")?;
-    audit(
-        conn,
-        actor,
-        "deleteFunding",
-        "funding",
-        id,
-        owner_of(scheme_row.as_ref(), row.funder_id),
-        &before,
-        &Value::Null,
-    )?;
+    let owner = owner_of(scheme_row.as_ref(), row.funder_id);
+    audit(conn, actor, "deleteFunding", RecordKind::Funding, id, owner, &before, &Value::Null)?;
     Ok(row)
 }

@@ -2,6 +2,7 @@
 //! organisation's home regions, a funding's allocations, a record's sources…): the write layer and
 //! the data loader both go through [`replace_rows`], mostly through the per-table functions here.
 
+use crate::ids::RecordKind;
 use chrono::NaiveDateTime;
 use diesel::dsl::Returning;
 use diesel::expression::NonAggregate;
@@ -63,9 +64,9 @@ where
 ///
 /// # Errors
 /// A database error.
-pub fn drop_sources(conn: &mut DbConn, entity_type: &str, entity_ids: &[i64]) -> Result<(), AppError> {
+pub fn drop_sources(conn: &mut DbConn, entity_type: RecordKind, entity_ids: &[i64]) -> Result<(), AppError> {
     diesel::delete(
-        source::table.filter(source::entity_type.eq(entity_type)).filter(source::entity_id.eq_any(entity_ids)),
+        source::table.filter(source::entity_type.eq(entity_type.as_str())).filter(source::entity_id.eq_any(entity_ids)),
     )
     .execute(conn)?;
     Ok(())
@@ -185,11 +186,16 @@ pub type Citation = (String, i32, i32);
 ///
 /// # Errors
 /// A database error.
-pub fn sources(conn: &mut DbConn, entity_type: &str, entity_id: i64, citations: &[Citation]) -> Result<(), AppError> {
+pub fn sources(
+    conn: &mut DbConn,
+    entity_type: RecordKind,
+    entity_id: i64,
+    citations: &[Citation],
+) -> Result<(), AppError> {
     let t: NaiveDateTime = now();
     let rows = citations.iter().map(|(document, start, end)| {
         (
-            source::entity_type.eq(entity_type),
+            source::entity_type.eq(entity_type.as_str()),
             source::entity_id.eq(entity_id),
             source::document.eq(Some(document)),
             source::line_start.eq(Some(*start)),
@@ -198,6 +204,7 @@ pub fn sources(conn: &mut DbConn, entity_type: &str, entity_id: i64, citations: 
             source::updated_at.eq(t),
         )
     });
-    let existing = source::table.filter(source::entity_type.eq(entity_type)).filter(source::entity_id.eq(entity_id));
+    let existing =
+        source::table.filter(source::entity_type.eq(entity_type.as_str())).filter(source::entity_id.eq(entity_id));
     replace_rows(conn, existing, rows)
 }

@@ -23,6 +23,7 @@ use crate::auth::Actor;
 use crate::db::schema::{audit_event, idempotency_key, source};
 use crate::db::{now, DbConn};
 use crate::error::{AppError, UserErrorCode};
+use crate::ids::RecordKind;
 use crate::text::content_hash;
 
 /// How long an idempotency key is remembered.
@@ -38,8 +39,8 @@ pub fn audit(
     conn: &mut DbConn,
     actor: &Actor,
     mutation: &str,
-    entity_type: &str,
-    entity_id: i64,
+    entity_type: RecordKind,
+    entity_id: impl Into<i64>,
     owner_organisation_id: Option<i64>,
     before: &Value,
     after: &Value,
@@ -57,12 +58,13 @@ pub fn audit_as(
     conn: &mut DbConn,
     by: Option<(i64, &str)>,
     mutation: &str,
-    entity_type: &str,
-    entity_id: i64,
+    entity_type: RecordKind,
+    entity_id: impl Into<i64>,
     owner_organisation_id: Option<i64>,
     before: &Value,
     after: &Value,
 ) -> Result<i64, AppError> {
+    let entity_id: i64 = entity_id.into();
     let (b, a) = changed_fields(before, after);
     let changes = serde_json::json!({ "before": b, "after": a }).to_string();
     let t = now();
@@ -72,7 +74,7 @@ pub fn audit_as(
             audit_event::organisation_id.eq(by.map(|b| b.0)),
             audit_event::token_jti.eq(by.map(|b| b.1)),
             audit_event::mutation.eq(mutation),
-            audit_event::entity_type.eq(entity_type),
+            audit_event::entity_type.eq(entity_type.as_str()),
             audit_event::entity_id.eq(entity_id),
             audit_event::owner_organisation_id.eq(owner_organisation_id),
             audit_event::changes.eq(changes),
@@ -144,21 +146,33 @@ fn same_but_version(before: &Value, after: &Value) -> bool {
 /// A database error.
 pub fn partner_source(
     conn: &mut DbConn,
-    entity_type: &str,
-    entity_id: i64,
+    entity_type: RecordKind,
+    entity_id: impl Into<i64>,
     actor: &Actor,
     audit_id: i64,
 ) -> Result<(), AppError> {
+    let entity_id: i64 = entity_id.into();
     let t = now();
     diesel::insert_into(source::table)
         .values((
-            source::entity_type.eq(entity_type),
+            source::entity_type.eq(entity_type.as_str()),
             source::entity_id.eq(entity_id),
             source::organisation_id.eq(Some(actor.organisation_id)),
             source::audit_event_id.eq(Some(audit_id)),
             source::created_at.eq(t),
             source::updated_at.eq(t),
         ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Deletes the sources of the records `ids` of the `kinds` (of a record being deleted).
+///
+/// # Errors
+/// A database error.
+pub fn delete_sources(conn: &mut DbConn, kinds: &[RecordKind], ids: &[i64]) -> Result<(), AppError> {
+    let kinds: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+    diesel::delete(source::table.filter(source::entity_type.eq_any(kinds)).filter(source::entity_id.eq_any(ids)))
         .execute(conn)?;
     Ok(())
 }
@@ -221,10 +235,11 @@ pub fn remember<T: std::fmt::Debug>(
     key: Option<&str>,
     mutation: &str,
     input: &T,
-    entity_type: &str,
-    entity_id: i64,
+    entity_type: RecordKind,
+    entity_id: impl Into<i64>,
 ) -> Result<(), AppError> {
     let Some(key) = key else { return Ok(()) };
+    let entity_id: i64 = entity_id.into();
     let t = now();
     diesel::insert_into(idempotency_key::table)
         .values((
@@ -232,7 +247,7 @@ pub fn remember<T: std::fmt::Debug>(
             idempotency_key::key.eq(key),
             idempotency_key::mutation.eq(mutation),
             idempotency_key::request_hash.eq(request_hash(mutation, input)?),
-            idempotency_key::entity_type.eq(entity_type),
+            idempotency_key::entity_type.eq(entity_type.as_str()),
             idempotency_key::entity_id.eq(entity_id),
             idempotency_key::created_at.eq(t),
             idempotency_key::updated_at.eq(t),
@@ -248,14 +263,14 @@ fn request_hash<T: std::fmt::Debug>(mutation: &str, input: &T) -> Result<String,
 }
 
 /// Checks that every id names a row of `table`; unknown ones are `UNKNOWN_REFERENCE` errors at
-/// `field[i]`.
+/// `field[i]` ("no such <table>").
 #[macro_export]
 macro_rules! check_refs {
-    ($conn:expr, $table:ident, $ids:expr, $field:expr, $what:literal) => {{
+    ($conn:expr, $table:ident, $ids:expr, $field:expr) => {{
         use diesel::prelude::*;
-        let ids: &[i64] = $ids;
+        let ids: Vec<i64> = $ids.iter().copied().map(i64::from).collect();
         let found: Vec<i64> = $crate::db::schema::$table::table
-            .filter($crate::db::schema::$table::id.eq_any(ids))
+            .filter($crate::db::schema::$table::id.eq_any(&ids))
             .select($crate::db::schema::$table::id)
             .load($conn)?;
         let mut v = $crate::write::Validator::new();
@@ -266,7 +281,7 @@ macro_rules! check_refs {
                 if ids.len() > 1 || path.last().is_some_and(|p| p.ends_with("Ids") || *p == "allocations") {
                     path.push(&index);
                 }
-                v.push(&path, $crate::error::UserErrorCode::UnknownReference, concat!("no such ", $what));
+                v.push(&path, $crate::error::UserErrorCode::UnknownReference, concat!("no such ", stringify!($table)));
             }
         }
         v.finish()?;

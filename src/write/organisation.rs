@@ -14,7 +14,7 @@ use crate::db::models::OrganisationRow;
 use crate::db::schema::*;
 use crate::db::{now, DbConn};
 use crate::error::{AppError, UserErrorCode};
-use crate::ids::{encode_id, NodeType};
+use crate::ids::{encode_id, NodeType, OrganisationId, RecordKind};
 use crate::read;
 use crate::text::{search_key, search_text};
 use crate::vocab::{OrganisationKind, SchoolLevel};
@@ -45,8 +45,13 @@ pub struct OrganisationChanges {
     pub home_region_ids: Option<Vec<i64>>,
 }
 
-fn find(conn: &mut DbConn, id: i64) -> Result<OrganisationRow, AppError> {
-    required(read::organisations::find(conn, id)?, &["input", "id"], UserErrorCode::NotFound, "no such organisation")
+fn find(conn: &mut DbConn, id: OrganisationId) -> Result<OrganisationRow, AppError> {
+    required(
+        read::organisations::find(conn, id.into())?,
+        &["input", "id"],
+        UserErrorCode::NotFound,
+        "no such organisation",
+    )
 }
 
 fn snapshot(conn: &mut DbConn, o: &OrganisationRow) -> Result<Value, AppError> {
@@ -80,15 +85,15 @@ fn names<'a>(name: &'a str, short: Option<&'a str>, aliases: &'a [String]) -> im
 pub fn update(
     conn: &mut DbConn,
     actor: &Actor,
-    id: i64,
+    id: OrganisationId,
     expected: i32,
     changes: &OrganisationChanges,
 ) -> Result<OrganisationRow, AppError> {
     let row = find(conn, id)?;
-    policy::update_organisation(actor, row.id)?;
+    policy::update_organisation(actor, row.id.0)?;
     check_version(row.version, expected, "the organisation")?;
     if let Some(regions) = &changes.home_region_ids {
-        check_refs!(conn, region, regions, ["input", "homeRegionIds"], "region");
+        check_refs!(conn, region, regions, ["input", "homeRegionIds"]);
     }
     let before = snapshot(conn, &row)?;
     let original = row.clone();
@@ -113,7 +118,7 @@ pub fn update(
             .execute(conn)?;
     updated_one(rows, "the organisation")?;
     if let Some(regions) = &changes.home_region_ids {
-        replace_home_regions(conn, id, regions)?;
+        replace_home_regions(conn, id.0, regions)?;
     }
     let row = find(conn, id)?;
     let after = snapshot(conn, &row)?;
@@ -121,7 +126,7 @@ pub fn update(
         // Nothing changed: the version bump is undone and no audit event is written.
         return Ok(original);
     }
-    audit(conn, actor, "updateOrganisation", "organisation", id, Some(id), &before, &after)?;
+    audit(conn, actor, "updateOrganisation", RecordKind::Organisation, id, Some(id.0), &before, &after)?;
     Ok(row)
 }
 
@@ -133,15 +138,15 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: &NewOrganisation) -> Resu
     if let Idempotency::Replay(id) =
         check_idempotency(conn, actor, input.idempotency_key.as_deref(), "createOrganisation", input)?
     {
-        return find(conn, id);
+        return find(conn, OrganisationId(id));
     }
-    check_refs!(conn, region, &input.home_region_ids, ["input", "homeRegionIds"], "region");
+    check_refs!(conn, region, &input.home_region_ids, ["input", "homeRegionIds"]);
     let taken: i64 = organisation::table.filter(organisation::slug.eq(&input.slug)).count().get_result(conn)?;
     if taken > 0 {
         return Err(AppError::invalid(&["input", "slug"], UserErrorCode::Duplicate, "this slug is taken"));
     }
     let t = now();
-    let id: i64 = diesel::insert_into(organisation::table)
+    let id: OrganisationId = diesel::insert_into(organisation::table)
         .values((
             organisation::slug.eq(&input.slug),
             organisation::name.eq(&input.name),
@@ -158,11 +163,12 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: &NewOrganisation) -> Resu
         ))
         .returning(organisation::id)
         .get_result(conn)?;
-    replace_home_regions(conn, id, &input.home_region_ids)?;
+    replace_home_regions(conn, id.0, &input.home_region_ids)?;
     let row = find(conn, id)?;
     let after = snapshot(conn, &row)?;
-    let event = audit(conn, actor, "createOrganisation", "organisation", id, Some(id), &Value::Null, &after)?;
-    partner_source(conn, "organisation", id, actor, event)?;
-    remember(conn, actor, input.idempotency_key.as_deref(), "createOrganisation", input, "organisation", id)?;
+    let event =
+        audit(conn, actor, "createOrganisation", RecordKind::Organisation, id, Some(id.0), &Value::Null, &after)?;
+    partner_source(conn, RecordKind::Organisation, id, actor, event)?;
+    remember(conn, actor, input.idempotency_key.as_deref(), "createOrganisation", input, RecordKind::Organisation, id)?;
     Ok(row)
 }

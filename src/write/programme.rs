@@ -7,8 +7,8 @@ use serde_json::{json, Value};
 use super::required;
 use super::validate::ParsedPeriod;
 use super::{
-    audit, begin_update, check_idempotency, check_version, end_update, partner_source, remember, updated_one,
-    Idempotency,
+    audit, begin_update, check_idempotency, check_version, delete_sources, end_update, partner_source, remember,
+    updated_one, Idempotency,
 };
 use crate::auth::{policy, Actor};
 use crate::check_refs;
@@ -16,11 +16,11 @@ use crate::db::models::ProgrammeRow;
 use crate::db::schema::*;
 use crate::db::{now, DbConn};
 use crate::error::{AppError, UserErrorCode};
-use crate::ids::{encode_id, NodeType};
+use crate::ids::{encode_id, NodeType, ProgrammeId, RecordKind};
 use crate::read;
 use crate::text::json_strings;
 use crate::text::{search_key, search_text};
-use crate::vocab::{ParticipationRole, ProgrammeKind, TargetGroup};
+use crate::vocab::{ParticipationRole, ParticipationStatus, ProgrammeKind, TargetGroup};
 
 /// A new programme, validated.
 #[derive(Debug, Clone)]
@@ -53,8 +53,8 @@ pub struct ProgrammeChanges {
 ///
 /// # Errors
 /// `NOT_FOUND` user error; a database error.
-pub fn find(conn: &mut DbConn, id: i64, field: &[&str]) -> Result<ProgrammeRow, AppError> {
-    required(read::programmes::find(conn, id)?, field, UserErrorCode::NotFound, "no such programme")
+pub fn find(conn: &mut DbConn, id: ProgrammeId, field: &[&str]) -> Result<ProgrammeRow, AppError> {
+    required(read::programmes::find(conn, id.into())?, field, UserErrorCode::NotFound, "no such programme")
 }
 
 pub(super) fn snapshot(conn: &mut DbConn, p: &ProgrammeRow) -> Result<Value, AppError> {
@@ -71,7 +71,7 @@ pub(super) fn snapshot(conn: &mut DbConn, p: &ProgrammeRow) -> Result<Value, App
     // Only accepted participants: a snapshot is readable by others than those who may see proposals.
     let participants: Vec<(i64, String)> = participation::table
         .filter(participation::programme_id.eq(p.id))
-        .filter(participation::status.eq("ACCEPTED"))
+        .filter(participation::status.eq(ParticipationStatus::Accepted.as_str()))
         .order(participation::id.asc())
         .select((participation::organisation_id, participation::role))
         .load(conn)?;
@@ -128,7 +128,7 @@ pub(super) fn replace_regions(conn: &mut DbConn, id: i64, regions: &[i64]) -> Re
 }
 
 /// Raises a programme's version (participants or regions changed), checking `expected`.
-pub(super) fn bump(conn: &mut DbConn, id: i64, expected: i32) -> Result<(), AppError> {
+pub(super) fn bump(conn: &mut DbConn, id: ProgrammeId, expected: i32) -> Result<(), AppError> {
     let rows = diesel::update(programme::table.filter(programme::id.eq(id)).filter(programme::version.eq(expected)))
         .set((programme::version.eq(expected + 1), programme::updated_at.eq(now())))
         .execute(conn)?;
@@ -144,9 +144,9 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: &NewProgramme) -> Result<
     if let Idempotency::Replay(id) =
         check_idempotency(conn, actor, input.idempotency_key.as_deref(), "createProgramme", input)?
     {
-        return find(conn, id, &["input"]);
+        return find(conn, ProgrammeId(id), &["input"]);
     }
-    check_refs!(conn, region, &input.region_ids, ["input", "regionIds"], "region");
+    check_refs!(conn, region, &input.region_ids, ["input", "regionIds"]);
     let slug = match &input.slug {
         Some(s) => {
             let taken: i64 = programme::table.filter(programme::slug.eq(s)).count().get_result(conn)?;
@@ -159,7 +159,7 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: &NewProgramme) -> Result<
     };
     let t = now();
     let (sd, sp, ed, ep) = date_cols(&input.period);
-    let id: i64 = diesel::insert_into(programme::table)
+    let id: ProgrammeId = diesel::insert_into(programme::table)
         .values((
             (
                 programme::slug.eq(&slug),
@@ -183,24 +183,24 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: &NewProgramme) -> Result<
         ))
         .returning(programme::id)
         .get_result(conn)?;
-    replace_target_groups(conn, id, &input.target_groups)?;
-    replace_regions(conn, id, &input.region_ids)?;
+    replace_target_groups(conn, id.0, &input.target_groups)?;
+    replace_regions(conn, id.0, &input.region_ids)?;
     diesel::insert_into(participation::table)
         .values((
             participation::programme_id.eq(id),
             participation::organisation_id.eq(actor.organisation_id),
             participation::role.eq(ParticipationRole::Lead.as_str()),
-            participation::status.eq("ACCEPTED"),
+            participation::status.eq(ParticipationStatus::Accepted.as_str()),
             participation::created_at.eq(t),
             participation::updated_at.eq(t),
         ))
         .execute(conn)?;
     let row = find(conn, id, &["input"])?;
     let after = snapshot(conn, &row)?;
-    let event =
-        audit(conn, actor, "createProgramme", "programme", id, Some(actor.organisation_id), &Value::Null, &after)?;
-    partner_source(conn, "programme", id, actor, event)?;
-    remember(conn, actor, input.idempotency_key.as_deref(), "createProgramme", input, "programme", id)?;
+    let owner = Some(actor.organisation_id);
+    let event = audit(conn, actor, "createProgramme", RecordKind::Programme, id, owner, &Value::Null, &after)?;
+    partner_source(conn, RecordKind::Programme, id, actor, event)?;
+    remember(conn, actor, input.idempotency_key.as_deref(), "createProgramme", input, RecordKind::Programme, id)?;
     Ok(row)
 }
 
@@ -212,7 +212,7 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: &NewProgramme) -> Result<
 pub fn update(
     conn: &mut DbConn,
     actor: &Actor,
-    id: i64,
+    id: ProgrammeId,
     expected: i32,
     changes: &ProgrammeChanges,
 ) -> Result<ProgrammeRow, AppError> {
@@ -252,7 +252,7 @@ pub fn update(
         .execute(conn)?;
     updated_one(rows, "the programme")?;
     if let Some(groups) = &changes.target_groups {
-        replace_target_groups(conn, id, groups)?;
+        replace_target_groups(conn, id.0, groups)?;
     }
     let row = find(conn, id, &["input", "id"])?;
     let after = snapshot(conn, &row)?;
@@ -260,7 +260,7 @@ pub fn update(
         // Nothing changed: the version bump is undone and no audit event is written.
         return Ok(original);
     }
-    audit(conn, actor, "updateProgramme", "programme", id, row.owner_id, &before, &after)?;
+    audit(conn, actor, "updateProgramme", RecordKind::Programme, id, row.owner_id, &before, &after)?;
     Ok(row)
 }
 
@@ -269,7 +269,7 @@ pub fn update(
 ///
 /// # Errors
 /// `FORBIDDEN`, `CONFLICT`, `NOT_FOUND`, or `IN_USE` when fundings name it.
-pub fn delete(conn: &mut DbConn, actor: &Actor, id: i64, expected: i32) -> Result<ProgrammeRow, AppError> {
+pub fn delete(conn: &mut DbConn, actor: &Actor, id: ProgrammeId, expected: i32) -> Result<ProgrammeRow, AppError> {
     let row = find(conn, id, &["input", "id"])?;
     policy::change_programme(actor, &row)?;
     check_version(row.version, expected, "the programme")?;
@@ -283,7 +283,7 @@ pub fn delete(conn: &mut DbConn, actor: &Actor, id: i64, expected: i32) -> Resul
     }
     let goals: i64 = programme_goal::table.filter(programme_goal::programme_id.eq(id)).count().get_result(conn)?;
     let observations: i64 = observation::table
-        .filter(observation::subject_type.eq("programme"))
+        .filter(observation::subject_type.eq(RecordKind::Programme.as_str()))
         .filter(observation::subject_id.eq(id))
         .count()
         .get_result(conn)?;
@@ -297,22 +297,14 @@ pub fn delete(conn: &mut DbConn, actor: &Actor, id: i64, expected: i32) -> Resul
     let before = snapshot(conn, &row)?;
     let parts: Vec<i64> =
         participation::table.filter(participation::programme_id.eq(id)).select(participation::id).load(conn)?;
-    diesel::delete(
-        source::table.filter(source::entity_type.eq("participation")).filter(source::entity_id.eq_any(&parts)),
-    )
-    .execute(conn)?;
+    delete_sources(conn, &[RecordKind::Participation], &parts)?;
     diesel::delete(participation::table.filter(participation::programme_id.eq(id))).execute(conn)?;
     diesel::delete(programme_target_group::table.filter(programme_target_group::programme_id.eq(id))).execute(conn)?;
     diesel::delete(programme_region::table.filter(programme_region::programme_id.eq(id))).execute(conn)?;
-    diesel::delete(
-        source::table
-            .filter(source::entity_type.eq_any(["programme", "programme_status"]))
-            .filter(source::entity_id.eq(id)),
-    )
-    .execute(conn)?;
+    delete_sources(conn, &[RecordKind::Programme, RecordKind::ProgrammeStatus], &[id.0])?;
     let rows = diesel::delete(programme::table.filter(programme::id.eq(id)).filter(programme::version.eq(expected)))
         .execute(conn)?;
     updated_one(rows, "the programme")?;
-    audit(conn, actor, "deleteProgramme", "programme", id, row.owner_id, &before, &Value::Null)?;
+    audit(conn, actor, "deleteProgramme", RecordKind::Programme, id, row.owner_id, &before, &Value::Null)?;
     Ok(row)
 }

@@ -14,6 +14,7 @@ use crate::check_refs;
 use crate::db::schema::api_token;
 use crate::db::{now, DbConn};
 use crate::error::{AppError, UserErrorCode};
+use crate::ids::{OrganisationId, RecordKind};
 
 /// Issues a token for an organisation (admin).
 ///
@@ -23,16 +24,16 @@ pub fn issue_token(
     conn: &mut DbConn,
     actor: &Actor,
     keys: &JwtKeys,
-    organisation_id: i64,
+    organisation_id: OrganisationId,
     scopes: &BTreeSet<Scope>,
     ttl: Duration,
     label: Option<&str>,
 ) -> Result<IssuedToken, AppError> {
-    check_refs!(conn, organisation, &[organisation_id], ["input", "organisationId"], "organisation");
-    let issued = issue(conn, keys, organisation_id, scopes, ttl, label, None)?;
+    check_refs!(conn, organisation, &[organisation_id], ["input", "organisationId"]);
+    let issued = issue(conn, keys, organisation_id.0, scopes, ttl, label, None)?;
     let after = json!({ "jti": issued.jti, "organisationId": crate::ids::encode_id(crate::ids::NodeType::Organisation, organisation_id).0, "scopes": Scope::format_list(scopes), "label": label, "expiresAt": issued.expires_at });
     let row = token_row(conn, &issued.jti)?;
-    audit(conn, actor, "issueToken", "api_token", row, Some(organisation_id), &Value::Null, &after)?;
+    audit(conn, actor, "issueToken", RecordKind::ApiToken, row, Some(organisation_id.0), &Value::Null, &after)?;
     Ok(issued)
 }
 
@@ -68,7 +69,7 @@ pub fn revoke_token(conn: &mut DbConn, actor: &Actor, jti: &str) -> Result<DateT
         conn,
         actor,
         "revokeToken",
-        "api_token",
+        RecordKind::ApiToken,
         id,
         Some(organisation_id),
         &json!({ "revokedAt": null }),
@@ -104,7 +105,16 @@ pub fn create_session_token(
     let issued = issue(conn, keys, actor.organisation_id, &scopes, ttl, Some(&label), Some(&actor.jti))?;
     let after = json!({ "jti": issued.jti, "scopes": Scope::format_list(&scopes), "expiresAt": issued.expires_at, "parentJti": actor.jti });
     let row = token_row(conn, &issued.jti)?;
-    audit(conn, actor, "createSessionToken", "api_token", row, Some(actor.organisation_id), &Value::Null, &after)?;
+    audit(
+        conn,
+        actor,
+        "createSessionToken",
+        RecordKind::ApiToken,
+        row,
+        Some(actor.organisation_id),
+        &Value::Null,
+        &after,
+    )?;
     Ok(issued)
 }
 
@@ -145,7 +155,7 @@ pub fn issue_from_cli(
     let issued = issue(conn, keys, org, scopes, ttl, label, None)?;
     let row = token_row(conn, &issued.jti)?;
     let after = json!({ "jti": issued.jti, "organisationId": crate::ids::encode_id(crate::ids::NodeType::Organisation, org).0, "scopes": Scope::format_list(scopes), "label": label, "expiresAt": issued.expires_at });
-    super::audit_as(conn, None, "cli:token issue", "api_token", row, Some(org), &Value::Null, &after)?;
+    super::audit_as(conn, None, "cli:token issue", RecordKind::ApiToken, row, Some(org), &Value::Null, &after)?;
     Ok(issued)
 }
 
@@ -172,7 +182,7 @@ pub fn revoke_from_cli(conn: &mut DbConn, jti: &str) -> Result<(), AppError> {
         conn,
         None,
         "cli:token revoke",
-        "api_token",
+        RecordKind::ApiToken,
         id,
         Some(org),
         &json!({ "revokedAt": null }),

@@ -46,7 +46,7 @@ fn in_order(rows: Vec<techniekpact_api::db::models::FundingRow>, order: Order) -
         }
     };
     let mut keyed: Vec<(Option<String>, String, i64)> =
-        rows.iter().map(|r| (key(r), r.sort_value(order.field), r.id)).collect();
+        rows.iter().map(|r| (key(r), r.sort_value(order.field), r.id.0)).collect();
     keyed.sort_by(|a, b| {
         let by_value = match (&a.0, &b.0) {
             (Some(x), Some(y)) => x.cmp(y),
@@ -107,7 +107,7 @@ fn walk_all(conn: &mut DbConn, counter: &techniekpact_api::db::QueryCounter, par
                     let page = pages.into_iter().find(|(p, _)| *p == id).map(|(_, p)| p).expect("the parent's page");
                     assert!(page.rows.len() as i64 <= limit);
                     let keys: Vec<(String, i64)> =
-                        page.rows.iter().map(|r| (r.sort_value(order.field), r.id)).collect();
+                        page.rows.iter().map(|r| (r.sort_value(order.field), r.id.0)).collect();
                     let more = if backward { page.has_previous } else { page.has_next };
                     if backward {
                         assert_eq!(page.has_next, position.is_some(), "backward: hasNextPage when `before` was given");
@@ -249,13 +249,13 @@ async fn filters_select_what_an_independent_reference_selects() {
                 loop {
                     let page = read::fundings::page(c, &query, &s).unwrap();
                     for r in &page.rows {
-                        assert!(seen.insert(r.id), "each funding once");
+                        assert!(seen.insert(r.id.0), "each funding once");
                     }
                     let Some(last) = page.rows.last() else { break };
                     if !page.has_next {
                         break;
                     }
-                    s.after = Some(Position { value: last.sort_key.clone(), id: last.id });
+                    s.after = Some(Position { value: last.sort_key.clone(), id: last.id.0 });
                 }
                 assert_eq!(seen, want, "{backend:?}: region {root}");
             }
@@ -305,7 +305,7 @@ async fn root_pages_walk_every_row_once_under_every_order_with_ties_and_nulls() 
                         };
                         let page = read::fundings::page(c, &query, &s).unwrap();
                         let keys: Vec<(String, i64)> =
-                            page.rows.iter().map(|r| (r.sort_value(order.field), r.id)).collect();
+                            page.rows.iter().map(|r| (r.sort_value(order.field), r.id.0)).collect();
                         let more = if backward { page.has_previous } else { page.has_next };
                         if backward {
                             got.splice(0..0, keys.clone());

@@ -8,6 +8,7 @@ use super::{synthetic_source, year_day, Generated, Real, Sizes, CHUNK, FUNDINGS_
 use crate::db::schema::*;
 use crate::db::{write_transaction, DbConn};
 use crate::error::AppError;
+use crate::ids::RecordKind;
 use crate::text::{search_key, search_text};
 
 /// Writes `sizes.fundings` fundings over the real schemes, the synthetic programmes `progs` and
@@ -104,7 +105,7 @@ pub(super) fn write(
                         region_allocation::version.eq(1),
                     ));
                 }
-                sources.push(synthetic_source("funding", *id, t));
+                sources.push(synthetic_source(RecordKind::Funding, *id, t));
             }
             report.allocations += allocations.len();
             insert_rows!(c, region_allocation::table, allocations);

@@ -22,6 +22,7 @@ use diesel::prelude::*;
 use crate::db::schema::*;
 use crate::db::{now, write_transaction, DbConn};
 use crate::error::AppError;
+use crate::ids::RecordKind;
 use crate::text::{search_key, search_text};
 
 mod existing;
@@ -90,9 +91,9 @@ macro_rules! insert_rows {
 mod fundings;
 mod programmes;
 
-fn synthetic_source(entity_type: &'static str, entity_id: i64, t: chrono::NaiveDateTime) -> SourceRow {
+fn synthetic_source(entity_type: RecordKind, entity_id: i64, t: chrono::NaiveDateTime) -> SourceRow {
     (
-        source::entity_type.eq(entity_type),
+        source::entity_type.eq(entity_type.as_str()),
         source::entity_id.eq(entity_id),
         source::document.eq(Some(SOURCE_DOCUMENT)),
         source::created_at.eq(t),
@@ -233,7 +234,7 @@ pub fn generate(conn: &mut DbConn, sizes: Sizes, options: Options) -> Result<Gen
                     organisation_region::version.eq(1),
                 ));
             }
-            sources.push(synthetic_source("organisation", org, t));
+            sources.push(synthetic_source(RecordKind::Organisation, org, t));
         }
         insert_rows!(c, organisation_region::table, homes);
         insert_rows!(c, source::table, sources);

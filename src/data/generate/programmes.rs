@@ -8,7 +8,9 @@ use super::{ids_in_order, synthetic_source, Generated, Real, Sizes, CHUNK, PREFI
 use crate::db::schema::*;
 use crate::db::{write_transaction, DbConn};
 use crate::error::AppError;
+use crate::ids::RecordKind;
 use crate::text::{search_key, search_text};
+use crate::vocab::ParticipationStatus;
 
 /// Writes `sizes.programmes` programmes owned mostly by the synthetic organisations `orgs`;
 /// returns their ids in insert order.
@@ -80,15 +82,16 @@ pub(super) fn write(
             let mut members: Vec<i64> = Vec::new();
             if let Some(o) = owner {
                 members.push(*o);
-                parts.push((*o, "LEAD", "ACCEPTED"));
+                parts.push((*o, "LEAD", ParticipationStatus::Accepted.as_str()));
             }
             for _ in 0..rng.below(4) {
                 let org =
                     if orgs.is_empty() || rng.chance(0.2) { *rng.pick(&real.organisations) } else { *rng.pick(orgs) };
                 if !members.contains(&org) {
                     members.push(org);
-                    let status = if rng.chance(0.03) { "PROPOSED" } else { "ACCEPTED" };
-                    parts.push((org, *rng.pick(&roles), status));
+                    let status =
+                        if rng.chance(0.03) { ParticipationStatus::Proposed } else { ParticipationStatus::Accepted };
+                    parts.push((org, *rng.pick(&roles), status.as_str()));
                 }
             }
             regions.extend(parts.drain(..).map(|(org, role, status)| Membership::Participant(*p, org, role, status)));
@@ -148,7 +151,7 @@ pub(super) fn write(
         insert_rows!(c, programme_target_group::table, tgs);
         insert_rows!(c, programme_region::table, region_rows);
         for p in &progs {
-            sources.push(synthetic_source("programme", *p, t));
+            sources.push(synthetic_source(RecordKind::Programme, *p, t));
         }
         insert_rows!(c, source::table, sources);
         Ok(())

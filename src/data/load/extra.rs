@@ -8,6 +8,7 @@ use crate::data::format;
 use crate::db::now;
 use crate::db::schema::*;
 use crate::error::AppError;
+use crate::ids::RecordKind;
 use crate::period::{parse_partial_date, Bound};
 use crate::write::links;
 
@@ -25,25 +26,29 @@ impl Loader<'_> {
                 pact_goal::updated_at.eq(t),
             );
             let natural_key = pact_goal::code.eq(&g.code);
-            let record = Record { kind: "pact_goal", key: &g.code, data: g, natural_key };
+            let record = Record { kind: RecordKind::PactGoal, key: &g.code, data: g, natural_key };
             let Some(w) = self.step(pact_goal::table, record, values, t)?.written() else { continue };
-            let programmes = g.programmes.iter().map(|p| Ids::get(&self.ids.programmes, p, "programme"));
+            let programmes = g.programmes.iter().map(|p| Ids::get(&self.ids.programmes, p, RecordKind::Programme));
             links::goal_programmes(self.conn, w.id, &programmes.collect::<Result<Vec<_>, _>>()?)?;
-            self.sources("pact_goal", w.id, &g.sources)?;
-            self.remember("pact_goal", &g.code, &w)?;
+            self.sources(RecordKind::PactGoal, w.id, &g.sources)?;
+            self.remember(RecordKind::PactGoal, &g.code, &w)?;
         }
         Ok(())
     }
 
-    fn subject(&self, subject: &str) -> Result<(&'static str, Option<i64>), AppError> {
+    fn subject(&self, subject: &str) -> Result<(RecordKind, Option<i64>), AppError> {
         Ok(match subject.split_once(':') {
-            None => ("pact", None),
-            Some(("programme", slug)) => ("programme", Some(Ids::get(&self.ids.programmes, slug, "programme")?)),
-            Some(("organisation", slug)) => {
-                ("organisation", Some(Ids::get(&self.ids.organisations, slug, "organisation")?))
+            None => (RecordKind::Pact, None),
+            Some(("programme", slug)) => {
+                (RecordKind::Programme, Some(Ids::get(&self.ids.programmes, slug, RecordKind::Programme)?))
             }
-            Some(("scheme", code)) => ("funding_scheme", Some(Ids::get(&self.ids.schemes, code, "scheme")?)),
-            Some(("region", key)) => ("region", Some(Ids::get(&self.ids.regions, key, "region")?)),
+            Some(("organisation", slug)) => {
+                (RecordKind::Organisation, Some(Ids::get(&self.ids.organisations, slug, RecordKind::Organisation)?))
+            }
+            Some(("scheme", code)) => {
+                (RecordKind::FundingScheme, Some(Ids::get(&self.ids.schemes, code, RecordKind::FundingScheme)?))
+            }
+            Some(("region", key)) => (RecordKind::Region, Some(Ids::get(&self.ids.regions, key, RecordKind::Region)?)),
             Some(_) => return Err(AppError::internal(format!("loader: bad subject {subject}"))),
         })
     }
@@ -56,7 +61,7 @@ impl Loader<'_> {
             let t = now();
             let values = (
                 observation::natural_key.eq(&key),
-                observation::subject_type.eq(subject_type),
+                observation::subject_type.eq(subject_type.as_str()),
                 observation::subject_id.eq(subject_id),
                 observation::metric.eq(&o.metric),
                 observation::value.eq(&o.value),
@@ -69,10 +74,10 @@ impl Loader<'_> {
                 observation::updated_at.eq(t),
             );
             let natural_key = observation::natural_key.eq(&key);
-            let record = Record { kind: "observation", key: &key, data: o, natural_key };
+            let record = Record { kind: RecordKind::Observation, key: &key, data: o, natural_key };
             let Some(w) = self.step(observation::table, record, values, t)?.written() else { continue };
-            self.sources("observation", w.id, &o.sources)?;
-            self.remember("observation", &key, &w)?;
+            self.sources(RecordKind::Observation, w.id, &o.sources)?;
+            self.remember(RecordKind::Observation, &key, &w)?;
         }
         Ok(())
     }

@@ -26,6 +26,7 @@ use super::validate;
 use crate::db::schema::*;
 use crate::db::{write_transaction, DbConn};
 use crate::error::AppError;
+use crate::ids::RecordKind;
 use crate::money::parse_euros;
 use crate::period::{parse_partial_date, Bound, DatePrecision};
 use crate::text::content_hash;
@@ -114,7 +115,7 @@ struct Ids {
 }
 
 impl Ids {
-    fn get(map: &HashMap<String, i64>, key: &str, what: &str) -> Result<i64, AppError> {
+    fn get(map: &HashMap<String, i64>, key: &str, what: RecordKind) -> Result<i64, AppError> {
         map.get(key).copied().ok_or_else(|| AppError::internal(format!("loader: {what} {key} has no row")))
     }
 }
@@ -149,7 +150,12 @@ fn euros(text: &str) -> Result<i64, AppError> {
 
 impl Loader<'_> {
     /// Sets the sources a record cites, as the file gives them (`FILE#L<a>-L<b>`).
-    pub(super) fn sources(&mut self, entity_type: &str, entity_id: i64, sources: &[String]) -> Result<(), AppError> {
+    pub(super) fn sources(
+        &mut self,
+        entity_type: RecordKind,
+        entity_id: i64,
+        sources: &[String],
+    ) -> Result<(), AppError> {
         let citations = sources
             .iter()
             .map(|s| SourceRef::parse(s).map(|r| (r.document, r.line_start, r.line_end)))
@@ -160,18 +166,18 @@ impl Loader<'_> {
 
     /// Lists records of earlier loads that the file no longer has.
     fn leftovers(&mut self, data: &DataSet) -> Result<(), AppError> {
-        let mut keys: std::collections::HashSet<(String, String)> = std::collections::HashSet::new();
-        keys.extend(data.regions.iter().map(|r| ("region".into(), format!("{}:{}", r.scheme, r.code))));
-        keys.extend(data.organisations.iter().map(|o| ("organisation".into(), o.slug.clone())));
-        keys.extend(data.programmes.iter().map(|p| ("programme".into(), p.slug.clone())));
-        keys.extend(data.funding_schemes.iter().map(|s| ("funding_scheme".into(), s.code.clone())));
-        keys.extend(data.fundings.iter().map(|f| ("funding".into(), f.key.clone())));
-        keys.extend(data.goals.iter().map(|g| ("pact_goal".into(), g.code.clone())));
-        keys.extend(data.observations.iter().map(|o| ("observation".into(), o.natural_key())));
+        let mut keys: std::collections::HashSet<(&str, String)> = std::collections::HashSet::new();
+        keys.extend(data.regions.iter().map(|r| (RecordKind::Region.as_str(), format!("{}:{}", r.scheme, r.code))));
+        keys.extend(data.organisations.iter().map(|o| (RecordKind::Organisation.as_str(), o.slug.clone())));
+        keys.extend(data.programmes.iter().map(|p| (RecordKind::Programme.as_str(), p.slug.clone())));
+        keys.extend(data.funding_schemes.iter().map(|s| (RecordKind::FundingScheme.as_str(), s.code.clone())));
+        keys.extend(data.fundings.iter().map(|f| (RecordKind::Funding.as_str(), f.key.clone())));
+        keys.extend(data.goals.iter().map(|g| (RecordKind::PactGoal.as_str(), g.code.clone())));
+        keys.extend(data.observations.iter().map(|o| (RecordKind::Observation.as_str(), o.natural_key())));
         let loaded: Vec<(String, String)> =
             dataset_record::table.select((dataset_record::entity_type, dataset_record::natural_key)).load(self.conn)?;
         for (kind, key) in loaded {
-            if !keys.contains(&(kind.clone(), key.clone())) {
+            if !keys.contains(&(kind.as_str(), key.clone())) {
                 self.report.no_longer_in_file.push(format!("{kind} {key}"));
             }
         }
@@ -179,15 +185,15 @@ impl Loader<'_> {
     }
 }
 
-fn row_version(conn: &mut DbConn, kind: &str, id: i64) -> Result<i32, AppError> {
+fn row_version(conn: &mut DbConn, kind: RecordKind, id: i64) -> Result<i32, AppError> {
     let v = match kind {
-        "region" => region::table.find(id).select(region::version).first(conn)?,
-        "organisation" => organisation::table.find(id).select(organisation::version).first(conn)?,
-        "programme" => programme::table.find(id).select(programme::version).first(conn)?,
-        "funding_scheme" => funding_scheme::table.find(id).select(funding_scheme::version).first(conn)?,
-        "funding" => funding::table.find(id).select(funding::version).first(conn)?,
-        "pact_goal" => pact_goal::table.find(id).select(pact_goal::version).first(conn)?,
-        "observation" => observation::table.find(id).select(observation::version).first(conn)?,
+        RecordKind::Region => region::table.find(id).select(region::version).first(conn)?,
+        RecordKind::Organisation => organisation::table.find(id).select(organisation::version).first(conn)?,
+        RecordKind::Programme => programme::table.find(id).select(programme::version).first(conn)?,
+        RecordKind::FundingScheme => funding_scheme::table.find(id).select(funding_scheme::version).first(conn)?,
+        RecordKind::Funding => funding::table.find(id).select(funding::version).first(conn)?,
+        RecordKind::PactGoal => pact_goal::table.find(id).select(pact_goal::version).first(conn)?,
+        RecordKind::Observation => observation::table.find(id).select(observation::version).first(conn)?,
         other => return Err(AppError::internal(format!("loader: unknown entity type {other}"))),
     };
     Ok(v)

@@ -8,6 +8,7 @@ use crate::data::format;
 use crate::db::now;
 use crate::db::schema::*;
 use crate::error::AppError;
+use crate::ids::RecordKind;
 use crate::period::{parse_partial_date, Bound};
 use crate::text::{search_key, search_text};
 use crate::write::links;
@@ -17,10 +18,16 @@ impl Loader<'_> {
         for s in schemes {
             let t = now();
             let (sd, sp, ed, ep) = dates(s.period.as_ref());
-            let funder =
-                s.funder.as_deref().map(|o| Ids::get(&self.ids.organisations, o, "organisation")).transpose()?;
-            let admin =
-                s.administrator.as_deref().map(|o| Ids::get(&self.ids.organisations, o, "organisation")).transpose()?;
+            let funder = s
+                .funder
+                .as_deref()
+                .map(|o| Ids::get(&self.ids.organisations, o, RecordKind::Organisation))
+                .transpose()?;
+            let admin = s
+                .administrator
+                .as_deref()
+                .map(|o| Ids::get(&self.ids.organisations, o, RecordKind::Organisation))
+                .transpose()?;
             // Without a display name the scheme shows its name as the documents give it, never its code.
             let display = s.display_name.clone().unwrap_or_else(|| s.name.clone());
             let names = [s.name.as_str(), display.as_str(), s.code.as_str()]
@@ -49,13 +56,13 @@ impl Loader<'_> {
                 ),
             );
             let natural_key = funding_scheme::code.eq(&s.code);
-            let record = Record { kind: "funding_scheme", key: &s.code, data: s, natural_key };
+            let record = Record { kind: RecordKind::FundingScheme, key: &s.code, data: s, natural_key };
             let outcome = self.step(funding_scheme::table, record, values, t)?;
             let Some(w) = outcome.noted(&mut self.ids.schemes, &s.code) else { continue };
             let id = w.id;
             let old: Vec<i64> =
                 budget_line::table.filter(budget_line::scheme_id.eq(id)).select(budget_line::id).load(self.conn)?;
-            links::drop_sources(self.conn, "budget_line", &old)?;
+            links::drop_sources(self.conn, RecordKind::BudgetLine, &old)?;
             let mut rows = Vec::new();
             for line in &s.budget_lines {
                 let (sd, sp, ed, ep) = dates(line.period.as_ref());
@@ -76,10 +83,10 @@ impl Loader<'_> {
             let existing = budget_line::table.filter(budget_line::scheme_id.eq(id));
             let ids = links::replace_rows_returning(self.conn, existing, budget_line::id, rows)?;
             for (line_id, line) in ids.into_iter().zip(&s.budget_lines) {
-                self.sources("budget_line", line_id, &line.sources)?;
+                self.sources(RecordKind::BudgetLine, line_id, &line.sources)?;
             }
-            self.sources("funding_scheme", id, &s.sources)?;
-            self.remember("funding_scheme", &s.code, &w)?;
+            self.sources(RecordKind::FundingScheme, id, &s.sources)?;
+            self.remember(RecordKind::FundingScheme, &s.code, &w)?;
         }
         Ok(())
     }
@@ -89,13 +96,14 @@ impl Loader<'_> {
             let t = now();
             let (sd, sp, ed, ep) = dates(f.period.as_ref());
             let org = |slug: &Option<String>, ids: &Ids| {
-                slug.as_deref().map(|o| Ids::get(&ids.organisations, o, "organisation")).transpose()
+                slug.as_deref().map(|o| Ids::get(&ids.organisations, o, RecordKind::Organisation)).transpose()
             };
             let funder = org(&f.funder, &self.ids)?;
             let recipient = org(&f.recipient, &self.ids)?;
-            let scheme = f.scheme.as_deref().map(|c| Ids::get(&self.ids.schemes, c, "scheme")).transpose()?;
+            let scheme =
+                f.scheme.as_deref().map(|c| Ids::get(&self.ids.schemes, c, RecordKind::FundingScheme)).transpose()?;
             let programme =
-                f.programme.as_deref().map(|p| Ids::get(&self.ids.programmes, p, "programme")).transpose()?;
+                f.programme.as_deref().map(|p| Ids::get(&self.ids.programmes, p, RecordKind::Programme)).transpose()?;
             // The award date keeps the file's precision: "2018-11" is some day in November 2018.
             let award = f.award_date.as_deref().and_then(|d| parse_partial_date(d, Bound::Start).ok());
             let co_financing = f.co_financing.as_deref().map(euros).transpose()?;
@@ -126,16 +134,16 @@ impl Loader<'_> {
                 ),
             );
             let natural_key = funding::key.eq(&f.key);
-            let record = Record { kind: "funding", key: &f.key, data: f, natural_key };
+            let record = Record { kind: RecordKind::Funding, key: &f.key, data: f, natural_key };
             let Some(w) = self.step(funding::table, record, values, t)?.written() else { continue };
             let allocations = f
                 .allocations
                 .iter()
-                .map(|a| Ok((Ids::get(&self.ids.regions, &a.region, "region")?, a.share_basis_points)))
+                .map(|a| Ok((Ids::get(&self.ids.regions, &a.region, RecordKind::Region)?, a.share_basis_points)))
                 .collect::<Result<Vec<_>, AppError>>()?;
             links::allocations(self.conn, w.id, &allocations)?;
-            self.sources("funding", w.id, &f.sources)?;
-            self.remember("funding", &f.key, &w)?;
+            self.sources(RecordKind::Funding, w.id, &f.sources)?;
+            self.remember(RecordKind::Funding, &f.key, &w)?;
         }
         Ok(())
     }

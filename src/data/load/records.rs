@@ -8,6 +8,7 @@ use crate::data::format;
 use crate::db::now;
 use crate::db::schema::*;
 use crate::error::AppError;
+use crate::ids::RecordKind;
 use crate::text::{search_key, search_text};
 use crate::write::links;
 
@@ -31,23 +32,23 @@ impl Loader<'_> {
                 region::updated_at.eq(t),
             );
             let natural_key = region::scheme.eq(&r.scheme).and(region::code.eq(&r.code));
-            let record = Record { kind: "region", key: &key, data: r, natural_key };
+            let record = Record { kind: RecordKind::Region, key: &key, data: r, natural_key };
             let Some(w) = self.step(region::table, record, values, t)?.noted(&mut self.ids.regions, &key) else {
                 continue;
             };
-            self.sources("region", w.id, &r.sources)?;
+            self.sources(RecordKind::Region, w.id, &r.sources)?;
             written.push((r, key, w));
         }
         // Parents and links once every region has a row.
         for (r, key, w) in written {
-            let parent = r.parent.as_deref().map(|p| Ids::get(&self.ids.regions, p, "region")).transpose()?;
+            let parent = r.parent.as_deref().map(|p| Ids::get(&self.ids.regions, p, RecordKind::Region)).transpose()?;
             diesel::update(region::table.find(w.id)).set(region::parent_id.eq(parent)).execute(self.conn)?;
             let linked = r.associated.iter().map(|a| (a, "ASSOCIATED")).chain(r.same_as.iter().map(|a| (a, "SAME_AS")));
             let linked = linked
-                .map(|(other, kind)| Ok((Ids::get(&self.ids.regions, other, "region")?, kind)))
+                .map(|(other, kind)| Ok((Ids::get(&self.ids.regions, other, RecordKind::Region)?, kind)))
                 .collect::<Result<Vec<_>, AppError>>()?;
             links::region_links(self.conn, w.id, &linked)?;
-            self.remember("region", &key, &w)?;
+            self.remember(RecordKind::Region, &key, &w)?;
         }
         Ok(())
     }
@@ -73,13 +74,13 @@ impl Loader<'_> {
                 organisation::updated_at.eq(t),
             );
             let natural_key = organisation::slug.eq(&o.slug);
-            let record = Record { kind: "organisation", key: &o.slug, data: o, natural_key };
+            let record = Record { kind: RecordKind::Organisation, key: &o.slug, data: o, natural_key };
             let outcome = self.step(organisation::table, record, values, t)?;
             let Some(w) = outcome.noted(&mut self.ids.organisations, &o.slug) else { continue };
-            let home = o.home_regions.iter().map(|r| Ids::get(&self.ids.regions, r, "region"));
+            let home = o.home_regions.iter().map(|r| Ids::get(&self.ids.regions, r, RecordKind::Region));
             links::home_regions(self.conn, w.id, &home.collect::<Result<Vec<_>, _>>()?)?;
-            self.sources("organisation", w.id, &o.sources)?;
-            self.remember("organisation", &o.slug, &w)?;
+            self.sources(RecordKind::Organisation, w.id, &o.sources)?;
+            self.remember(RecordKind::Organisation, &o.slug, &w)?;
         }
         Ok(())
     }
@@ -88,7 +89,11 @@ impl Loader<'_> {
         for p in programmes {
             let t = now();
             let (sd, sp, ed, ep) = dates(p.period.as_ref());
-            let owner = p.owner.as_deref().map(|o| Ids::get(&self.ids.organisations, o, "organisation")).transpose()?;
+            let owner = p
+                .owner
+                .as_deref()
+                .map(|o| Ids::get(&self.ids.organisations, o, RecordKind::Organisation))
+                .transpose()?;
             let names = std::iter::once(p.name.as_str()).chain(p.aliases.iter().map(String::as_str));
             let values = (
                 (
@@ -117,21 +122,21 @@ impl Loader<'_> {
                 ),
             );
             let natural_key = programme::slug.eq(&p.slug);
-            let record = Record { kind: "programme", key: &p.slug, data: p, natural_key };
+            let record = Record { kind: RecordKind::Programme, key: &p.slug, data: p, natural_key };
             let outcome = self.step(programme::table, record, values, t)?;
             let Some(w) = outcome.noted(&mut self.ids.programmes, &p.slug) else { continue };
             let id = w.id;
             links::target_groups(self.conn, id, p.target_groups.iter().map(String::as_str))?;
-            let regions = p.regions.iter().map(|r| Ids::get(&self.ids.regions, r, "region"));
+            let regions = p.regions.iter().map(|r| Ids::get(&self.ids.regions, r, RecordKind::Region));
             links::programme_regions(self.conn, id, &regions.collect::<Result<Vec<_>, _>>()?)?;
             let old: Vec<i64> = participation::table
                 .filter(participation::programme_id.eq(id))
                 .select(participation::id)
                 .load(self.conn)?;
-            links::drop_sources(self.conn, "participation", &old)?;
+            links::drop_sources(self.conn, RecordKind::Participation, &old)?;
             let mut rows = Vec::new();
             for part in &p.participants {
-                let org = Ids::get(&self.ids.organisations, &part.organisation, "organisation")?;
+                let org = Ids::get(&self.ids.organisations, &part.organisation, RecordKind::Organisation)?;
                 rows.push((
                     participation::programme_id.eq(id),
                     participation::organisation_id.eq(org),
@@ -143,14 +148,14 @@ impl Loader<'_> {
             let existing = participation::table.filter(participation::programme_id.eq(id));
             let ids = links::replace_rows_returning(self.conn, existing, participation::id, rows)?;
             for (pid, part) in ids.into_iter().zip(&p.participants) {
-                self.sources("participation", pid, &part.sources)?;
+                self.sources(RecordKind::Participation, pid, &part.sources)?;
             }
             let status_sources: Vec<String> = p.status.iter().filter_map(|s| s.source.clone()).collect();
             let mut sources = p.sources.clone();
             sources.extend(status_sources.iter().filter(|s| !p.sources.contains(s)).cloned());
-            self.sources("programme", id, &sources)?;
-            self.sources("programme_status", id, &status_sources)?;
-            self.remember("programme", &p.slug, &w)?;
+            self.sources(RecordKind::Programme, id, &sources)?;
+            self.sources(RecordKind::ProgrammeStatus, id, &status_sources)?;
+            self.remember(RecordKind::Programme, &p.slug, &w)?;
         }
         Ok(())
     }

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use crate::ids::RecordKind;
 use chrono::NaiveDateTime;
 use diesel::dsl::{Eq, Filter, Find, Limit, Returning, Select};
 use diesel::expression::NonAggregate;
@@ -105,7 +106,7 @@ impl Outcome {
 /// One record of the file: its kind and natural key (as `dataset_record` keeps them), the file's
 /// entry (hashed to tell a change), and the filter that finds its stored row by natural key.
 pub(super) struct Record<'r, S, P> {
-    pub(super) kind: &'r str,
+    pub(super) kind: RecordKind,
     pub(super) key: &'r str,
     pub(super) data: &'r S,
     pub(super) natural_key: P,
@@ -169,7 +170,7 @@ impl Loader<'_> {
     /// does the bookkeeping that does not depend on the table.
     fn plan<S: serde::Serialize>(
         &mut self,
-        kind: &str,
+        kind: RecordKind,
         key: &str,
         record: &S,
         row: Option<(i64, i32)>,
@@ -178,7 +179,7 @@ impl Loader<'_> {
         bytes.extend(serde_json::to_vec(record).map_err(|e| AppError::internal_from("serialising the data set", e))?);
         let hash = content_hash(&bytes);
         let loaded: Option<(i64, String, i32)> = dataset_record::table
-            .filter(dataset_record::entity_type.eq(kind))
+            .filter(dataset_record::entity_type.eq(kind.as_str()))
             .filter(dataset_record::natural_key.eq(key))
             .select((dataset_record::entity_id, dataset_record::content_hash, dataset_record::row_version))
             .first(self.conn)
@@ -218,12 +219,12 @@ impl Loader<'_> {
     ///
     /// # Errors
     /// A database error.
-    pub(super) fn remember(&mut self, kind: &str, key: &str, written: &Written) -> Result<(), AppError> {
+    pub(super) fn remember(&mut self, kind: RecordKind, key: &str, written: &Written) -> Result<(), AppError> {
         let Written { id, hash, inserted } = written;
         let t = now();
         let version = if *inserted { 1 } else { row_version(self.conn, kind, *id)? };
         let row = (
-            dataset_record::entity_type.eq(kind),
+            dataset_record::entity_type.eq(kind.as_str()),
             dataset_record::natural_key.eq(key),
             dataset_record::entity_id.eq(id),
             dataset_record::content_hash.eq(hash),
@@ -232,7 +233,7 @@ impl Loader<'_> {
             dataset_record::updated_at.eq(t),
         );
         let loaded = dataset_record::table
-            .filter(dataset_record::entity_type.eq(kind))
+            .filter(dataset_record::entity_type.eq(kind.as_str()))
             .filter(dataset_record::natural_key.eq(key));
         links::replace_rows(self.conn, loaded, [row])?;
         if *inserted {

@@ -36,7 +36,7 @@ macro_rules! by_id_loader {
             async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, $row>, AppError> {
                 let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
                 let rows: Vec<$row> = self.db.run(move |c| $read(c, &ids)).await?;
-                Ok(rows.into_iter().map(|r| ($key(r.id), r)).collect())
+                Ok(rows.into_iter().map(|r| ($key(r.id.into()), r)).collect())
             }
         }
     };
@@ -74,28 +74,28 @@ by_id_loader!(
 /// Defines a key type for a relation of a parent id and its loader over a read-layer query that
 /// returns `(parent, value)` pairs for a batch of parents.
 macro_rules! list_loader {
-    ($(#[$m:meta])* $key:ident => $value:ty, |$conn:ident, $ids:ident| $body:expr) => {
+    ($(#[$m:meta])* $key:ident($id:ty) => $value:ty, |$conn:ident, $ids:ident| $body:expr) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub struct $key(pub i64);
+        pub struct $key(pub $id);
 
         impl Loader<$key> for DbLoader {
             type Value = Vec<$value>;
             type Error = AppError;
 
             async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, Vec<$value>>, AppError> {
-                let $ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
+                let $ids: Vec<i64> = keys.iter().map(|k| k.0.into()).collect();
                 let pairs: Vec<(i64, $value)> = self.db.run(move |$conn| $body).await?;
                 let mut map: HashMap<$key, Vec<$value>> = keys.iter().map(|k| (*k, Vec::new())).collect();
                 for (parent, value) in pairs {
-                    map.entry($key(parent)).or_default().push(value);
+                    map.entry($key(parent.into())).or_default().push(value);
                 }
                 Ok(map)
             }
         }
     };
-    ($(#[$m:meta])* $key:ident => $value:ty, $read:path) => {
-        list_loader!($(#[$m])* $key => $value, |c, ids| $read(c, &ids));
+    ($(#[$m:meta])* $key:ident($id:ty) => $value:ty, $read:path) => {
+        list_loader!($(#[$m])* $key($id) => $value, |c, ids| $read(c, &ids));
     };
 }
 

@@ -2,12 +2,12 @@
 
 use async_graphql::{Context, InputObject, MaybeUndefined, Object, ID};
 
-use super::inputs::{code, id, idempotency_key, ids, optional_id, patch, period, PeriodInput};
+use super::inputs::{code, idempotency_key, ids, optional_id, patch, period, typed_id, PeriodInput};
 use super::{mutate, payload, MutationInput};
 use crate::auth::policy::Mutation;
 use crate::graphql::types::common::Decimal;
 use crate::graphql::types::{BudgetLine, FundingScheme, Organisation, Region};
-use crate::ids::NodeType;
+use crate::ids::{FundingSchemeId, NodeType, OrganisationId};
 use crate::vocab::{AmountBasis, AmountQualifier, OrganisationKind, RegionScheme, SchoolLevel};
 use crate::write::admin::{self as admin_ops, NewBudgetLine, NewRegion, NewScheme};
 use crate::write::organisation::{self as org_ops, NewOrganisation, OrganisationChanges};
@@ -127,10 +127,10 @@ pub struct AddBudgetLineInput {
 
 impl MutationInput for UpdateOrganisationInput {
     const MUTATION: Mutation = Mutation::UpdateOrganisation;
-    type Parsed = (i64, i32, OrganisationChanges);
+    type Parsed = (OrganisationId, i32, OrganisationChanges);
 
     fn parse(&self, v: &mut Validator) -> Self::Parsed {
-        let target = id(v, "id", &self.id, NodeType::Organisation);
+        let target = typed_id(v, "id", &self.id);
         let changes = OrganisationChanges {
             name: self.name.as_deref().map(|n| v.text("name", n, 300)),
             short_name: patch(&self.short_name).map(|s| v.optional_text("shortName", s.as_deref(), 100)),
@@ -201,10 +201,10 @@ impl MutationInput for CreateFundingSchemeInput {
 
 impl MutationInput for AddBudgetLineInput {
     const MUTATION: Mutation = Mutation::AddBudgetLine;
-    type Parsed = (i64, i32, NewBudgetLine);
+    type Parsed = (FundingSchemeId, i32, NewBudgetLine);
 
     fn parse(&self, v: &mut Validator) -> Self::Parsed {
-        let scheme = id(v, "schemeId", &self.scheme_id, NodeType::FundingScheme);
+        let scheme = typed_id(v, "schemeId", &self.scheme_id);
         let line = NewBudgetLine {
             period: period(v, "period", self.period.as_ref()),
             amount_cents: v.amount("amount", &self.amount.0),
@@ -245,7 +245,7 @@ impl AdminMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The changes.")] input: UpdateOrganisationInput,
     ) -> async_graphql::Result<OrganisationPayload> {
-        let write = |c: &mut _, a: &_, (id, expected, changes): &(i64, i32, OrganisationChanges)| {
+        let write = |c: &mut _, a: &_, (id, expected, changes): &(OrganisationId, i32, OrganisationChanges)| {
             org_ops::update(c, a, *id, *expected, changes)
         };
         mutate(ctx, &input, write, Organisation).await
@@ -284,7 +284,7 @@ impl AdminMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The budget line.")] input: AddBudgetLineInput,
     ) -> async_graphql::Result<BudgetLinePayload> {
-        let write = |c: &mut _, a: &_, (scheme, expected, line): &(i64, i32, NewBudgetLine)| {
+        let write = |c: &mut _, a: &_, (scheme, expected, line): &(FundingSchemeId, i32, NewBudgetLine)| {
             admin_ops::add_budget_line(c, a, *scheme, *expected, line)
         };
         mutate(ctx, &input, write, BudgetLine).await

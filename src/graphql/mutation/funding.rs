@@ -2,13 +2,13 @@
 
 use async_graphql::{Context, InputObject, MaybeUndefined, Object, ID};
 
-use super::inputs::{id, idempotency_key, optional_id, patch, period, PeriodInput};
+use super::inputs::{idempotency_key, optional_id, patch, period, typed_id, PeriodInput};
 use super::{mutate, payload, MutationInput};
 use crate::auth::policy::Mutation;
 use crate::error::UserErrorCode;
 use crate::graphql::types::common::Decimal;
 use crate::graphql::types::Funding;
-use crate::ids::{encode_id, NodeType};
+use crate::ids::{encode_id, FundingId, NodeType};
 use crate::period::{parse_partial_date, Bound};
 use crate::vocab::{AmountBasis, AmountQualifier, FundingStatus};
 use crate::write::funding::{self as ops, Allocation, FundingChanges, NewFunding};
@@ -187,10 +187,10 @@ pub struct UpdateFundingInput {
 
 impl MutationInput for UpdateFundingInput {
     const MUTATION: Mutation = Mutation::UpdateFunding;
-    type Parsed = (i64, i32, FundingChanges);
+    type Parsed = (FundingId, i32, FundingChanges);
 
     fn parse(&self, v: &mut Validator) -> Self::Parsed {
-        let target = id(v, "id", &self.id, NodeType::Funding);
+        let target = typed_id(v, "id", &self.id);
         let changes = FundingChanges {
             programme_id: patch(&self.programme_id)
                 .map(|p| optional_id(v, "programmeId", p.as_ref(), NodeType::Programme)),
@@ -221,10 +221,10 @@ pub struct DeleteFundingInput {
 
 impl MutationInput for DeleteFundingInput {
     const MUTATION: Mutation = Mutation::DeleteFunding;
-    type Parsed = (i64, i32);
+    type Parsed = (FundingId, i32);
 
     fn parse(&self, v: &mut Validator) -> Self::Parsed {
-        (id(v, "id", &self.id, NodeType::Funding), self.expected_version)
+        (typed_id(v, "id", &self.id), self.expected_version)
     }
 }
 
@@ -260,7 +260,7 @@ impl FundingMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The changes.")] input: UpdateFundingInput,
     ) -> async_graphql::Result<FundingPayload> {
-        let write = |c: &mut _, a: &_, (id, expected, changes): &(i64, i32, FundingChanges)| {
+        let write = |c: &mut _, a: &_, (id, expected, changes): &(FundingId, i32, FundingChanges)| {
             ops::update(c, a, *id, *expected, changes)
         };
         mutate(ctx, &input, write, Funding).await
@@ -272,7 +272,7 @@ impl FundingMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to delete.")] input: DeleteFundingInput,
     ) -> async_graphql::Result<DeleteFundingPayload> {
-        let write = |c: &mut _, a: &_, &(id, expected): &(i64, i32)| ops::delete(c, a, id, expected);
+        let write = |c: &mut _, a: &_, &(id, expected): &(FundingId, i32)| ops::delete(c, a, id, expected);
         mutate(ctx, &input, write, |row| encode_id(NodeType::Funding, row.id)).await
     }
 }

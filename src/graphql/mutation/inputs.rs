@@ -3,7 +3,7 @@
 use async_graphql::{InputObject, MaybeUndefined, ID};
 
 use crate::error::UserErrorCode;
-use crate::ids::NodeType;
+use crate::ids::{NodeType, RowId};
 use crate::write::{ParsedPeriod, Validator};
 
 /// A period: `YYYY`, `YYYY-MM` or `YYYY-MM-DD` at each end; either end may be left out.
@@ -29,9 +29,9 @@ pub(super) fn patch<T: Clone>(value: &MaybeUndefined<T>) -> Option<Option<T>> {
     }
 }
 
-/// An ID at `input.field` naming a `node`.
-pub(super) fn id(v: &mut Validator, field: &str, id: &ID, node: NodeType) -> i64 {
-    v.id(&["input", field], id, node)
+/// An ID at `input.field` naming a row of `T`'s table, as its typed id.
+pub(super) fn typed_id<T: RowId>(v: &mut Validator, field: &str, id: &ID) -> T {
+    T::from(v.id(&["input", field], id, T::NODE))
 }
 
 /// An optional ID at `input.field` naming a `node`.

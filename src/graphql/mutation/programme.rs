@@ -2,11 +2,11 @@
 
 use async_graphql::{Context, InputObject, MaybeUndefined, Object, ID};
 
-use super::inputs::{distinct, id, idempotency_key, ids, patch, period, PeriodInput};
+use super::inputs::{distinct, idempotency_key, ids, patch, period, typed_id, PeriodInput};
 use super::{mutate, payload, MutationInput};
 use crate::auth::policy::Mutation;
 use crate::graphql::types::{Participation, Programme};
-use crate::ids::{encode_id, NodeType};
+use crate::ids::{encode_id, NodeType, OrganisationId, ParticipationId, ProgrammeId, RegionId};
 use crate::vocab::{ParticipationRole, ProgrammeKind, TargetGroup};
 use crate::write::participants;
 use crate::write::programme::{self as ops, NewProgramme, ProgrammeChanges};
@@ -89,10 +89,10 @@ pub struct UpdateProgrammeInput {
 
 impl MutationInput for UpdateProgrammeInput {
     const MUTATION: Mutation = Mutation::UpdateProgramme;
-    type Parsed = (i64, i32, ProgrammeChanges);
+    type Parsed = (ProgrammeId, i32, ProgrammeChanges);
 
     fn parse(&self, v: &mut Validator) -> Self::Parsed {
-        let target = id(v, "id", &self.id, NodeType::Programme);
+        let target = typed_id(v, "id", &self.id);
         let changes = ProgrammeChanges {
             name: self.name.as_deref().map(|n| v.text("name", n, 300)),
             description: patch(&self.description).map(|d| v.optional_text("description", d.as_deref(), 5000)),
@@ -150,40 +150,41 @@ pub struct SetProgrammeRegionsInput {
 
 impl MutationInput for DeleteProgrammeInput {
     const MUTATION: Mutation = Mutation::DeleteProgramme;
-    type Parsed = (i64, i32);
+    type Parsed = (ProgrammeId, i32);
 
     fn parse(&self, v: &mut Validator) -> Self::Parsed {
-        (id(v, "id", &self.id, NodeType::Programme), self.expected_version)
+        (typed_id(v, "id", &self.id), self.expected_version)
     }
 }
 
 impl MutationInput for AddProgrammeParticipantInput {
     const MUTATION: Mutation = Mutation::AddProgrammeParticipant;
-    type Parsed = (i64, i32, i64, ParticipationRole);
+    type Parsed = (ProgrammeId, i32, OrganisationId, ParticipationRole);
 
     fn parse(&self, v: &mut Validator) -> Self::Parsed {
-        let programme = id(v, "programmeId", &self.programme_id, NodeType::Programme);
-        let organisation = id(v, "organisationId", &self.organisation_id, NodeType::Organisation);
+        let programme = typed_id(v, "programmeId", &self.programme_id);
+        let organisation = typed_id(v, "organisationId", &self.organisation_id);
         (programme, self.expected_version, organisation, self.role)
     }
 }
 
 impl MutationInput for AcceptParticipationInput {
     const MUTATION: Mutation = Mutation::AcceptParticipation;
-    type Parsed = (i64, i32);
+    type Parsed = (ParticipationId, i32);
 
     fn parse(&self, v: &mut Validator) -> Self::Parsed {
-        (id(v, "participationId", &self.participation_id, NodeType::Participation), self.expected_version)
+        (typed_id(v, "participationId", &self.participation_id), self.expected_version)
     }
 }
 
 impl MutationInput for SetProgrammeRegionsInput {
     const MUTATION: Mutation = Mutation::SetProgrammeRegions;
-    type Parsed = (i64, i32, Vec<i64>);
+    type Parsed = (ProgrammeId, i32, Vec<RegionId>);
 
     fn parse(&self, v: &mut Validator) -> Self::Parsed {
-        let programme = id(v, "programmeId", &self.programme_id, NodeType::Programme);
-        (programme, self.expected_version, ids(v, "regionIds", &self.region_ids, NodeType::Region))
+        let programme = typed_id(v, "programmeId", &self.programme_id);
+        let regions = ids(v, "regionIds", &self.region_ids, NodeType::Region).into_iter().map(RegionId).collect();
+        (programme, self.expected_version, regions)
     }
 }
 
@@ -222,7 +223,7 @@ impl ProgrammeMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The changes.")] input: UpdateProgrammeInput,
     ) -> async_graphql::Result<ProgrammePayload> {
-        let write = |c: &mut _, a: &_, (id, expected, changes): &(i64, i32, ProgrammeChanges)| {
+        let write = |c: &mut _, a: &_, (id, expected, changes): &(ProgrammeId, i32, ProgrammeChanges)| {
             ops::update(c, a, *id, *expected, changes)
         };
         mutate(ctx, &input, write, Programme).await
@@ -235,7 +236,7 @@ impl ProgrammeMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to delete.")] input: DeleteProgrammeInput,
     ) -> async_graphql::Result<DeleteProgrammePayload> {
-        let write = |c: &mut _, a: &_, &(id, expected): &(i64, i32)| ops::delete(c, a, id, expected);
+        let write = |c: &mut _, a: &_, &(id, expected): &(ProgrammeId, i32)| ops::delete(c, a, id, expected);
         mutate(ctx, &input, write, |row| encode_id(NodeType::Programme, row.id)).await
     }
 
@@ -247,10 +248,14 @@ impl ProgrammeMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "Who, in which role.")] input: AddProgrammeParticipantInput,
     ) -> async_graphql::Result<ParticipationPayload> {
-        let write =
-            |c: &mut _, a: &_, &(programme, expected, organisation, role): &(i64, i32, i64, ParticipationRole)| {
-                participants::add_participant(c, a, programme, expected, organisation, role)
-            };
+        let write = |c: &mut _,
+                     a: &_,
+                     &(programme, expected, organisation, role): &(
+            ProgrammeId,
+            i32,
+            OrganisationId,
+            ParticipationRole,
+        )| { participants::add_participant(c, a, programme, expected, organisation, role) };
         mutate(ctx, &input, write, Participation).await
     }
 
@@ -260,8 +265,9 @@ impl ProgrammeMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The proposal.")] input: AcceptParticipationInput,
     ) -> async_graphql::Result<ParticipationPayload> {
-        let write =
-            |c: &mut _, a: &_, &(id, expected): &(i64, i32)| participants::accept_participation(c, a, id, expected);
+        let write = |c: &mut _, a: &_, &(id, expected): &(ParticipationId, i32)| {
+            participants::accept_participation(c, a, id, expected)
+        };
         mutate(ctx, &input, write, Participation).await
     }
 
@@ -271,7 +277,7 @@ impl ProgrammeMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The new regions.")] input: SetProgrammeRegionsInput,
     ) -> async_graphql::Result<ProgrammePayload> {
-        let write = |c: &mut _, a: &_, (programme, expected, regions): &(i64, i32, Vec<i64>)| {
+        let write = |c: &mut _, a: &_, (programme, expected, regions): &(ProgrammeId, i32, Vec<RegionId>)| {
             participants::set_regions(c, a, *programme, *expected, regions)
         };
         mutate(ctx, &input, write, Programme).await

@@ -5,13 +5,13 @@ use std::collections::BTreeSet;
 use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
 use chrono::{DateTime, Duration, Utc};
 
-use super::inputs::id;
+use super::inputs::typed_id;
 use super::{keys, mutate, payload, MutationInput, Payload, UserError};
 use crate::auth::policy::Mutation;
 use crate::auth::token::IssuedToken;
 use crate::auth::Scope;
 use crate::error::UserErrorCode;
-use crate::ids::NodeType;
+use crate::ids::OrganisationId;
 use crate::write::tokens as ops;
 use crate::write::Validator;
 
@@ -64,7 +64,7 @@ pub struct CreateSessionTokenInput {
 /// A parsed `issueToken` input: for whom, what, how long, with which label.
 #[derive(Debug)]
 pub struct NewTokenRequest {
-    organisation_id: i64,
+    organisation_id: OrganisationId,
     scopes: BTreeSet<Scope>,
     ttl: Duration,
     label: Option<String>,
@@ -75,7 +75,7 @@ impl MutationInput for IssueTokenInput {
     type Parsed = NewTokenRequest;
 
     fn parse(&self, v: &mut Validator) -> NewTokenRequest {
-        let organisation_id = id(v, "organisationId", &self.organisation_id, NodeType::Organisation);
+        let organisation_id = typed_id(v, "organisationId", &self.organisation_id);
         let ttl = self.ttl_seconds.unwrap_or(90 * 86_400);
         if !(60..=400 * 86_400).contains(&ttl) {
             v.push(

@@ -12,7 +12,7 @@ use super::types::{
 use crate::auth::policy::can_see_participation;
 
 use crate::error::AppError;
-use crate::ids::{decode_id, NodeType};
+use crate::ids::{decode_id, NodeType, RecordKind};
 use crate::read;
 use crate::vocab::{all_terms, GoalKind, RegionScheme};
 
@@ -142,7 +142,7 @@ impl LookupQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "Only this metric.")] metric: Option<String>,
     ) -> async_graphql::Result<Vec<Observation>> {
-        super::types::observation::observations_of(ctx, "pact", 0, metric).await
+        super::types::observation::observations_of(ctx, RecordKind::Pact, 0, metric).await
     }
 
     /// Who the request's token acts for; null without a token.

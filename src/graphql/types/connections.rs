@@ -8,6 +8,7 @@ use crate::graphql::loaders::{CountOf, FundingPageOf, ProgrammePageOfRegion};
 use crate::graphql::pagination::{
     connection, from_rows, ConnectionData, FundingOrder, PageArgs, PageInfo, ProgrammeOrder, TotalCount,
 };
+use crate::ids::RegionId;
 use crate::read::fundings::FundingParent;
 use crate::read::page::RowPage;
 
@@ -21,9 +22,10 @@ connection!(FundingConnection, FundingEdge, Funding, "fundings");
 pub(crate) async fn funding_page(
     ctx: &Context<'_>,
     parent: FundingParent,
-    id: i64,
+    id: impl Into<i64>,
     args: PageArgs<FundingOrder>,
 ) -> async_graphql::Result<FundingConnection> {
+    let id: i64 = id.into();
     let page = args.parse("Funding")?;
     let rows =
         load_one(ctx, FundingPageOf { parent, id, spec: page.spec.clone() }).await?.unwrap_or_else(RowPage::empty);
@@ -33,9 +35,10 @@ pub(crate) async fn funding_page(
 /// A page of the programmes naming a region or one of its formal descendants, batched across regions.
 pub(crate) async fn programmes_of_region_page(
     ctx: &Context<'_>,
-    id: i64,
+    id: RegionId,
     args: PageArgs<ProgrammeOrder>,
 ) -> async_graphql::Result<ProgrammeConnection> {
+    let id: i64 = id.into();
     let page = args.parse("Programme")?;
     let rows =
         load_one(ctx, ProgrammePageOfRegion { id, spec: page.spec.clone() }).await?.unwrap_or_else(RowPage::empty);

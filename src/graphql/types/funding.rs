@@ -8,7 +8,7 @@ use super::{FundingScheme, Organisation, Programme, Region};
 use crate::db::models::{AllocationRow, FundingRow};
 use crate::graphql::context::{load_list, load_one};
 use crate::graphql::loaders::*;
-use crate::ids::{encode_id, NodeType};
+use crate::ids::{encode_id, NodeType, RecordKind};
 use crate::money::split_by_shares;
 use crate::vocab::{AmountBasis, AmountQualifier, FundingStatus};
 
@@ -112,7 +112,7 @@ impl Funding {
     /// (Flattened: `sources`.)
     #[graphql(flatten)]
     async fn sourced(&self) -> Sourced {
-        Sourced("funding", self.0.id)
+        Sourced(RecordKind::Funding, self.0.id.into())
     }
 
     /// (Flattened: `createdAt`, `updatedAt`, `version`.)

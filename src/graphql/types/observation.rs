@@ -8,6 +8,7 @@ use super::Programme;
 use crate::db::models::{GoalRow, ObservationRow};
 use crate::graphql::context::load_list;
 use crate::graphql::loaders::{ObservationsOf, ProgrammesOfGoal};
+use crate::ids::RecordKind;
 use crate::vocab::{AmountQualifier, GoalKind, ObservationUnit};
 
 /// A figure a report gives about a subject at a moment: a count, a percentage or an amount. The
@@ -57,12 +58,12 @@ impl Observation {
     /// (Flattened: `sources`.)
     #[graphql(flatten)]
     async fn sourced(&self) -> Sourced {
-        Sourced("observation", self.0.id)
+        Sourced(RecordKind::Observation, self.0.id)
     }
 }
 
 /// `observations(metric:)` of one subject (its kind as stored, its row id).
-pub struct Observed(pub &'static str, pub i64);
+pub struct Observed(pub RecordKind, pub i64);
 
 #[Object]
 impl Observed {
@@ -80,11 +81,11 @@ impl Observed {
 /// The observations of a subject, optionally of one metric.
 pub(crate) async fn observations_of(
     ctx: &Context<'_>,
-    subject_type: &'static str,
-    id: i64,
+    subject_type: RecordKind,
+    id: impl Into<i64>,
     metric: Option<String>,
 ) -> async_graphql::Result<Vec<Observation>> {
-    let rows = load_list(ctx, ObservationsOf(subject_type, id)).await?;
+    let rows = load_list(ctx, ObservationsOf(subject_type, id.into())).await?;
     Ok(rows.into_iter().filter(|r| metric.as_deref().is_none_or(|m| r.metric == m)).map(Observation).collect())
 }
 
@@ -129,6 +130,6 @@ impl PactGoal {
     /// (Flattened: `sources`.)
     #[graphql(flatten)]
     async fn sourced(&self) -> Sourced {
-        Sourced("pact_goal", self.0.id)
+        Sourced(RecordKind::PactGoal, self.0.id)
     }
 }

@@ -12,7 +12,7 @@ use crate::db::models::OrganisationRow;
 use crate::graphql::context::{load_list, load_one, Caller};
 use crate::graphql::loaders::*;
 use crate::graphql::pagination::{connection_cost, FundingOrder, PageArgs};
-use crate::ids::{encode_id, NodeType};
+use crate::ids::{encode_id, NodeType, RecordKind};
 use crate::read::fundings::FundingParent;
 use crate::text::json_strings;
 use crate::vocab::{OrganisationKind, SchoolLevel};
@@ -79,7 +79,7 @@ impl Organisation {
     /// (Flattened: `observations`.)
     #[graphql(flatten)]
     async fn observed(&self) -> Observed {
-        Observed("organisation", self.0.id)
+        Observed(RecordKind::Organisation, self.0.id.into())
     }
 
     /// The regions the organisation is based in or works for.
@@ -94,7 +94,7 @@ impl Organisation {
         let viewer = ctx.viewer();
         let mut visible = Vec::new();
         for p in load_list(ctx, ParticipationsOfOrganisation(self.0.id)).await? {
-            let owner = if p.status == "PROPOSED" {
+            let owner = if p.is_proposed() {
                 load_one(ctx, ProgrammeById(p.programme_id)).await?.and_then(|r| r.owner_id)
             } else {
                 None
@@ -143,7 +143,7 @@ impl Organisation {
     /// (Flattened: `sources`.)
     #[graphql(flatten)]
     async fn sourced(&self) -> Sourced {
-        Sourced("organisation", self.0.id)
+        Sourced(RecordKind::Organisation, self.0.id.into())
     }
 
     /// (Flattened: `createdAt`, `updatedAt`, `version`.)

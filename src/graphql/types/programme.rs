@@ -13,7 +13,7 @@ use crate::db::models::{ParticipationRow, ProgrammeRow};
 use crate::graphql::context::{load_list, load_one, Caller};
 use crate::graphql::loaders::*;
 use crate::graphql::pagination::{connection_cost, FundingOrder, PageArgs};
-use crate::ids::{encode_id, NodeType};
+use crate::ids::{encode_id, NodeType, ProgrammeId, RecordKind};
 use crate::read::fundings::FundingParent;
 use crate::text::json_strings;
 use crate::vocab::{ParticipationRole, ParticipationStatus, ProgrammeKind, ProgrammeStatus, TargetGroup};
@@ -29,7 +29,7 @@ pub struct StatusReport {
     report_year: Option<i32>,
     inferred: bool,
     note: Option<String>,
-    programme_id: i64,
+    programme_id: ProgrammeId,
 }
 
 /// The progress of a programme as of a report, and the year of that report. Where the report does
@@ -60,7 +60,11 @@ impl StatusReport {
     /// The lines the status is based on.
     #[graphql(complexity = "2 * child_complexity")]
     async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
-        Ok(load_list(ctx, SourcesOf("programme_status", self.programme_id)).await?.into_iter().map(Source).collect())
+        Ok(load_list(ctx, SourcesOf(RecordKind::ProgrammeStatus, self.programme_id.into()))
+            .await?
+            .into_iter()
+            .map(Source)
+            .collect())
     }
 }
 
@@ -176,7 +180,7 @@ impl Programme {
     /// (Flattened: `observations`.)
     #[graphql(flatten)]
     async fn observed(&self) -> Observed {
-        Observed("programme", self.0.id)
+        Observed(RecordKind::Programme, self.0.id.into())
     }
 
     /// The goals and themes of the pact this programme serves, as the reports place it.
@@ -188,7 +192,7 @@ impl Programme {
     /// (Flattened: `sources`.)
     #[graphql(flatten)]
     async fn sourced(&self) -> Sourced {
-        Sourced("programme", self.0.id)
+        Sourced(RecordKind::Programme, self.0.id.into())
     }
 
     /// (Flattened: `createdAt`, `updatedAt`, `version`.)
@@ -217,7 +221,7 @@ impl Participation {
 
     /// `ACCEPTED`, or `PROPOSED` until the proposed organisation (or an admin) accepts.
     async fn status(&self) -> ParticipationStatus {
-        if self.0.status == "PROPOSED" {
+        if self.0.is_proposed() {
             ParticipationStatus::Proposed
         } else {
             ParticipationStatus::Accepted
@@ -242,6 +246,6 @@ impl Participation {
     /// (Flattened: `sources`.)
     #[graphql(flatten)]
     async fn sourced(&self) -> Sourced {
-        Sourced("participation", self.0.id)
+        Sourced(RecordKind::Participation, self.0.id.into())
     }
 }

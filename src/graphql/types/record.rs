@@ -10,9 +10,10 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use super::common::Source;
 use crate::graphql::context::load_list;
 use crate::graphql::loaders::SourcesOf;
+use crate::ids::RecordKind;
 
 /// `sources` of one record (its kind as stored, its row id).
-pub struct Sourced(pub &'static str, pub i64);
+pub struct Sourced(pub RecordKind, pub i64);
 
 #[Object]
 impl Sourced {

@@ -10,7 +10,7 @@ use crate::db::models::RegionRow;
 use crate::graphql::context::{load_list, load_one};
 use crate::graphql::loaders::*;
 use crate::graphql::pagination::{connection_cost, FundingOrder, PageArgs, ProgrammeOrder};
-use crate::ids::{encode_id, NodeType};
+use crate::ids::{encode_id, NodeType, RecordKind};
 use crate::read::fundings::FundingParent;
 use crate::text::json_strings;
 use crate::vocab::RegionScheme;
@@ -53,7 +53,7 @@ impl Region {
     /// (Flattened: `observations`.)
     #[graphql(flatten)]
     async fn observed(&self) -> Observed {
-        Observed("region", self.0.id)
+        Observed(RecordKind::Region, self.0.id.into())
     }
 
     /// Other identifiers, e.g. the CBS province code `CBS:PV29`.
@@ -127,7 +127,7 @@ impl Region {
     /// (Flattened: `sources`.)
     #[graphql(flatten)]
     async fn sourced(&self) -> Sourced {
-        Sourced("region", self.0.id)
+        Sourced(RecordKind::Region, self.0.id.into())
     }
 
     /// (Flattened: `createdAt`, `updatedAt`, `version`.)

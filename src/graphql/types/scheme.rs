@@ -11,7 +11,7 @@ use crate::db::models::{BudgetLineRow, FundingSchemeRow};
 use crate::graphql::context::{load_list, load_one};
 use crate::graphql::loaders::*;
 use crate::graphql::pagination::{connection_cost, FundingOrder, PageArgs};
-use crate::ids::{encode_id, NodeType};
+use crate::ids::{encode_id, NodeType, RecordKind};
 use crate::read::fundings::FundingParent;
 use crate::text::json_strings;
 use crate::vocab::{AmountBasis, AmountQualifier};
@@ -85,7 +85,7 @@ impl FundingScheme {
     /// (Flattened: `observations`.)
     #[graphql(flatten)]
     async fn observed(&self) -> Observed {
-        Observed("funding_scheme", self.0.id)
+        Observed(RecordKind::FundingScheme, self.0.id.into())
     }
 
     /// Scheme-level amounts (budgets) per year or period, as the sources give them. These are not
@@ -112,7 +112,7 @@ impl FundingScheme {
     /// (Flattened: `sources`.)
     #[graphql(flatten)]
     async fn sourced(&self) -> Sourced {
-        Sourced("funding_scheme", self.0.id)
+        Sourced(RecordKind::FundingScheme, self.0.id.into())
     }
 
     /// (Flattened: `createdAt`, `updatedAt`, `version`.)
@@ -163,6 +163,6 @@ impl BudgetLine {
     /// (Flattened: `sources`.)
     #[graphql(flatten)]
     async fn sourced(&self) -> Sourced {
-        Sourced("budget_line", self.0.id)
+        Sourced(RecordKind::BudgetLine, self.0.id.into())
     }
 }
