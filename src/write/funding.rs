@@ -9,8 +9,8 @@ use serde_json::{json, Value};
 use super::required;
 use super::validate::ParsedPeriod;
 use super::{
-    audit, begin_update, check_idempotency, check_version, delete_sources, end_update, partner_source, remember,
-    updated_one, Idempotency,
+    audit, begin_update, check_idempotency, check_version, end_update, links, partner_source, remember, updated_one,
+    Idempotency,
 };
 use crate::auth::{policy, Actor};
 use crate::check_refs;
@@ -313,7 +313,7 @@ pub fn delete(conn: &mut DbConn, actor: &Actor, id: FundingId, expected: i32) ->
     check_version(row.version, expected, "the funding")?;
     let before = snapshot(conn, &row)?;
     diesel::delete(region_allocation::table.filter(region_allocation::funding_id.eq(id))).execute(conn)?;
-    delete_sources(conn, &[RecordKind::Funding], &[id.0])?;
+    links::drop_sources(conn, &[RecordKind::Funding], &[id.0])?;
     let rows = diesel::delete(funding::table.filter(funding::id.eq(id)).filter(funding::version.eq(expected)))
         .execute(conn)?;
     updated_one(rows, "the funding")?;

@@ -60,15 +60,15 @@ where
     Ok(ids)
 }
 
-/// Deletes the sources that the rows of `entity_type` with these ids cite (before those rows go).
+/// Deletes the sources that the records of these `kinds` with these ids cite (before those
+/// records go, or when the loader replaces them).
 ///
 /// # Errors
 /// A database error.
-pub fn drop_sources(conn: &mut DbConn, entity_type: RecordKind, entity_ids: &[i64]) -> Result<(), AppError> {
-    diesel::delete(
-        source::table.filter(source::entity_type.eq(entity_type.as_str())).filter(source::entity_id.eq_any(entity_ids)),
-    )
-    .execute(conn)?;
+pub fn drop_sources(conn: &mut DbConn, kinds: &[RecordKind], ids: &[i64]) -> Result<(), AppError> {
+    let kinds: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+    diesel::delete(source::table.filter(source::entity_type.eq_any(kinds)).filter(source::entity_id.eq_any(ids)))
+        .execute(conn)?;
     Ok(())
 }
 

@@ -166,17 +166,6 @@ pub fn partner_source(
     Ok(())
 }
 
-/// Deletes the sources of the records `ids` of the `kinds` (of a record being deleted).
-///
-/// # Errors
-/// A database error.
-pub fn delete_sources(conn: &mut DbConn, kinds: &[RecordKind], ids: &[i64]) -> Result<(), AppError> {
-    let kinds: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
-    diesel::delete(source::table.filter(source::entity_type.eq_any(kinds)).filter(source::entity_id.eq_any(ids)))
-        .execute(conn)?;
-    Ok(())
-}
-
 /// What an idempotency key says about a create.
 pub enum Idempotency {
     /// No key, or a new one: go ahead (call [`remember`] after creating).

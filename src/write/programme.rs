@@ -7,8 +7,8 @@ use serde_json::{json, Value};
 use super::required;
 use super::validate::ParsedPeriod;
 use super::{
-    audit, begin_update, check_idempotency, check_version, delete_sources, end_update, partner_source, remember,
-    updated_one, Idempotency,
+    audit, begin_update, check_idempotency, check_version, end_update, links, partner_source, remember, updated_one,
+    Idempotency,
 };
 use crate::auth::{policy, Actor};
 use crate::check_refs;
@@ -297,11 +297,11 @@ pub fn delete(conn: &mut DbConn, actor: &Actor, id: ProgrammeId, expected: i32) 
     let before = snapshot(conn, &row)?;
     let parts: Vec<i64> =
         participation::table.filter(participation::programme_id.eq(id)).select(participation::id).load(conn)?;
-    delete_sources(conn, &[RecordKind::Participation], &parts)?;
+    links::drop_sources(conn, &[RecordKind::Participation], &parts)?;
     diesel::delete(participation::table.filter(participation::programme_id.eq(id))).execute(conn)?;
     diesel::delete(programme_target_group::table.filter(programme_target_group::programme_id.eq(id))).execute(conn)?;
     diesel::delete(programme_region::table.filter(programme_region::programme_id.eq(id))).execute(conn)?;
-    delete_sources(conn, &[RecordKind::Programme, RecordKind::ProgrammeStatus], &[id.0])?;
+    links::drop_sources(conn, &[RecordKind::Programme, RecordKind::ProgrammeStatus], &[id.0])?;
     let rows = diesel::delete(programme::table.filter(programme::id.eq(id)).filter(programme::version.eq(expected)))
         .execute(conn)?;
     updated_one(rows, "the programme")?;

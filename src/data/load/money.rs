@@ -62,7 +62,7 @@ impl Loader<'_> {
             let id = w.id;
             let old: Vec<i64> =
                 budget_line::table.filter(budget_line::scheme_id.eq(id)).select(budget_line::id).load(self.conn)?;
-            links::drop_sources(self.conn, RecordKind::BudgetLine, &old)?;
+            links::drop_sources(self.conn, &[RecordKind::BudgetLine], &old)?;
             let mut rows = Vec::new();
             for line in &s.budget_lines {
                 let (sd, sp, ed, ep) = dates(line.period.as_ref());

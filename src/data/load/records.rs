@@ -133,7 +133,7 @@ impl Loader<'_> {
                 .filter(participation::programme_id.eq(id))
                 .select(participation::id)
                 .load(self.conn)?;
-            links::drop_sources(self.conn, RecordKind::Participation, &old)?;
+            links::drop_sources(self.conn, &[RecordKind::Participation], &old)?;
             let mut rows = Vec::new();
             for part in &p.participants {
                 let org = Ids::get(&self.ids.organisations, &part.organisation, RecordKind::Organisation)?;
