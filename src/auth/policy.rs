@@ -23,6 +23,7 @@ use std::collections::BTreeSet;
 use super::{Actor, Scope, Viewer};
 use crate::db::models::{FundingRow, FundingSchemeRow, ParticipationRow, ProgrammeRow};
 use crate::error::{AppError, UserErrorCode};
+use crate::vocab::ParticipationStatus;
 
 /// Every mutation, by the scope it needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -160,6 +161,16 @@ pub fn accept_participation(actor: &Actor, participation: &ParticipationRow) -> 
         Ok(())
     } else {
         Err(forbid("only the proposed organisation may accept a participation"))
+    }
+}
+
+/// The status of a participation the programme's owner adds: its own organisation takes part at
+/// once; another organisation is proposed until it accepts (even when an admin adds it).
+pub fn new_participation_status(actor: &Actor, organisation_id: i64) -> ParticipationStatus {
+    if organisation_id == actor.organisation_id {
+        ParticipationStatus::Accepted
+    } else {
+        ParticipationStatus::Proposed
     }
 }
 

@@ -47,11 +47,7 @@ pub fn add_participant(
         ));
     }
     let before = snapshot(conn, &row)?;
-    let status = if organisation_id.0 == actor.organisation_id {
-        ParticipationStatus::Accepted
-    } else {
-        ParticipationStatus::Proposed
-    };
+    let status = policy::new_participation_status(actor, organisation_id.0);
     let t = now();
     let id: ParticipationId = diesel::insert_into(participation::table)
         .values((
