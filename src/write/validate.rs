@@ -125,11 +125,10 @@ impl Validator {
         match decode_typed_id(value, node, &field.join(".")) {
             Ok(id) => id,
             Err(_) => {
-                self.push(
-                    field,
-                    UserErrorCode::Invalid,
-                    format!("`{}` is not the ID of a {}", field.join("."), node.name()),
-                );
+                let name = node.name();
+                let article = if name.starts_with(['A', 'E', 'I', 'O', 'U']) { "an" } else { "a" };
+                let message = format!("`{}` is not the ID of {article} {name}", field.join("."));
+                self.push(field, UserErrorCode::Invalid, message);
                 0
             }
         }

@@ -105,3 +105,19 @@ async fn a_failed_batch_is_logged_once_with_its_cause_and_the_request_id() {
     let cause = internal[0]["error.cause"].as_str().unwrap_or_default();
     assert!(cause.contains("programme_region"), "the cause is kept: {cause}");
 }
+
+#[actix_web::test]
+async fn an_id_of_the_wrong_type_is_named_with_its_article() {
+    use crate::writes_fixture::{World, ALL_PARTNER_SCOPES};
+    use techniekpact_api::ids::NodeType;
+    for backend in backends() {
+        let w = World::new(backend).await;
+        let token = w.token(w.ids.org_a, ALL_PARTNER_SCOPES).await;
+        let update = "mutation($input: UpdateOrganisationInput!) { updateOrganisation(input: $input) { userErrors { field message code } } }";
+        let input = json!({ "input": { "id": w.id(NodeType::Programme, w.ids.p), "expectedVersion": 1 } });
+        let (_, body) = w.app.query_as(Some(&token), update, input).await;
+        let error = &body["data"]["updateOrganisation"]["userErrors"][0];
+        assert_eq!(error["code"], "INVALID", "{backend:?}: {body}");
+        assert_eq!(error["message"], "`input.id` is not the ID of an Organisation", "{backend:?}: {body}");
+    }
+}
