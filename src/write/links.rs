@@ -72,15 +72,15 @@ pub fn drop_sources(conn: &mut DbConn, kinds: &[RecordKind], ids: &[i64]) -> Res
     Ok(())
 }
 
-/// The ids in `ids` without repeats, in their first order.
-pub fn distinct<T: PartialEq + Copy>(ids: &[T]) -> Vec<T> {
-    let mut seen = Vec::with_capacity(ids.len());
-    for id in ids {
-        if !seen.contains(id) {
-            seen.push(*id);
+/// The items in their first order, each once: a list that names a value twice means it once.
+pub fn distinct<T: PartialEq>(items: impl IntoIterator<Item = T>) -> Vec<T> {
+    let mut out = Vec::new();
+    for item in items {
+        if !out.contains(&item) {
+            out.push(item);
         }
     }
-    seen
+    out
 }
 
 /// Sets the regions a programme names (`programme_region`), in the order given.

@@ -71,7 +71,7 @@ fn snapshot(conn: &mut DbConn, o: &OrganisationRow) -> Result<Value, AppError> {
 }
 
 fn replace_home_regions(conn: &mut DbConn, id: i64, regions: &[i64]) -> Result<(), AppError> {
-    super::links::home_regions(conn, id, &super::links::distinct(regions))
+    super::links::home_regions(conn, id, &super::links::distinct(regions.iter().copied()))
 }
 
 fn names<'a>(name: &'a str, short: Option<&'a str>, aliases: &'a [String]) -> impl Iterator<Item = &'a str> {

@@ -120,11 +120,11 @@ fn date_cols(p: &ParsedPeriod) -> DateCols {
 }
 
 fn replace_target_groups(conn: &mut DbConn, id: i64, groups: &[TargetGroup]) -> Result<(), AppError> {
-    super::links::target_groups(conn, id, super::links::distinct(groups).iter().map(|g| g.as_str()))
+    super::links::target_groups(conn, id, super::links::distinct(groups.iter().copied()).iter().map(|g| g.as_str()))
 }
 
 pub(super) fn replace_regions(conn: &mut DbConn, id: i64, regions: &[i64]) -> Result<(), AppError> {
-    super::links::programme_regions(conn, id, &super::links::distinct(regions))
+    super::links::programme_regions(conn, id, &super::links::distinct(regions.iter().copied()))
 }
 
 /// Raises a programme's version (participants or regions changed), checking `expected`.

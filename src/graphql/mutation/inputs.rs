@@ -4,6 +4,7 @@ use async_graphql::{InputObject, MaybeUndefined, ID};
 
 use crate::error::UserErrorCode;
 use crate::ids::{NodeType, RowId};
+pub(super) use crate::write::links::distinct;
 use crate::write::{ParsedPeriod, Validator};
 
 /// A period: `YYYY`, `YYYY-MM` or `YYYY-MM-DD` at each end; either end may be left out.
@@ -50,17 +51,6 @@ pub(super) fn ids(v: &mut Validator, field: &str, ids: &[ID], node: NodeType) ->
         v.id(&["input", field, &index], id, node)
     });
     distinct(parsed)
-}
-
-/// The items in their first order, each once: a list input that names a value twice means it once.
-pub(super) fn distinct<T: PartialEq>(items: impl IntoIterator<Item = T>) -> Vec<T> {
-    let mut out = Vec::new();
-    for item in items {
-        if !out.contains(&item) {
-            out.push(item);
-        }
-    }
-    out
 }
 
 /// A code at `input.code`: at most 100 characters, each a capital, a digit or `extra`.
