@@ -130,6 +130,10 @@ pub fn prepare(db: &Database, load_data: bool) -> anyhow::Result<()> {
     if data::reindex_if_needed(&mut conn).map_err(|e| anyhow::anyhow!("recomputing search keys: {e:?}"))? {
         tracing::info!("recomputed the stored search keys");
     }
+    if crate::write::placement::needs_rebuild(&mut conn)? {
+        crate::db::write_transaction(&mut conn, crate::write::placement::rebuild)?;
+        tracing::info!("computed the funding placement of every region");
+    }
     if load_data {
         let set = data::parse(data::BUNDLED_DATA)?;
         let report =

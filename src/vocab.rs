@@ -44,6 +44,62 @@ vocab_enum! {
 }
 
 vocab_enum! {
+    /// Which placements a funding total, the funding filter's `region` and a region's fundings count:
+    /// what the documents state of the funding itself, or that and its programme's regions.
+    Placement {
+        Stated => "STATED", "Vermeld", "Only where the funding itself is placed: its own allocations";
+        StatedAndProgramme => "STATED_AND_PROGRAMME", "Vermeld of via programma", "Its own allocations, else its programme's regions";
+    }
+}
+
+impl Default for Placement {
+    fn default() -> Self {
+        Self::StatedAndProgramme
+    }
+}
+
+vocab_enum! {
+    /// How a funding's amount was placed in a region (README "Funding per region").
+    PlacedBy {
+        Shares => "SHARES", "Verdeeld naar aandeel", "Its own allocations with shares, split to the cent";
+        Allocations => "ALLOCATIONS", "Eigen regio's", "Its own allocations without shares";
+        Programme => "PROGRAMME", "Via programma", "Its programme's regions (it has no allocations of its own)";
+        Nothing => "NONE", "Niet geplaatst", "Nothing to place it by";
+    }
+}
+
+/// Where a placement row counts a funding's amount at a level (stored text of
+/// `funding_placement.bucket`, written by `crate::write::placement`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Bucket {
+    /// In the region the row names.
+    Region,
+    /// Its named regions fall in more than one region at the level.
+    Unsplit,
+    /// A named region has no ancestor-or-self at the level.
+    OutsideLevel,
+    /// Nothing to place it by.
+    Unallocated,
+}
+
+impl Bucket {
+    /// The stored text.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Region => "REGION",
+            Self::Unsplit => "UNSPLIT",
+            Self::OutsideLevel => "OUTSIDE_LEVEL",
+            Self::Unallocated => "UNALLOCATED",
+        }
+    }
+
+    /// Reads stored text.
+    pub fn parse(text: &str) -> Option<Self> {
+        [Self::Region, Self::Unsplit, Self::OutsideLevel, Self::Unallocated].into_iter().find(|b| b.as_str() == text)
+    }
+}
+
+vocab_enum! {
     /// What kind of stakeholder an organisation is.
     OrganisationKind {
         Ministry => "MINISTRY", "Ministerie", "Ministry";
@@ -199,6 +255,8 @@ pub fn all_terms() -> Vec<VocabularyRow> {
     }
     [
         rows("RegionScheme", RegionScheme::ALL),
+        rows("Placement", Placement::ALL),
+        rows("PlacedBy", PlacedBy::ALL),
         rows("OrganisationKind", OrganisationKind::ALL),
         rows("SchoolLevel", SchoolLevel::ALL),
         rows("ProgrammeKind", ProgrammeKind::ALL),

@@ -249,6 +249,7 @@ diesel::table! {
 }
 
 diesel::joinable!(region_allocation -> funding (funding_id));
+diesel::joinable!(funding_placement -> funding (funding_id));
 diesel::joinable!(participation -> programme (programme_id));
 diesel::joinable!(programme_region -> programme (programme_id));
 diesel::joinable!(programme_target_group -> programme (programme_id));
@@ -275,6 +276,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     observation,
     pact_goal,
     programme_goal,
+    region_level,
+    funding_placement,
+    funding_region_total,
+    funding_region_programme,
 );
 
 diesel::table! {
@@ -372,3 +377,51 @@ diesel::table! {
 }
 
 diesel::joinable!(programme_goal -> pact_goal (goal_id));
+
+// Derived tables kept by `crate::write::placement` (no versions: rebuilt from the records above).
+
+diesel::table! {
+    region_level (region_id, level) {
+        region_id -> BigInt,
+        level -> Text,
+        at_level_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    funding_placement (funding_id, level, bucket, region_id) {
+        funding_id -> BigInt,
+        level -> Text,
+        bucket -> Text,
+        region_id -> BigInt,
+        cents -> BigInt,
+        placed_by -> Text,
+        scheme_id -> BigInt,
+        programme_id -> BigInt,
+        year -> Integer,
+    }
+}
+
+diesel::table! {
+    funding_region_total (level, bucket, region_id, scheme_id, year, placed_by) {
+        level -> Text,
+        bucket -> Text,
+        region_id -> BigInt,
+        scheme_id -> BigInt,
+        year -> Integer,
+        placed_by -> Text,
+        cents -> BigInt,
+        funding_count -> BigInt,
+    }
+}
+
+diesel::table! {
+    funding_region_programme (level, scheme_id, region_id, placed_by, programme_id) {
+        level -> Text,
+        region_id -> BigInt,
+        scheme_id -> BigInt,
+        placed_by -> Text,
+        programme_id -> BigInt,
+        funding_count -> BigInt,
+    }
+}

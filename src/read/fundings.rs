@@ -5,23 +5,24 @@ use diesel::prelude::*;
 
 use super::page::{root_list, PageSpec, RowPage};
 use super::plans;
-use super::programmes::per_root;
 use super::ranked::{self, RawSql};
-use super::region_tree::RegionTree;
-use super::{by_ids, find, overlap, ByParent, Overlap};
+use super::{by_ids, find, ByParent, Overlap};
 use crate::db::models::{AllocationRow, FundingRow};
 use crate::db::schema::*;
 use crate::db::{Db, DbConn};
 use crate::error::AppError;
-use crate::vocab::FundingStatus;
+use crate::vocab::{Bucket, FundingStatus, PlacedBy, Placement};
 
 /// Which fundings to list or total; every condition given must hold.
 #[derive(Debug, Clone, Default)]
 pub struct FundingQuery {
     /// Under one of these schemes.
     pub schemes: Option<Vec<i64>>,
-    /// With an allocation to this region or one of its formal descendants.
+    /// Placed in this region by the placement rules at the region's own level (README "Funding per
+    /// region"), counting placements through programmes unless `placement` is `Stated`.
     pub region: Option<i64>,
+    /// Which placements `region` counts.
+    pub placement: Placement,
     /// To this programme.
     pub programme: Option<i64>,
     /// This organisation is the recipient or the named funder.
@@ -34,33 +35,56 @@ pub struct FundingQuery {
     pub updated_after: Option<NaiveDateTime>,
 }
 
-fn filtered(conn: &mut DbConn, query: &FundingQuery) -> Result<funding::BoxedQuery<'static, Db>, AppError> {
+/// Adds the conditions of a [`FundingQuery`] to a boxed query over `funding` (alone, or joined with
+/// `funding_placement` and grouped: the region condition reads an alias of it).
+macro_rules! funding_conditions {
+    ($q:ident, $query:expr) => {{
+        use $crate::db::schema::{funding, funding_placement};
+        use $crate::vocab::{Bucket, PlacedBy, Placement};
+        let query: &$crate::read::fundings::FundingQuery = $query;
+        if let Some(schemes) = &query.schemes {
+            $q = $q.filter(funding::scheme_id.eq_any(schemes.clone()));
+        }
+        if let Some(region) = query.region {
+            // A row at the region's own level: the region is its own ancestor-or-self there only.
+            let placed = diesel::alias!(funding_placement as placed_in);
+            let excluded: Vec<&str> = match query.placement {
+                Placement::Stated => vec![PlacedBy::Programme.as_str()],
+                Placement::StatedAndProgramme => Vec::new(),
+            };
+            $q = $q.filter(
+                funding::id.eq_any(
+                    placed
+                        .filter(placed.field(funding_placement::region_id).eq(region))
+                        .filter(placed.field(funding_placement::bucket).eq(Bucket::Region.as_str()))
+                        .filter(placed.field(funding_placement::placed_by).ne_all(excluded))
+                        .select(placed.field(funding_placement::funding_id)),
+                ),
+            );
+        }
+        if let Some(p) = query.programme {
+            $q = $q.filter(funding::programme_id.eq(p));
+        }
+        if let Some(org) = query.organisation {
+            $q = $q.filter(funding::recipient_id.eq(org).or(funding::funder_id.eq(org)));
+        }
+        if let Some(statuses) = &query.statuses {
+            $q = $q.filter(funding::status.eq_any(statuses.iter().map(|s| s.as_str()).collect::<Vec<_>>()));
+        }
+        if let Some(p) = query.period {
+            $crate::read::overlap!($q, funding, p);
+        }
+        if let Some(t) = query.updated_after {
+            $q = $q.filter(funding::updated_at.gt(t));
+        }
+    }};
+}
+
+pub(crate) use funding_conditions;
+
+pub(super) fn filtered(_conn: &mut DbConn, query: &FundingQuery) -> Result<funding::BoxedQuery<'static, Db>, AppError> {
     let mut q = funding::table.into_boxed::<Db>();
-    if let Some(schemes) = &query.schemes {
-        q = q.filter(funding::scheme_id.eq_any(schemes.clone()));
-    }
-    if let Some(root) = query.region {
-        let regions = RegionTree::load(conn)?.descendants(root);
-        let ids = region_allocation::table
-            .filter(region_allocation::region_id.eq_any(regions))
-            .select(region_allocation::funding_id);
-        q = q.filter(funding::id.eq_any(ids));
-    }
-    if let Some(p) = query.programme {
-        q = q.filter(funding::programme_id.eq(p));
-    }
-    if let Some(org) = query.organisation {
-        q = q.filter(funding::recipient_id.eq(org).or(funding::funder_id.eq(org)));
-    }
-    if let Some(statuses) = &query.statuses {
-        q = q.filter(funding::status.eq_any(statuses.iter().map(|s| s.as_str()).collect::<Vec<_>>()));
-    }
-    if let Some(p) = query.period {
-        overlap!(q, funding, p);
-    }
-    if let Some(t) = query.updated_after {
-        q = q.filter(funding::updated_at.gt(t));
-    }
+    funding_conditions!(q, query);
     Ok(q)
 }
 
@@ -75,14 +99,6 @@ find!(
     /// The funding with this id.
     find, funding, FundingRow
 );
-
-/// Every matching funding, by id (for the report).
-///
-/// # Errors
-/// A database error.
-pub fn all_matching(conn: &mut DbConn, query: &FundingQuery) -> Result<Vec<FundingRow>, AppError> {
-    Ok(filtered(conn, query)?.order(funding::id.asc()).select(FundingRow::as_select()).load(conn)?)
-}
 
 /// The allocations of each funding, in the order recorded.
 ///
@@ -100,8 +116,8 @@ pub fn allocations_of(conn: &mut DbConn, ids: &[i64]) -> Result<ByParent<Allocat
 /// The parent a funding relation is keyed by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FundingParent {
-    /// Fundings with an allocation to a region or one of its formal descendants (each once).
-    Region,
+    /// Fundings placed in a region by the placement rules at its level (each once).
+    Region(Placement),
     /// Fundings to a programme.
     Programme,
     /// Fundings an organisation received.
@@ -120,7 +136,7 @@ pub enum FundingParent {
 pub fn of_parents(conn: &mut DbConn, parent: FundingParent, ids: &[i64]) -> Result<ByParent<FundingRow>, AppError> {
     let q = funding::table.select(FundingRow::as_select()).into_boxed::<Db>();
     let q = match parent {
-        FundingParent::Region => return of_regions(conn, ids),
+        FundingParent::Region(placement) => return of_regions(conn, ids, placement),
         FundingParent::Programme => q.filter(funding::programme_id.eq_any(ids)),
         FundingParent::Recipient => q.filter(funding::recipient_id.eq_any(ids)),
         FundingParent::Funder => q.filter(funding::funder_id.eq_any(ids)),
@@ -128,7 +144,7 @@ pub fn of_parents(conn: &mut DbConn, parent: FundingParent, ids: &[i64]) -> Resu
     };
     let rows: Vec<FundingRow> = q.load(conn)?;
     let key = |r: &FundingRow| match parent {
-        FundingParent::Region => None,
+        FundingParent::Region(_) => None,
         FundingParent::Programme => r.programme_id,
         FundingParent::Recipient => r.recipient_id,
         FundingParent::Funder => r.funder_id,
@@ -139,7 +155,7 @@ pub fn of_parents(conn: &mut DbConn, parent: FundingParent, ids: &[i64]) -> Resu
 
 fn parent_column(parent: FundingParent) -> &'static str {
     match parent {
-        FundingParent::Region => "id",
+        FundingParent::Region(_) => "id",
         FundingParent::Programme => "programme_id",
         FundingParent::Recipient => "recipient_id",
         FundingParent::Funder => "funder_id",
@@ -181,14 +197,11 @@ pub fn pages_of_plan(
 }
 
 fn pages_sql(parent: FundingParent, ids: &[i64], spec: &PageSpec) -> RawSql {
-    let mut sql = if parent == FundingParent::Region {
-        let mut sql = ranked::members(ids);
-        ranked::ranked_select(&mut sql, "f", "m.root_id", spec);
-        sql.push(
-            "(SELECT DISTINCT member.root_id, a.funding_id FROM member \
-             JOIN region_allocation a ON a.region_id = member.region_id) m \
-             JOIN funding f ON f.id = m.funding_id WHERE 1 = 1",
-        );
+    let mut sql = if let FundingParent::Region(placement) = parent {
+        let mut sql = RawSql::default();
+        ranked::ranked_select(&mut sql, "f", "m.region_id", spec);
+        sql.push("funding_placement m JOIN funding f ON f.id = m.funding_id WHERE m.region_id IN ").int_list(ids);
+        placed_in_region(&mut sql, "m", placement);
         sql
     } else {
         let column = format!("f.{}", parent_column(parent));
@@ -210,12 +223,12 @@ pub fn counts_of(conn: &mut DbConn, parent: FundingParent, ids: &[i64]) -> Resul
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let sql = if parent == FundingParent::Region {
-        let mut sql = ranked::members(ids);
-        sql.push(
-            "SELECT member.root_id AS parent_id, COUNT(DISTINCT a.funding_id) AS n FROM member \
-             JOIN region_allocation a ON a.region_id = member.region_id GROUP BY member.root_id",
-        );
+    let sql = if let FundingParent::Region(placement) = parent {
+        let mut sql = RawSql::default();
+        sql.push("SELECT m.region_id AS parent_id, COUNT(*) AS n FROM funding_placement m WHERE m.region_id IN ")
+            .int_list(ids);
+        placed_in_region(&mut sql, "m", placement);
+        sql.push(" GROUP BY m.region_id");
         sql
     } else {
         let column = parent_column(parent);
@@ -227,19 +240,29 @@ pub fn counts_of(conn: &mut DbConn, parent: FundingParent, ids: &[i64]) -> Resul
     ranked::counts(conn, sql)
 }
 
-/// The fundings with an allocation to each region or one of its formal descendants (each funding
-/// once per region).
+/// ` AND …`: placement rows (alias `m`, filtered by region id) that place a funding in the region:
+/// a row at the region's own level, the only level where it is its own ancestor-or-self.
+fn placed_in_region(sql: &mut RawSql, alias: &str, placement: Placement) {
+    sql.push(&format!(" AND {alias}.bucket = ")).text(Bucket::Region.as_str());
+    if placement == Placement::Stated {
+        sql.push(&format!(" AND {alias}.placed_by <> ")).text(PlacedBy::Programme.as_str());
+    }
+}
+
+/// The fundings placed in each region (each funding once per region).
 ///
 /// # Errors
 /// A database error.
-pub fn of_regions(conn: &mut DbConn, ids: &[i64]) -> Result<ByParent<FundingRow>, AppError> {
-    let tree = RegionTree::load(conn)?;
-    let members: Vec<(i64, Vec<i64>)> = ids.iter().map(|root| (*root, tree.descendants(*root))).collect();
-    let all: Vec<i64> = members.iter().flat_map(|(_, m)| m.iter().copied()).collect();
-    let pairs: Vec<(i64, FundingRow)> = region_allocation::table
+pub fn of_regions(conn: &mut DbConn, ids: &[i64], placement: Placement) -> Result<ByParent<FundingRow>, AppError> {
+    let excluded: Vec<&str> = match placement {
+        Placement::Stated => vec![PlacedBy::Programme.as_str()],
+        Placement::StatedAndProgramme => Vec::new(),
+    };
+    Ok(funding_placement::table
         .inner_join(funding::table)
-        .filter(region_allocation::region_id.eq_any(all))
-        .select((region_allocation::region_id, FundingRow::as_select()))
-        .load(conn)?;
-    Ok(per_root(&members, &pairs, |f| f.id.0))
+        .filter(funding_placement::region_id.eq_any(ids))
+        .filter(funding_placement::bucket.eq(Bucket::Region.as_str()))
+        .filter(funding_placement::placed_by.ne_all(excluded))
+        .select((funding_placement::region_id, FundingRow::as_select()))
+        .load(conn)?)
 }

@@ -1,6 +1,5 @@
 //! Programmes and participations: look-ups, the filtered list, and the relations of a programme.
 
-use std::collections::HashSet;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -233,23 +232,4 @@ pub fn counts_of_regions(conn: &mut DbConn, ids: &[i64]) -> Result<Vec<(i64, i64
          JOIN programme_region pr ON pr.region_id = member.region_id GROUP BY member.root_id",
     );
     ranked::counts(conn, sql)
-}
-
-/// For each root and its member regions, the rows linked to any member, each row once per root.
-pub(super) fn per_root<R: Clone>(
-    members: &[(i64, Vec<i64>)],
-    pairs: &[(i64, R)],
-    id_of: impl Fn(&R) -> i64,
-) -> ByParent<R> {
-    let mut out = Vec::new();
-    for (root, regions) in members {
-        let regions: HashSet<&i64> = regions.iter().collect();
-        let mut seen = HashSet::new();
-        for (region_id, row) in pairs {
-            if regions.contains(region_id) && seen.insert(id_of(row)) {
-                out.push((*root, row.clone()));
-            }
-        }
-    }
-    out
 }

@@ -47,6 +47,10 @@ impl RawSql {
         self
     }
 
+    pub(super) fn text(&mut self, v: &str) -> &mut Self {
+        self.bind(Bind::Text(v.to_owned()))
+    }
+
     pub(super) fn int(&mut self, v: i64) -> &mut Self {
         self.bind(Bind::Int(v))
     }

@@ -113,6 +113,8 @@ pub fn create_region(conn: &mut DbConn, actor: &Actor, input: &NewRegion) -> Res
         ))
         .returning(region::id)
         .get_result(conn)?;
+    // A new region has no fundings placed by it yet: only the level table changes.
+    super::placement::rebuild_region_levels(conn)?;
     let row = find(conn, id)?;
     let after = json!({ "scheme": row.scheme, "code": row.code, "name": row.name, "parentId": row.parent_id });
     let event = audit(conn, actor, "createRegion", RecordKind::Region, id, None, &Value::Null, &after)?;

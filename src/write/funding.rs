@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use rand_core::RngCore;
 use serde_json::{json, Value};
 
+use super::placement::{self, Scope};
 use super::required;
 use super::validate::ParsedPeriod;
 use super::{
@@ -220,6 +221,7 @@ pub fn record(conn: &mut DbConn, actor: &Actor, input: &NewFunding) -> Result<Fu
         .returning(funding::id)
         .get_result(conn)?;
     replace_allocations(conn, id.0, &input.allocations)?;
+    placement::refresh(conn, Scope::Fundings(&[id.0]))?;
     let row = find(conn, id)?;
     let after = snapshot(conn, &row)?;
     let owner = owner_of(scheme_row.as_ref(), row.funder_id);
@@ -291,6 +293,7 @@ pub fn update(
     if let Some(allocations) = &changes.allocations {
         replace_allocations(conn, id.0, allocations)?;
     }
+    placement::refresh(conn, Scope::Fundings(&[id.0]))?;
     let row = find(conn, id)?;
     let after = snapshot(conn, &row)?;
     if end_update(conn, &before, &after)? {
@@ -317,6 +320,7 @@ pub fn delete(conn: &mut DbConn, actor: &Actor, id: FundingId, expected: i32) ->
     let rows = diesel::delete(funding::table.filter(funding::id.eq(id)).filter(funding::version.eq(expected)))
         .execute(conn)?;
     updated_one(rows, "the funding")?;
+    placement::refresh(conn, Scope::Fundings(&[id.0]))?;
     let owner = owner_of(scheme_row.as_ref(), row.funder_id);
     audit(conn, actor, "deleteFunding", RecordKind::Funding, id, owner, &before, &Value::Null)?;
     Ok(row)

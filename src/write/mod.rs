@@ -8,6 +8,7 @@ pub mod funding;
 pub mod links;
 pub mod organisation;
 pub mod participants;
+pub mod placement;
 pub mod programme;
 pub mod tokens;
 mod validate;

@@ -123,8 +123,10 @@ fn replace_target_groups(conn: &mut DbConn, id: i64, groups: &[TargetGroup]) -> 
     super::links::target_groups(conn, id, super::links::distinct(groups.iter().copied()).iter().map(|g| g.as_str()))
 }
 
+/// Sets a programme's regions and moves the figures of its fundings placed by them.
 pub(super) fn replace_regions(conn: &mut DbConn, id: i64, regions: &[i64]) -> Result<(), AppError> {
-    super::links::programme_regions(conn, id, &super::links::distinct(regions.iter().copied()))
+    super::links::programme_regions(conn, id, &super::links::distinct(regions.iter().copied()))?;
+    super::placement::refresh(conn, super::placement::Scope::Programme(id))
 }
 
 /// Raises a programme's version (participants or regions changed), checking `expected`.

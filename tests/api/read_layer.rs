@@ -164,7 +164,7 @@ async fn per_parent_pages_walk_every_row_once_with_ties_in_one_statement_per_bat
                 (FundingParent::Programme, &programmes),
                 (FundingParent::Scheme, &schemes),
                 (FundingParent::Recipient, &recipients),
-                (FundingParent::Region, &regions[..regions.len().min(6)].to_vec()),
+                (FundingParent::Region(techniekpact_api::vocab::Placement::StatedAndProgramme), &regions[..regions.len().min(6)].to_vec()),
             ] {
                 let sizes: HashSet<usize> =
                     ids.iter().map(|id| read::fundings::of_parents(c, parent, &[*id]).unwrap().len()).collect();

@@ -10,6 +10,7 @@ use crate::db::{write_transaction, DbConn};
 use crate::error::AppError;
 use crate::ids::RecordKind;
 use crate::text::{search_key, search_text};
+use crate::write::placement::{self, Scope};
 
 /// Writes `sizes.fundings` fundings over the real schemes, the synthetic programmes `progs` and
 /// recipients `orgs` (rows with ids above `max_funding` are this run's).
@@ -110,7 +111,7 @@ pub(super) fn write(
             report.allocations += allocations.len();
             insert_rows!(c, region_allocation::table, allocations);
             insert_rows!(c, source::table, sources);
-            Ok(())
+            placement::refresh(c, Scope::Fundings(&ids))
         })?;
         report.fundings += ids.len();
         done = upto;

@@ -30,7 +30,7 @@ use crate::ids::RecordKind;
 use crate::money::parse_euros;
 use crate::period::{parse_partial_date, Bound, DatePrecision};
 use crate::text::content_hash;
-use crate::write::links;
+use crate::write::{links, placement};
 
 /// What a load did.
 #[derive(Debug, Default, Clone, serde::Serialize)]
@@ -101,6 +101,7 @@ pub fn load(conn: &mut DbConn, data: &DataSet, force: bool) -> Result<LoadReport
         // Keys written now are current; a database that never recorded a key version holds no
         // older ones (see `reindex`), so `serve` need not recompute them.
         reindex::record_version_if_unset(loader.conn)?;
+        placement::rebuild(loader.conn)?;
         Ok(loader.report)
     })
 }

@@ -14,8 +14,12 @@ use crate::vocab::*;
 pub struct FundingFilter {
     /// Under one of these schemes (FundingScheme IDs).
     pub scheme: Option<Vec<ID>>,
-    /// Allocated to this region or one of its formal descendants (a Region ID).
+    /// Placed in this region (a Region ID) by the placement rules at the region's own level, so that
+    /// a region includes what is placed in its formal descendants: see `fundingByRegion`.
     pub region: Option<ID>,
+    /// Which placements `region` counts (default `STATED_AND_PROGRAMME`; in `fundingByRegion`, the
+    /// report's own `placement`).
+    pub placement: Option<Placement>,
     /// To this programme (a Programme ID).
     pub programme: Option<ID>,
     /// This organisation is the recipient or the named funder (an Organisation ID).
@@ -44,6 +48,7 @@ impl FundingFilter {
         Ok(FundingQuery {
             schemes,
             region: typed_id(&self.region, NodeType::Region, "filter.region")?,
+            placement: self.placement.unwrap_or_default(),
             programme: typed_id(&self.programme, NodeType::Programme, "filter.programme")?,
             organisation: typed_id(&self.organisation, NodeType::Organisation, "filter.organisation")?,
             statuses: self.status.clone(),

@@ -14,7 +14,7 @@ use crate::auth::policy::can_see_participation;
 use crate::error::AppError;
 use crate::ids::{decode_id, NodeType, RecordKind};
 use crate::read;
-use crate::vocab::{all_terms, GoalKind, RegionScheme};
+use crate::vocab::{all_terms, GoalKind, Placement, RegionScheme};
 
 /// A labelled enum value, for showing terms instead of codes.
 #[derive(SimpleObject)]
@@ -187,18 +187,30 @@ impl LookupQuery {
         Ok(terms)
     }
 
-    /// Funding per region at one level of a scheme: each region's total includes its formal
-    /// descendants; only allocations with shares count (split to the cent by largest remainder);
-    /// everything else is reported under `unallocated`. Nothing is counted twice. A report costs at
-    /// least 5,000 of a request's 50,000 (so at most 10 per request).
+    /// Funding per region at one level: where the documents place each funding's amount, by the
+    /// placement rules (README "Funding per region"). At level L a funding's allocations with shares
+    /// split its amount to the cent over their regions' ancestors-or-self at L; otherwise the regions
+    /// it names (its own allocations, else its programme's regions) place the whole amount in the one
+    /// region at L they all fall in, or list it under `unsplit` (several regions at L) or
+    /// `outsideLevel` (a region with none at L); a funding with nothing to place it by is
+    /// `unallocated`. Nothing is counted twice; `sameAs` links and the recipient's home regions never
+    /// place. Read from totals the database keeps, so it costs the same at any data size when
+    /// unfiltered or filtered by scheme only. A report costs at least 5,000 of a request's 50,000 (so
+    /// at most 10 per request).
     #[graphql(complexity = "super::limits::report_cost(child_complexity)")]
     async fn funding_by_region(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The region scheme to total per (LANDSDEEL, PROVINCE or SUBREGION).")] level: RegionScheme,
+        #[graphql(desc = "The region scheme to total per (LANDSDEEL, PROVINCE, SUBREGION or ARBEIDSMARKTREGIO).")]
+        level: RegionScheme,
         #[graphql(desc = "Which fundings to count.")] filter: Option<FundingFilter>,
+        #[graphql(
+            desc = "Whether amounts placed through a programme's regions count (`STATED_AND_PROGRAMME`) or only where the funding itself is placed (`STATED`: the rest is `unallocated`).",
+            default_with = "Placement::StatedAndProgramme"
+        )]
+        placement: Placement,
     ) -> async_graphql::Result<FundingByRegion> {
-        funding_by_region(ctx, level, filter.unwrap_or_default()).await
+        funding_by_region(ctx, level, filter.unwrap_or_default(), placement).await
     }
 }
 

@@ -13,7 +13,7 @@ use crate::graphql::pagination::{connection_cost, FundingOrder, PageArgs, Progra
 use crate::ids::{encode_id, NodeType, RecordKind};
 use crate::read::fundings::FundingParent;
 use crate::text::json_strings;
-use crate::vocab::RegionScheme;
+use crate::vocab::{Placement, RegionScheme};
 
 /// A region in one of the schemes the pact uses. Each region has at most one formal parent (used for
 /// roll-up: a region includes its formal descendants); associations are shown, never counted.
@@ -110,18 +110,24 @@ impl Region {
         programmes_of_region_page(ctx, self.0.id, PageArgs { first, after, last, before, order_by }).await
     }
 
-    /// Fundings with an allocation to this region or one of its formal descendants.
+    /// Fundings placed in this region (itself or its formal descendants) by the placement rules at
+    /// its level, as `fundingByRegion` counts them: an unsplit funding is in none of its candidates.
     #[graphql(complexity = "connection_cost(first, last, child_complexity)")]
     async fn fundings(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Whether fundings placed through their programme's regions count (default) or only those placed by their own allocations (`STATED`).",
+            default_with = "Placement::StatedAndProgramme"
+        )]
+        placement: Placement,
         #[graphql(desc = "Page size, 1–100 (default 20).")] first: Option<i32>,
         #[graphql(desc = "Cursor to start after.")] after: Option<String>,
         #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
         #[graphql(desc = "Cursor to end before.")] before: Option<String>,
         #[graphql(desc = "Ordering (default by key).")] order_by: Option<FundingOrder>,
     ) -> async_graphql::Result<FundingConnection> {
-        funding_page(ctx, FundingParent::Region, self.0.id, PageArgs { first, after, last, before, order_by }).await
+        funding_page(ctx, FundingParent::Region(placement), self.0.id, PageArgs { first, after, last, before, order_by }).await
     }
 
     /// (Flattened: `sources`.)

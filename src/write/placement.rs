@@ -1,0 +1,246 @@
+//! Where each funding's amount counts per region, kept by the database: the placement rows
+//! (`funding_placement`, funding × level → region, cents, how placed) and the totals over them
+//! (`funding_region_total`, `funding_region_programme`), written in the same transaction as every
+//! change that moves a figure. The rules (README "Funding per region"), at a level L:
+//!
+//! 1. A funding whose allocations all carry shares is split to the cent (largest remainder, ties to
+//!    the earlier allocation); each part counts for its region's ancestor-or-self at L, or is
+//!    outside the level where that region has none (`SHARES`).
+//! 2. Otherwise the regions it names: its own allocations (`ALLOCATIONS`), else its programme's
+//!    regions (`PROGRAMME`). If any has no ancestor-or-self at L the whole amount is outside the
+//!    level; if all fall in one region at L it counts there; else it is unsplit.
+//! 3. Nothing to place by: unallocated (`NONE`).
+//!
+//! Placement never follows `sameAs` links nor the recipient's home regions. Every statement here runs
+//! in the database (nothing per funding is read into Rust); `refresh` is called inside the caller's
+//! write transaction.
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+
+use crate::db::DbConn;
+use crate::error::AppError;
+use crate::vocab::RegionScheme;
+
+/// Which fundings' placement to recompute.
+#[derive(Debug, Clone, Copy)]
+pub enum Scope<'a> {
+    /// These fundings (created, changed or deleted).
+    Fundings(&'a [i64]),
+    /// Every funding of this programme (its regions changed).
+    Programme(i64),
+    /// Fundings with ids in this range, both ends included (a generator's batch).
+    IdRange(i64, i64),
+}
+
+/// How many funding ids one statement names.
+const IDS_PER_STATEMENT: usize = 500;
+
+/// Recomputes the placement of the fundings in `scope` and moves the totals by the difference.
+/// Figures of fundings outside the scope are untouched.
+///
+/// # Errors
+/// A database error.
+pub fn refresh(conn: &mut DbConn, scope: Scope<'_>) -> Result<(), AppError> {
+    match scope {
+        Scope::Fundings(ids) => {
+            for chunk in ids.chunks(IDS_PER_STATEMENT) {
+                let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+                refresh_where(conn, &format!("f.id IN ({list})"), &format!("funding_id IN ({list})"))?;
+            }
+            Ok(())
+        }
+        Scope::Programme(id) => refresh_where(conn, &format!("f.programme_id = {id}"), &format!("programme_id = {id}")),
+        Scope::IdRange(lo, hi) => {
+            refresh_where(conn, &format!("f.id BETWEEN {lo} AND {hi}"), &format!("funding_id BETWEEN {lo} AND {hi}"))
+        }
+    }
+}
+
+/// Rebuilds every derived table from the records (after a data load, or when a database predates
+/// them).
+///
+/// # Errors
+/// A database error.
+pub fn rebuild(conn: &mut DbConn) -> Result<(), AppError> {
+    rebuild_region_levels(conn)?;
+    conn.batch_execute(
+        "DELETE FROM funding_placement; DELETE FROM funding_region_total; DELETE FROM funding_region_programme;",
+    )?;
+    let pg = is_pg(conn);
+    let new = new_rows(pg, "1 = 1");
+    diesel::sql_query(format!("{new} INSERT INTO funding_placement ({PLACEMENT_COLUMNS}) SELECT * FROM new_rows"))
+        .execute(conn)?;
+    let signed = "SELECT level, bucket, region_id, scheme_id, year, placed_by, programme_id, cents, 1 AS funding_count \
+                  FROM funding_placement";
+    diesel::sql_query(totals_upsert(signed)).execute(conn)?;
+    diesel::sql_query(programmes_upsert(signed)).execute(conn)?;
+    Ok(())
+}
+
+/// Rebuilds the table of each region's ancestor-or-self per level; the caller refreshes the
+/// fundings whose regions moved.
+///
+/// # Errors
+/// A database error.
+pub fn rebuild_region_levels(conn: &mut DbConn) -> Result<(), AppError> {
+    conn.batch_execute(
+        "DELETE FROM region_level;
+         WITH RECURSIVE up (region_id, ancestor_id, depth) AS (
+             SELECT id, id, 0 FROM region
+             UNION ALL
+             SELECT up.region_id, r.parent_id, up.depth + 1 FROM up JOIN region r ON r.id = up.ancestor_id
+             WHERE r.parent_id IS NOT NULL AND up.depth < 64
+         ), placed AS (
+             SELECT up.region_id, a.scheme, up.ancestor_id, up.depth FROM up JOIN region a ON a.id = up.ancestor_id
+         )
+         INSERT INTO region_level (region_id, level, at_level_id)
+         SELECT p.region_id, p.scheme, p.ancestor_id FROM placed p
+         WHERE p.depth = (SELECT MIN(q.depth) FROM placed q WHERE q.region_id = p.region_id AND q.scheme = p.scheme);",
+    )?;
+    Ok(())
+}
+
+/// True when fundings exist but no placement does (a database from before the placement tables).
+///
+/// # Errors
+/// A database error.
+pub fn needs_rebuild(conn: &mut DbConn) -> Result<bool, AppError> {
+    #[derive(QueryableByName)]
+    struct Flag {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        missing: i32,
+    }
+    let flag: Flag = diesel::sql_query(
+        "SELECT CASE WHEN EXISTS (SELECT 1 FROM funding) AND NOT EXISTS (SELECT 1 FROM funding_placement) \
+         THEN 1 ELSE 0 END AS missing",
+    )
+    .get_result(conn)?;
+    Ok(flag.missing == 1)
+}
+
+fn is_pg(conn: &DbConn) -> bool {
+    matches!(conn, DbConn::Pg(_))
+}
+
+const PLACEMENT_COLUMNS: &str = "funding_id, level, bucket, region_id, cents, placed_by, scheme_id, programme_id, year";
+
+/// Takes the old rows of the scope out of the totals and puts the new ones in, in one statement per
+/// totals table (rows locked in key order, so concurrent writers never deadlock), then replaces the
+/// placement rows.
+fn refresh_where(conn: &mut DbConn, funding_pred: &str, placement_pred: &str) -> Result<(), AppError> {
+    let new = new_rows(is_pg(conn), funding_pred);
+    let signed = format!(
+        "SELECT level, bucket, region_id, scheme_id, year, placed_by, programme_id, -cents AS cents, -1 AS funding_count \
+         FROM funding_placement WHERE {placement_pred} \
+         UNION ALL \
+         SELECT level, bucket, region_id, scheme_id, year, placed_by, programme_id, cents, 1 FROM new_rows"
+    );
+    diesel::sql_query(format!("{new} {}", totals_upsert(&signed))).execute(conn)?;
+    diesel::sql_query(format!("{new} {}", programmes_upsert(&signed))).execute(conn)?;
+    diesel::sql_query(format!("DELETE FROM funding_placement WHERE {placement_pred}")).execute(conn)?;
+    diesel::sql_query(format!("{new} INSERT INTO funding_placement ({PLACEMENT_COLUMNS}) SELECT * FROM new_rows"))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Adds signed rows (`SELECT level, bucket, region_id, scheme_id, year, placed_by, programme_id,
+/// cents, funding_count`) to the totals per region.
+fn totals_upsert(signed: &str) -> String {
+    format!(
+        "INSERT INTO funding_region_total (level, bucket, region_id, scheme_id, year, placed_by, cents, funding_count) \
+         SELECT level, bucket, region_id, scheme_id, year, placed_by, CAST(SUM(cents) AS BIGINT), \
+                CAST(SUM(funding_count) AS BIGINT) \
+         FROM ({signed}) d WHERE 1 = 1 \
+         GROUP BY level, bucket, region_id, scheme_id, year, placed_by \
+         HAVING SUM(cents) <> 0 OR SUM(funding_count) <> 0 \
+         ORDER BY level, bucket, region_id, scheme_id, year, placed_by \
+         ON CONFLICT (level, bucket, region_id, scheme_id, year, placed_by) DO UPDATE SET \
+         cents = funding_region_total.cents + excluded.cents, \
+         funding_count = funding_region_total.funding_count + excluded.funding_count"
+    )
+}
+
+/// Adds signed rows to the fundings per (region, scheme, programme), once per scheme and once over
+/// every scheme (`scheme_id` -1).
+fn programmes_upsert(signed: &str) -> String {
+    format!(
+        "INSERT INTO funding_region_programme (level, region_id, scheme_id, placed_by, programme_id, funding_count) \
+         SELECT level, region_id, scheme_id, placed_by, programme_id, CAST(SUM(funding_count) AS BIGINT) FROM ( \
+             SELECT level, region_id, scheme_id, placed_by, programme_id, funding_count FROM ({signed}) d1 \
+             WHERE bucket = 'REGION' AND programme_id <> 0 \
+             UNION ALL \
+             SELECT level, region_id, -1, placed_by, programme_id, funding_count FROM ({signed}) d2 \
+             WHERE bucket = 'REGION' AND programme_id <> 0 \
+         ) d WHERE 1 = 1 \
+         GROUP BY level, scheme_id, region_id, placed_by, programme_id \
+         HAVING SUM(funding_count) <> 0 \
+         ORDER BY level, scheme_id, region_id, placed_by, programme_id \
+         ON CONFLICT (level, scheme_id, region_id, placed_by, programme_id) DO UPDATE SET \
+         funding_count = funding_region_programme.funding_count + excluded.funding_count"
+    )
+}
+
+/// `WITH …, new_rows AS (…)`: the placement rows of the fundings matching `funding_pred` (on alias
+/// `f`), computed from the records as they are now, in the columns of [`PLACEMENT_COLUMNS`].
+fn new_rows(pg: bool, funding_pred: &str) -> String {
+    let year = if pg {
+        "COALESCE(CAST(EXTRACT(YEAR FROM f.award_date) AS INTEGER), CAST(EXTRACT(YEAR FROM f.start_date) AS INTEGER), 0)"
+    } else {
+        "COALESCE(CAST(substr(f.award_date, 1, 4) AS INTEGER), CAST(substr(f.start_date, 1, 4) AS INTEGER), 0)"
+    };
+    let levels = RegionScheme::ALL.iter().map(|(_, text, _, _)| format!("('{text}')")).collect::<Vec<_>>().join(", ");
+    format!(
+        "WITH fs AS (
+             SELECT f.id, f.amount_cents AS amount, COALESCE(f.scheme_id, 0) AS scheme_id,
+                    COALESCE(f.programme_id, 0) AS programme_id, {year} AS year,
+                    (SELECT COUNT(*) FROM region_allocation a WHERE a.funding_id = f.id) AS n_alloc,
+                    (SELECT COUNT(a.share_basis_points) FROM region_allocation a WHERE a.funding_id = f.id) AS n_shared
+             FROM funding f WHERE {funding_pred}
+         ), lv (level) AS (VALUES {levels}),
+         parts AS (
+             SELECT fs.id AS funding_id, a.id AS allocation_id, a.region_id, fs.amount,
+                    fs.amount * a.share_basis_points / 10000 AS base,
+                    (fs.amount * a.share_basis_points) % 10000 AS remainder
+             FROM fs JOIN region_allocation a ON a.funding_id = fs.id
+             WHERE fs.n_alloc > 0 AND fs.n_shared = fs.n_alloc
+         ), split AS (
+             SELECT funding_id, region_id,
+                    base + CASE WHEN ROW_NUMBER() OVER (PARTITION BY funding_id ORDER BY remainder DESC, allocation_id)
+                                     <= amount - SUM(base) OVER (PARTITION BY funding_id) THEN 1 ELSE 0 END AS cents
+             FROM parts
+         ), named AS (
+             SELECT fs.id AS funding_id, a.region_id, 'ALLOCATIONS' AS placed_by
+             FROM fs JOIN region_allocation a ON a.funding_id = fs.id WHERE fs.n_shared < fs.n_alloc
+             UNION ALL
+             SELECT fs.id, pr.region_id, 'PROGRAMME' FROM fs JOIN programme_region pr ON pr.programme_id = fs.programme_id
+             WHERE fs.n_alloc = 0
+         ), named_at AS (
+             SELECT n.funding_id, n.placed_by, lv.level, COUNT(*) - COUNT(rl.at_level_id) AS missing,
+                    COUNT(DISTINCT rl.at_level_id) AS regions, MIN(rl.at_level_id) AS only_region
+             FROM named n CROSS JOIN lv
+             LEFT JOIN region_level rl ON rl.region_id = n.region_id AND rl.level = lv.level
+             GROUP BY n.funding_id, n.placed_by, lv.level
+         ), placed AS (
+             SELECT s.funding_id, lv.level,
+                    CASE WHEN rl.at_level_id IS NULL THEN 'OUTSIDE_LEVEL' ELSE 'REGION' END AS bucket,
+                    COALESCE(rl.at_level_id, 0) AS region_id, s.cents, 'SHARES' AS placed_by
+             FROM split s CROSS JOIN lv
+             LEFT JOIN region_level rl ON rl.region_id = s.region_id AND rl.level = lv.level
+             UNION ALL
+             SELECT na.funding_id, na.level,
+                    CASE WHEN na.missing > 0 THEN 'OUTSIDE_LEVEL' WHEN na.regions = 1 THEN 'REGION' ELSE 'UNSPLIT' END,
+                    CASE WHEN na.missing = 0 AND na.regions = 1 THEN na.only_region ELSE 0 END, fs.amount, na.placed_by
+             FROM named_at na JOIN fs ON fs.id = na.funding_id
+             UNION ALL
+             SELECT fs.id, lv.level, 'UNALLOCATED', 0, fs.amount, 'NONE' FROM fs CROSS JOIN lv
+             WHERE fs.n_alloc = 0
+               AND NOT EXISTS (SELECT 1 FROM programme_region pr WHERE pr.programme_id = fs.programme_id)
+         ), new_rows AS (
+             SELECT p.funding_id, p.level, p.bucket, p.region_id, CAST(SUM(p.cents) AS BIGINT) AS cents, p.placed_by,
+                    fs.scheme_id, fs.programme_id, fs.year
+             FROM placed p JOIN fs ON fs.id = p.funding_id
+             GROUP BY p.funding_id, p.level, p.bucket, p.region_id, p.placed_by, fs.scheme_id, fs.programme_id, fs.year
+         )"
+    )
+}
