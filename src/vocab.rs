@@ -52,6 +52,7 @@ vocab_enum! {
     }
 }
 
+#[expect(clippy::derivable_impls, reason = "vocab_enum! puts no attributes on variants")]
 impl Default for Placement {
     fn default() -> Self {
         Self::StatedAndProgramme

@@ -1,6 +1,5 @@
 //! Programmes and participations: look-ups, the filtered list, and the relations of a programme.
 
-
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 

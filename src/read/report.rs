@@ -69,6 +69,14 @@ pub struct FundingPerRegion {
     pub grand_total: Total,
 }
 
+/// A region's sums while the cells are read.
+#[derive(Default)]
+struct Sums {
+    total: Total,
+    through_programme: Total,
+    by_scheme: BTreeMap<Option<i64>, Total>,
+}
+
 /// One group of placement rows.
 #[derive(QueryableByName)]
 struct Cell {
@@ -107,11 +115,14 @@ pub fn funding_per_region(
     placement: Placement,
 ) -> Result<FundingPerRegion, AppError> {
     let (cells, programmes) = if totals_answer(query) {
-        (total_cells(conn, level, query.schemes.as_deref())?, total_programmes(conn, level, query.schemes.as_deref(), placement)?)
+        (
+            total_cells(conn, level, query.schemes.as_deref())?,
+            total_programmes(conn, level, query.schemes.as_deref(), placement)?,
+        )
     } else {
         (placement_cells(conn, level, query)?, placement_programmes(conn, level, query, placement)?)
     };
-    let mut regions: HashMap<i64, (Total, Total, BTreeMap<Option<i64>, Total>)> = HashMap::new();
+    let mut regions: HashMap<i64, Sums> = HashMap::new();
     let mut report = FundingPerRegion {
         regions: Vec::new(),
         unsplit: Total::default(),
@@ -131,11 +142,11 @@ pub fn funding_per_region(
         match bucket {
             Bucket::Region => {
                 let r = regions.entry(c.region_id).or_default();
-                r.0.add(total);
+                r.total.add(total);
                 if placed_by == Some(PlacedBy::Programme) {
-                    r.1.add(total);
+                    r.through_programme.add(total);
                 }
-                r.2.entry((c.scheme_id != 0).then_some(c.scheme_id)).or_default().add(total);
+                r.by_scheme.entry((c.scheme_id != 0).then_some(c.scheme_id)).or_default().add(total);
             }
             Bucket::Unsplit => report.unsplit.add(total),
             Bucket::OutsideLevel => report.outside_level.add(total),
@@ -147,7 +158,7 @@ pub fn funding_per_region(
         .into_iter()
         .filter(|r| r.scheme == level.as_str())
         .map(|r| {
-            let (total, through_programme, by_scheme) = regions.remove(&r.id.0).unwrap_or_default();
+            let Sums { total, through_programme, by_scheme } = regions.remove(&r.id.0).unwrap_or_default();
             RegionTotal {
                 total,
                 through_programme,
@@ -183,8 +194,10 @@ fn total_programmes(
     placement: Placement,
 ) -> Result<Vec<(i64, i64)>, AppError> {
     let mut sql = RawSql::default();
-    sql.push("SELECT region_id AS parent_id, COUNT(DISTINCT programme_id) AS n FROM funding_region_programme WHERE level = ")
-        .text(level.as_str());
+    sql.push(
+        "SELECT region_id AS parent_id, COUNT(DISTINCT programme_id) AS n FROM funding_region_programme WHERE level = ",
+    )
+    .text(level.as_str());
     match schemes {
         Some(s) => sql.push(" AND scheme_id IN ").int_list(if s.is_empty() { &[-2] } else { s }),
         None => sql.push(" AND scheme_id = -1"),
@@ -274,7 +287,10 @@ pub fn listed(
         .filter(fp::bucket.eq(bucket.as_str()).and(fp::placed_by.ne_all(excluded)).or(fp::placed_by.eq_any(included)))
         .select(fp::funding_id);
     let q = super::fundings::filtered(conn, query)?.filter(funding::id.eq_any(in_bucket));
-    Ok(q.order((funding::sort_key.asc(), funding::id.asc())).limit(LISTED).select(FundingRow::as_select()).load(conn)?)
+    Ok(q.order((funding::sort_key.asc(), funding::id.asc()))
+        .limit(LISTED)
+        .select(FundingRow::as_select())
+        .load(conn)?)
 }
 
 /// The distinct regions at `level` each funding names (its allocations, else its programme's
@@ -282,7 +298,11 @@ pub fn listed(
 ///
 /// # Errors
 /// A database error.
-pub fn candidates(conn: &mut DbConn, level: RegionScheme, fundings: &[FundingRow]) -> Result<ByParent<RegionRow>, AppError> {
+pub fn candidates(
+    conn: &mut DbConn,
+    level: RegionScheme,
+    fundings: &[FundingRow],
+) -> Result<ByParent<RegionRow>, AppError> {
     let ids: Vec<i64> = fundings.iter().map(|f| f.id.0).collect();
     let mut named: Vec<(i64, i64)> = region_allocation::table
         .filter(region_allocation::funding_id.eq_any(&ids))

@@ -71,7 +71,8 @@ pub fn rebuild(conn: &mut DbConn) -> Result<(), AppError> {
     let new = new_rows(pg, "1 = 1");
     diesel::sql_query(format!("{new} INSERT INTO funding_placement ({PLACEMENT_COLUMNS}) SELECT * FROM new_rows"))
         .execute(conn)?;
-    let signed = "SELECT level, bucket, region_id, scheme_id, year, placed_by, programme_id, cents, 1 AS funding_count \
+    let signed =
+        "SELECT level, bucket, region_id, scheme_id, year, placed_by, programme_id, cents, 1 AS funding_count \
                   FROM funding_placement";
     diesel::sql_query(totals_upsert(signed)).execute(conn)?;
     diesel::sql_query(programmes_upsert(signed)).execute(conn)?;

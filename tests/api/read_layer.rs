@@ -164,7 +164,10 @@ async fn per_parent_pages_walk_every_row_once_with_ties_in_one_statement_per_bat
                 (FundingParent::Programme, &programmes),
                 (FundingParent::Scheme, &schemes),
                 (FundingParent::Recipient, &recipients),
-                (FundingParent::Region(techniekpact_api::vocab::Placement::StatedAndProgramme), &regions[..regions.len().min(6)].to_vec()),
+                (
+                    FundingParent::Region(techniekpact_api::vocab::Placement::StatedAndProgramme),
+                    &regions[..regions.len().min(6)].to_vec(),
+                ),
             ] {
                 let sizes: HashSet<usize> =
                     ids.iter().map(|id| read::fundings::of_parents(c, parent, &[*id]).unwrap().len()).collect();
@@ -233,15 +236,40 @@ async fn filters_select_what_an_independent_reference_selects() {
             let tree = RegionTree::load(c).unwrap();
             let landsdelen: Vec<i64> =
                 region::table.filter(region::scheme.eq("LANDSDEEL")).select(region::id).load(c).unwrap();
-            let allocations: Vec<(i64, i64)> = region_allocation::table
-                .select((region_allocation::funding_id, region_allocation::region_id))
+            let allocations: Vec<(i64, i64, Option<i32>)> = region_allocation::table
+                .select((
+                    region_allocation::funding_id,
+                    region_allocation::region_id,
+                    region_allocation::share_basis_points,
+                ))
+                .load(c)
+                .unwrap();
+            let fundings: Vec<(i64, Option<i64>)> =
+                funding::table.select((funding::id, funding::programme_id)).load(c).unwrap();
+            let programme_regions: Vec<(i64, i64)> = programme_region::table
+                .select((programme_region::programme_id, programme_region::region_id))
                 .load(c)
                 .unwrap();
             let whole_spec = spec(100, false, Order::default(), None, None);
             for root in landsdelen {
-                let members: HashSet<i64> = tree.descendants(root).into_iter().collect();
-                let want: HashSet<i64> =
-                    allocations.iter().filter(|(_, r)| members.contains(r)).map(|(f, _)| *f).collect();
+                // The placement rules at the landsdeel level, computed here from the rows.
+                let landsdeel = |r: i64| tree.at_level(r, "LANDSDEEL");
+                let want: HashSet<i64> = fundings
+                    .iter()
+                    .filter(|(f, programme)| {
+                        let own: Vec<&(i64, i64, Option<i32>)> = allocations.iter().filter(|a| a.0 == *f).collect();
+                        if !own.is_empty() && own.iter().all(|a| a.2.is_some()) {
+                            return own.iter().any(|a| landsdeel(a.1) == Some(root));
+                        }
+                        let named: Vec<i64> = if own.is_empty() {
+                            programme_regions.iter().filter(|(p, _)| Some(*p) == *programme).map(|(_, r)| *r).collect()
+                        } else {
+                            own.iter().map(|a| a.1).collect()
+                        };
+                        !named.is_empty() && named.iter().all(|r| landsdeel(*r) == Some(root))
+                    })
+                    .map(|(f, _)| *f)
+                    .collect();
                 let query = FundingQuery { region: Some(root), ..FundingQuery::default() };
                 assert_eq!(read::fundings::count(c, &query).unwrap(), want.len() as i64, "{backend:?}: region {root}");
                 let mut seen = HashSet::new();

@@ -8,6 +8,8 @@ benchmark goes on; the table says what was compared).
   normalise.py a    OURS.json PEER.json SQL.csv   programmes × owner × fundings × allocations
   normalise.py b    OURS.json PEER_BX.json SQL.csv  euro totals per province (peer: computed here)
   normalise.py bagg OURS.json PEER_B.json          what the peer's grouped aggregate can be compared on
+  normalise.py bs   OURS.json SQL.csv              one scheme's euro totals per province against the SQL
+  normalise.py bsagg OURS.json PEER_BS.json        what the peer's one-scheme grouped aggregate gives
   normalise.py c    OURS.json PEER.json SQL.csv   one organisation × first 20 programmes
   normalise.py d    OURS.json                      one recordFunding answer
 
@@ -118,22 +120,27 @@ def ours_b(path):
     extra = {
         "unallocated": (r["unallocated"]["totalAwarded"]["amount"], r["unallocated"]["fundingCount"]),
         "outsideLevel": (r["outsideLevel"]["totalAwarded"]["amount"], r["outsideLevel"]["fundingCount"]),
+        "unsplit": (r["unsplit"]["totalAwarded"]["amount"], r["unsplit"]["fundingCount"]),
         "grandTotal": r["grandTotal"]["amount"],
     }
     return regions, extra
 
 
 def peer_bx_totals(path):
-    """Exact per-province totals from every allocation with its funding's amount, computed here the
-    way fundingByRegion documents it: shares split to the cent by largest remainder (ties to the
-    earlier allocation), each part counted for its region's PROVINCE ancestor-or-self."""
+    """Exact per-province totals computed here from every region, funding, programme region and
+    allocation the peer sends, by the placement rules fundingByRegion documents: allocations that
+    all carry shares split the amount to the cent (largest remainder, ties to the earlier
+    allocation), each part counted for its region's PROVINCE ancestor-or-self or outside the level;
+    otherwise the named regions (allocations, else the programme's regions) place the whole amount
+    in their one province, or outside the level (one has none), or unsplit (several); else
+    unallocated. Every bucket is computed, none derived from the others."""
     d = load(path)
     regions = {r["rowId"]: r for r in d["allRegions"]["nodes"]}
 
     def province(rid):
         seen = 0
         while rid is not None and seen < 32:
-            r = regions[rid]
+            r = regions[str(rid)] if str(rid) in regions else regions[rid]
             if r["scheme"] == "PROVINCE":
                 return r["code"]
             rid = r["parentId"]
@@ -143,37 +150,57 @@ def peer_bx_totals(path):
     by_funding = {}
     for a in d["allRegionAllocations"]["nodes"]:
         by_funding.setdefault(a["fundingId"], []).append(a)
+    programme_regions = {}
+    for pr in d["allProgrammeRegions"]["nodes"]:
+        programme_regions.setdefault(pr["programmeId"], []).append(pr["regionId"])
     totals = {r["code"]: [0, set()] for r in regions.values() if r["scheme"] == "PROVINCE"}
-    outside = [0, set()]
-    placed = set()
-    for fid, allocs in by_funding.items():
-        if any(a["shareBasisPoints"] is None for a in allocs):
+    buckets = {k: [0, set()] for k in ("outsideLevel", "unsplit", "unallocated")}
+    grand = 0
+    for f in d["allFundings"]["nodes"]:
+        fid, amt = f["rowId"], int(f["amountCents"])
+        grand += amt
+        allocs = sorted(by_funding.get(fid, []), key=lambda a: int(a["rowId"]))
+        if allocs and all(a["shareBasisPoints"] is not None for a in allocs):
+            parts = [(amt * a["shareBasisPoints"] // 10000, amt * a["shareBasisPoints"] % 10000, int(a["rowId"]), a) for a in allocs]
+            leftover = amt - sum(p[0] for p in parts)
+            bonus = {p[2]: 1 for p in sorted(parts, key=lambda p: (-p[1], p[2]))[:leftover]}
+            for base, _, aid, a in parts:
+                code = province(a["regionId"])
+                slot = totals[code] if code is not None else buckets["outsideLevel"]
+                slot[0] += base + bonus.get(aid, 0)
+                slot[1].add(fid)
             continue
-        amt = int(allocs[0]["fundingByFundingId"]["amountCents"])
-        allocs.sort(key=lambda a: int(a["rowId"]))
-        parts = [(amt * a["shareBasisPoints"] // 10000, amt * a["shareBasisPoints"] % 10000, int(a["rowId"]), a) for a in allocs]
-        leftover = amt - sum(p[0] for p in parts)
-        ranked = sorted(parts, key=lambda p: (-p[1], p[2]))
-        bonus = {p[2]: 1 for p in ranked[:leftover]}
-        placed.add(fid)
-        for base, _, aid, a in parts:
-            cents = base + bonus.get(aid, 0)
-            code = province(a["regionId"])
-            slot = totals[code] if code is not None else outside
-            slot[0] += cents
-            slot[1].add(fid)
-    grand = int(d["allFundings"]["aggregates"]["sum"]["amountCents"] or 0)
-    count = int(d["allFundings"]["totalCount"])
-    placed_cents = sum(
-        int(by_funding[f][0]["fundingByFundingId"]["amountCents"]) for f in placed
-    )
+        named = [a["regionId"] for a in allocs] or programme_regions.get(f["programmeId"], [])
+        if not named:
+            slot = buckets["unallocated"]
+        else:
+            at = [province(r) for r in named]
+            if any(c is None for c in at):
+                slot = buckets["outsideLevel"]
+            elif len(set(at)) == 1:
+                slot = totals[at[0]]
+            else:
+                slot = buckets["unsplit"]
+        slot[0] += amt
+        slot[1].add(fid)
     regions_out = {code: (euros(v[0]), len(v[1])) for code, v in totals.items()}
-    extra = {
-        "unallocated": (euros(grand - placed_cents), count - len(placed)),
-        "outsideLevel": (euros(outside[0]), len(outside[1])),
-        "grandTotal": euros(grand),
-    }
+    extra = {k: (euros(v[0]), len(v[1])) for k, v in buckets.items()}
+    extra["grandTotal"] = euros(grand)
+    if int(d["allFundings"]["aggregates"]["sum"]["amountCents"] or 0) != grand:
+        raise SystemExit("differs: the peer's sum of amounts is not the sum of its fundings")
     return regions_out, extra
+
+
+def sql_b(path):
+    s_regions, s_extra = {}, {}
+    for kind, code, cents, n in rows(path):
+        if kind == "region":
+            s_regions[code] = (euros(cents), int(n))
+        elif kind == "grandTotal":
+            s_extra[kind] = euros(cents)
+        else:
+            s_extra[kind] = (euros(cents), int(n))
+    return s_regions, s_extra
 
 
 def pair_b(ours_path, peer_path, sql_path=None):
@@ -184,17 +211,10 @@ def pair_b(ours_path, peer_path, sql_path=None):
         first_difference(sorted(o_extra.items()), sorted(p_extra.items()), "ours vs peer (unallocated, outside, total)"),
     ]
     if sql_path:
-        s_regions, s_extra = {}, {}
-        for kind, code, cents, n in rows(sql_path):
-            if kind == "region":
-                s_regions[code] = (euros(cents), int(n))
-            elif kind == "grandTotal":
-                s_extra[kind] = euros(cents)
-            else:
-                s_extra[kind] = (euros(cents), int(n))
+        s_regions, s_extra = sql_b(sql_path)
         diffs.append(first_difference(sorted(o_regions.items()), sorted(s_regions.items()), "ours vs SQL (per province)"))
         diffs.append(first_difference(sorted(o_extra.items()), sorted(s_extra.items()), "ours vs SQL (rest)"))
-    report(diffs, f"{len(o_regions)} provinces: euros and counts; the peer's totals computed on the client from every allocation; compared as a set by code")
+    report(diffs, f"{len(o_regions)} provinces, unsplit, outside level, unallocated: euros and counts; the peer's totals computed on the client from every funding, programme region and allocation; compared as a set by code")
 
 
 def pair_bagg(ours_path, peer_path):
@@ -205,6 +225,27 @@ def pair_bagg(ours_path, peer_path):
     groups = load(peer_path)["allRegionAllocations"]["groupedAggregates"]
     print(f"not comparable: the peer's grouped aggregate gives {len(groups)} groups of (region id, distinct fundings, "
           "summed basis points) without euros or province roll-up; ours gives euro totals per province")
+
+
+def pair_bs(ours_path, sql_path):
+    o_regions, o_extra = ours_b(ours_path)
+    s_regions, s_extra = sql_b(sql_path)
+    report(
+        [
+            first_difference(sorted(o_regions.items()), sorted(s_regions.items()), "ours vs SQL (per province)"),
+            first_difference(sorted(o_extra.items()), sorted(s_extra.items()), "ours vs SQL (rest)"),
+        ],
+        f"one scheme: {len(o_regions)} provinces, unsplit, outside level, unallocated: euros and counts against the full-scan SQL",
+    )
+
+
+def pair_bsagg(ours_path, peer_path):
+    """The peer can group one scheme's fundings only by a column of `funding` (here the programme):
+    no regions at all. Say so."""
+    _, _ = ours_b(ours_path)
+    groups = load(peer_path)["allFundings"]["groupedAggregates"]
+    print(f"not comparable: the peer's grouped aggregate of one scheme gives {len(groups)} groups of (programme id, "
+          "fundings, summed cents) and cannot group by region; ours gives euro totals per province")
 
 
 # (c) -------------------------------------------------------------------------------------------
@@ -250,7 +291,7 @@ def pair_d(ours_path):
 
 def main():
     cmd, *args = sys.argv[1:]
-    {"a": pair_a, "b": pair_b, "bagg": pair_bagg, "c": pair_c, "d": pair_d}[cmd](*args)
+    {"a": pair_a, "b": pair_b, "bagg": pair_bagg, "bs": pair_bs, "bsagg": pair_bsagg, "c": pair_c, "d": pair_d}[cmd](*args)
 
 
 if __name__ == "__main__":

@@ -133,16 +133,21 @@ IFS='|' read -r scheme_row writer_slug <<<"$(sql "SELECT s.id, o.slug FROM fundi
 writer_row=$(sql "SELECT id FROM organisation WHERE slug = '$writer_slug'")
 programme_row=$(sql "SELECT id FROM programme WHERE slug LIKE 'synthetic-%' ORDER BY id LIMIT 1")
 recipient_row=$(sql "SELECT id FROM organisation WHERE slug LIKE 'synthetic-%' ORDER BY id LIMIT 1")
+scheme_big=$(sql "SELECT scheme_id FROM funding WHERE scheme_id IS NOT NULL GROUP BY scheme_id ORDER BY count(*) DESC, scheme_id LIMIT 1")
 IFS='|' read -r region1_row region2_row <<<"$(sql "SELECT min(id), max(id) FROM (SELECT id FROM region WHERE scheme = 'PROVINCE' ORDER BY id LIMIT 2) x")"
 sed -e "s/@ORG_ID@/$(gid Organisation "$org_row")/g" "$q/ours_c.json.in" >"$work/ours_c.json"
 sed -e "s/@ORG_ROWID@/$org_row/g" "$q/peer_c.json.in" >"$work/peer_c.json"
 sed -e "s/@SCHEME_ID@/$(gid FundingScheme "$scheme_row")/" -e "s/@PROGRAMME_ID@/$(gid Programme "$programme_row")/" \
     -e "s/@RECIPIENT_ID@/$(gid Organisation "$recipient_row")/" -e "s/@REGION1_ID@/$(gid Region "$region1_row")/" \
     -e "s/@REGION2_ID@/$(gid Region "$region2_row")/" "$q/ours_d.json.in" >"$work/ours_d.json"
+sed -e "s/@SCHEME_ID@/$(gid FundingScheme "$scheme_big")/" "$q/ours_bs.json.in" >"$work/ours_bs.json"
+sed -e "s/@SCHEME_ROWID@/$scheme_big/" "$q/peer_bs.json.in" >"$work/peer_bs.json"
+sed -e "s|/\*SCHEME\*/|AND f0.scheme_id = $scheme_big|" "$q/sql_b.sql" >"$work/sql_bs.sql"
 for p in a b; do cp "$q/ours_$p.json" "$work/"; done
 cp "$q/peer_a.json" "$q/peer_b.json" "$q/peer_bx.json" "$work/"
 token=$("$bin" token issue --org "$writer_slug" --scope "fundings:write programmes:write" --ttl 1h --label bench 2>>"$work/token.log")
 jti=$(sql "SELECT jti FROM api_token ORDER BY id DESC LIMIT 1")
+log "pair (bs): scheme $scheme_big ($(sql "SELECT count(*) FROM funding WHERE scheme_id = $scheme_big") fundings)"
 log "pair (c): organisation $org_row ($(sql "SELECT count(DISTINCT programme_id) FROM participation WHERE status = 'ACCEPTED' AND organisation_id = $org_row") accepted programmes, $(sql "SELECT count(*) FROM participation WHERE organisation_id = $org_row") participations); pair (d): scheme $scheme_row written by $writer_slug"
 
 # --- servers ----------------------------------------------------------------------------------
@@ -158,29 +163,33 @@ PORT=$ours_port "$bin" serve >"$work/ours.log" 2>&1 &
 ours_pid=$!
 wait_ready "$ours_url" ours "$ours_pid"
 log "ours: pid $ours_pid on $ours_url"
+hwm() { awk '/^VmHWM/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; } # kB
+echo -e "start\t$(hwm "$ours_pid")\t" >"$work/rss_start.tsv"
 if ! $sqlite; then
   peer_pid=$(DATABASE_URL=$pg_url PEER_PORT=$peer_port bash "$peer_start" | tail -1)
   wait_ready "$peer_url" peer "$peer_pid"
   log "PostGraphile: pid $peer_pid on $peer_url"
 fi
-hwm() { awk '/^VmHWM/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; } # kB
 
 # --- same data? -------------------------------------------------------------------------------
 post() { curl -sS -m 120 -H 'content-type: application/json' -H 'accept: application/json' ${3:+-H "Authorization: Bearer $3"} --data-binary "@$1" "$2"; }
 psql_csv() { psql "$pg_url" -X -q --csv -t -v ON_ERROR_STOP=1 -v org="$org_row" -f "$1"; }
 : >"$work/data.tsv"
 check() { echo -e "$1\t$2" >>"$work/data.tsv"; log "data ($1): $2"; }
-for p in a b c; do post "$work/ours_$p.json" "$ours_url" >"$work/ours_$p.out"; done
+for p in a b bs c; do post "$work/ours_$p.json" "$ours_url" >"$work/ours_$p.out"; done
 if $sqlite; then
-  for p in a b c; do python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(1 if d.get("errors") or not d.get("data") else 0)' "$work/ours_$p.out" \
+  for p in a b bs c; do python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(1 if d.get("errors") or not d.get("data") else 0)' "$work/ours_$p.out" \
     && check "$p" "ours only (no peer on SQLite)" || check "$p" "ours answered with errors: $(head -c 300 "$work/ours_$p.out")"; done
 else
   post "$work/peer_a.json" "$peer_url" >"$work/peer_a.out"
   post "$work/peer_b.json" "$peer_url" >"$work/peer_b.out"
   post "$work/peer_c.json" "$peer_url" >"$work/peer_c.out"
+  post "$work/peer_bs.json" "$peer_url" >"$work/peer_bs.out"
   for p in a b c; do psql_csv "$q/sql_$p.sql" >"$work/sql_$p.csv"; done
+  psql_csv "$work/sql_bs.sql" >"$work/sql_bs.csv"
   check a "$(python3 "$here/normalise.py" a "$work/ours_a.out" "$work/peer_a.out" "$work/sql_a.csv" 2>&1)"
-  check b "$(python3 "$here/normalise.py" bagg "$work/ours_b.out" "$work/peer_b.out" 2>&1)"
+  check b "$(python3 "$here/normalise.py" bagg "$work/ours_b.out" "$work/peer_b.out" 2>&1); against the SQL: $(python3 "$here/normalise.py" bs "$work/ours_b.out" "$work/sql_b.csv" 2>&1)"
+  check bs "$(python3 "$here/normalise.py" bsagg "$work/ours_bs.out" "$work/peer_bs.out" 2>&1); against the SQL: $(python3 "$here/normalise.py" bs "$work/ours_bs.out" "$work/sql_bs.csv" 2>&1)"
   if [ "$fundings" -le 200000 ]; then
     t0=$(date +%s.%N)
     post "$work/peer_bx.json" "$peer_url" >"$work/peer_bx.out"
@@ -231,6 +240,16 @@ print(f"{pair}\tpgbench\t1\t{tps}\t{pct(50):.2f}\t{pct(99):.2f}\t{failed or 0}")
 PY
   log "$pair pgbench: $(tail -1 "$work/results.tsv" | cut -f4-)"
 }
+beside() { # PAIR: (c)'s look-ups while 16 other callers ask for reports (pair b) the whole time
+  local bg
+  BODY=$work/ours_b.json wrk -t1 -c16 -d"$(( secs + 6 ))s" --timeout 30s --latency -s "$lua_read" "$ours_url" >"$work/beside_$1.out" 2>&1 &
+  bg=$!
+  sleep 3
+  wrk_run "$1" ours 1 "$work/ours_c.json" "$ours_url"
+  wait "$bg" || true
+  log "$1: the reports beside it: $(grep '^RESULT' "$work/beside_$1.out" || echo none)"
+  rss "$1"
+}
 rss() { echo -e "$1\t$(hwm "$ours_pid")\t$( [ -n "$peer_pid" ] && hwm "$peer_pid" || echo)" >>"$work/rss.tsv"; }
 
 read_pair() { # PAIR OURS_BODY PEER_BODY (or -) [PEER_SECS]
@@ -244,12 +263,15 @@ read_pair() { # PAIR OURS_BODY PEER_BODY (or -) [PEER_SECS]
   rss "$pair"
 }
 if $sqlite; then
-  for p in a b c; do read_pair "$p" "$work/ours_$p.json" -; done
+  for p in a b bs c; do read_pair "$p" "$work/ours_$p.json" -; done
+  beside cb
 else
   read_pair a "$work/ours_a.json" "$work/peer_a.json"; pgbench_run a "$q/sql_a.sql"
   read_pair b "$work/ours_b.json" "$work/peer_b.json"; pgbench_run b "$q/sql_b.sql"
+  read_pair bs "$work/ours_bs.json" "$work/peer_bs.json"; pgbench_run bs "$work/sql_bs.sql"
   if [ "$fundings" -le 20000 ]; then read_pair bx "$work/ours_b.json" "$work/peer_bx.json" $(( secs * 3 )); fi # the peer's answers take seconds: longer rounds
   read_pair c "$work/ours_c.json" "$work/peer_c.json"; pgbench_run c "$q/sql_c.sql" -D org="$org_row"
+  beside cb
 fi
 
 # (d) writes, last (they add rows): one checked write, then rounds of wrk-write.lua.
@@ -267,6 +289,7 @@ writes=$(sql "SELECT (SELECT count(*) FROM funding WHERE key LIKE 'funding-%') |
 
 # --- the table --------------------------------------------------------------------------------
 t_end=$(date +%s)
+cat "$work/rss_start.tsv" >>"$work/rss.tsv"
 python3 "$here/table.py" "$work" "$scale" "$( $sqlite && echo sqlite || echo postgres)" "$secs" "$rounds" \
   "$(( t_end - t_start ))" "$writes" "$(uptime | sed 's/.*load average: //')" \
   "$(grep -c 'database unavailable' "$work/ours.log" || true)"

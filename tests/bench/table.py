@@ -11,7 +11,9 @@ LABELS = {
     "a": "(a) 50 programmes × owner × first 10 fundings × allocations",
     "b": "(b) funding per province; peer: its grouped aggregate (counts, basis points)",
     "bx": "(b′) funding per province; peer: every allocation with its amount, euros summed on the client",
+    "bs": "(b₁) funding per province of one scheme; peer: its grouped aggregate of that scheme's fundings",
     "c": "(c) one organisation by id × first 20 programmes it takes part in",
+    "cb": "(c) beside 16 callers asking for (b) the whole time (ours only)",
     "d": "(d) `recordFunding`, audited (writes/s; peer: none)",
 }
 PGBENCH_FOR = {"bx": "b"}  # the same SQL as (b)
@@ -81,7 +83,8 @@ def ratio(x, y):
 
 
 peer_present = backend == "postgres"
-pairs = [p for p in ["a", "b", "bx", "c", "d"] if (p, "ours") in results]
+ORDER = ["a", "b", "bs", "bx", "c", "cb", "d"]
+pairs = [p for p in ORDER if (p, "ours") in results]
 print()
 if peer_present:
     print(f"Backend: {backend}; scale {scale}; wrk -t2 -c16 --timeout 30s, {rounds} alternating rounds of {secs} s per side "
@@ -111,12 +114,14 @@ for p in pairs:
         r_ours, _ = rss.get(p, ("", ""))
         print("| " + " | ".join([LABELS[p], *cells(ours), mib(r_ours), data.get(p, "—")]) + " |")
 print()
-for p in [p for p in ["a", "b", "bx", "c", "d"] if p in data]:
+for p in [p for p in ORDER if p in data]:
     if p in data:
         print(f"- {LABELS[p].split(')')[0]}): {data[p]}")
 print()
 if len(sys.argv) > 9 and sys.argv[9] != "0":
     print(f"Our server logged {sys.argv[9]} times `database unavailable` (a field found no pooled connection within "
           "DB_POOL_TIMEOUT and answered SERVICE_UNAVAILABLE).")
+if "start" in rss:
+    print(f"Our server's VmHWM right after it started answering: {mib(rss['start'][0])} MiB.")
 print(f"Run took {int(elapsed) // 60} min {int(elapsed) % 60} s (setup, data generation and all rounds); "
       f"fundings written: {writes}; load average at the end: {load}.")

@@ -51,7 +51,10 @@ pub(super) fn remove_synthetic(conn: &mut DbConn) -> Result<(), AppError> {
           WHERE id IN (SELECT entity_id FROM synthetic_record WHERE entity_type = 'organisation');
         DROP TABLE synthetic_funding;
         DROP TABLE synthetic_record;";
-    write_transaction(conn, |c| Ok(c.batch_execute(REMOVE)?))
+    write_transaction(conn, |c| {
+        c.batch_execute(REMOVE)?;
+        crate::write::placement::rebuild(c)
+    })
 }
 
 /// The real records synthetic ones point at.

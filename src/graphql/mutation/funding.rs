@@ -20,7 +20,8 @@ pub struct AllocationInput {
     /// The region (a Region ID).
     pub region_id: ID,
     /// Its share in basis points (1–10000). Give a share for every allocation (summing to 10000)
-    /// or for none (the regions are named without a split and the funding counts as unallocated).
+    /// or for none (the regions are named without a split: see `fundingByRegion` for where the
+    /// amount then counts).
     pub share_basis_points: Option<i32>,
 }
 

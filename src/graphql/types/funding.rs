@@ -96,7 +96,8 @@ impl Funding {
     }
 
     /// The regions it is allocated to. Either every allocation has a share (summing to 100%) or none
-    /// has: then the source names the regions without a split and the funding counts as unallocated.
+    /// has: then the source names the regions without a split, and `fundingByRegion` places the whole
+    /// amount in the one region at a level they fall in (else lists it as unsplit).
     #[graphql(complexity = "5 * child_complexity")]
     async fn allocations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<RegionAllocation>> {
         let rows = load_list(ctx, AllocationsOfFunding(self.0.id)).await?;

@@ -113,6 +113,7 @@ impl Region {
     /// Fundings placed in this region (itself or its formal descendants) by the placement rules at
     /// its level, as `fundingByRegion` counts them: an unsplit funding is in none of its candidates.
     #[graphql(complexity = "connection_cost(first, last, child_complexity)")]
+    #[expect(clippy::too_many_arguments, reason = "a connection's arguments: placement, four page arguments, order")]
     async fn fundings(
         &self,
         ctx: &Context<'_>,
@@ -127,7 +128,13 @@ impl Region {
         #[graphql(desc = "Cursor to end before.")] before: Option<String>,
         #[graphql(desc = "Ordering (default by key).")] order_by: Option<FundingOrder>,
     ) -> async_graphql::Result<FundingConnection> {
-        funding_page(ctx, FundingParent::Region(placement), self.0.id, PageArgs { first, after, last, before, order_by }).await
+        funding_page(
+            ctx,
+            FundingParent::Region(placement),
+            self.0.id,
+            PageArgs { first, after, last, before, order_by },
+        )
+        .await
     }
 
     /// (Flattened: `sources`.)
