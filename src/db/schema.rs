@@ -395,6 +395,8 @@ diesel::table! {
         bucket -> Text,
         region_id -> BigInt,
         cents -> BigInt,
+        co_financing_cents -> BigInt,
+        co_financing_known -> Integer,
         placed_by -> Text,
         scheme_id -> BigInt,
         programme_id -> BigInt,
@@ -411,7 +413,9 @@ diesel::table! {
         year -> Integer,
         placed_by -> Text,
         cents -> BigInt,
+        co_financing_cents -> BigInt,
         funding_count -> BigInt,
+        co_financing_missing -> BigInt,
     }
 }
 
@@ -422,6 +426,9 @@ diesel::table! {
         scheme_id -> BigInt,
         placed_by -> Text,
         programme_id -> BigInt,
+        cents -> BigInt,
+        co_financing_cents -> BigInt,
         funding_count -> BigInt,
+        co_financing_missing -> BigInt,
     }
 }

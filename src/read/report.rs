@@ -205,7 +205,7 @@ fn total_programmes(
     if placement == Placement::Stated {
         sql.push(" AND placed_by <> ").text(PlacedBy::Programme.as_str());
     }
-    sql.push(" AND funding_count > 0 GROUP BY region_id");
+    sql.push(" AND funding_count > 0 AND programme_id <> 0 GROUP BY region_id");
     Ok(super::ranked::counts(conn, sql)?.into_iter().collect())
 }
 

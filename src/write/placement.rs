@@ -64,6 +64,10 @@ pub fn refresh(conn: &mut DbConn, scope: Scope<'_>) -> Result<(), AppError> {
 /// A database error.
 pub fn rebuild(conn: &mut DbConn) -> Result<(), AppError> {
     rebuild_region_levels(conn)?;
+    if is_pg(conn) {
+        // Writers' refreshes wait until the rebuild commits.
+        conn.batch_execute("LOCK TABLE funding_placement IN EXCLUSIVE MODE")?;
+    }
     conn.batch_execute(
         "DELETE FROM funding_placement; DELETE FROM funding_region_total; DELETE FROM funding_region_programme;",
     )?;
@@ -71,11 +75,9 @@ pub fn rebuild(conn: &mut DbConn) -> Result<(), AppError> {
     let new = new_rows(pg, "1 = 1");
     diesel::sql_query(format!("{new} INSERT INTO funding_placement ({PLACEMENT_COLUMNS}) SELECT * FROM new_rows"))
         .execute(conn)?;
-    let signed =
-        "SELECT level, bucket, region_id, scheme_id, year, placed_by, programme_id, cents, 1 AS funding_count \
-                  FROM funding_placement";
-    diesel::sql_query(totals_upsert(signed)).execute(conn)?;
-    diesel::sql_query(programmes_upsert(signed)).execute(conn)?;
+    let signed = format!("SELECT {} FROM funding_placement", signed_columns(""));
+    diesel::sql_query(totals_upsert(&signed)).execute(conn)?;
+    diesel::sql_query(programmes_upsert(&signed)).execute(conn)?;
     Ok(())
 }
 
@@ -85,6 +87,10 @@ pub fn rebuild(conn: &mut DbConn) -> Result<(), AppError> {
 /// # Errors
 /// A database error.
 pub fn rebuild_region_levels(conn: &mut DbConn) -> Result<(), AppError> {
+    if is_pg(conn) {
+        // One rebuild at a time; the statements after the lock read what an earlier one committed.
+        conn.batch_execute("LOCK TABLE region_level IN EXCLUSIVE MODE")?;
+    }
     conn.batch_execute(
         "DELETE FROM region_level;
          WITH RECURSIVE up (region_id, ancestor_id, depth) AS (
@@ -124,18 +130,34 @@ fn is_pg(conn: &DbConn) -> bool {
     matches!(conn, DbConn::Pg(_))
 }
 
-const PLACEMENT_COLUMNS: &str = "funding_id, level, bucket, region_id, cents, placed_by, scheme_id, programme_id, year";
+const PLACEMENT_COLUMNS: &str = "funding_id, level, bucket, region_id, cents, co_financing_cents, co_financing_known, \
+                                 placed_by, scheme_id, programme_id, year";
+
+/// The placement columns the totals add up, with a sign (`-` to take rows out).
+fn signed_columns(sign: &str) -> String {
+    format!(
+        "level, bucket, region_id, scheme_id, year, placed_by, programme_id, {sign}cents AS cents, \
+         {sign}co_financing_cents AS co_financing_cents, {sign}1 AS funding_count, \
+         {sign}(1 - co_financing_known) AS co_financing_missing"
+    )
+}
 
 /// Takes the old rows of the scope out of the totals and puts the new ones in, in one statement per
 /// totals table (rows locked in key order, so concurrent writers never deadlock), then replaces the
 /// placement rows.
 fn refresh_where(conn: &mut DbConn, funding_pred: &str, placement_pred: &str) -> Result<(), AppError> {
-    let new = new_rows(is_pg(conn), funding_pred);
+    let pg = is_pg(conn);
+    if pg {
+        // Two writers refreshing the same funding (a programme's regions and one of its fundings)
+        // would each replace its rows from their own snapshot: lock the fundings first, so the
+        // second waits and then reads what the first committed. (SQLite has one writer at a time.)
+        conn.batch_execute(&format!("SELECT f.id FROM funding f WHERE {funding_pred} ORDER BY f.id FOR UPDATE"))?;
+    }
+    let new = new_rows(pg, funding_pred);
     let signed = format!(
-        "SELECT level, bucket, region_id, scheme_id, year, placed_by, programme_id, -cents AS cents, -1 AS funding_count \
-         FROM funding_placement WHERE {placement_pred} \
-         UNION ALL \
-         SELECT level, bucket, region_id, scheme_id, year, placed_by, programme_id, cents, 1 FROM new_rows"
+        "SELECT {} FROM funding_placement WHERE {placement_pred} UNION ALL SELECT {} FROM new_rows",
+        signed_columns("-"),
+        signed_columns("")
     );
     diesel::sql_query(format!("{new} {}", totals_upsert(&signed))).execute(conn)?;
     diesel::sql_query(format!("{new} {}", programmes_upsert(&signed))).execute(conn)?;
@@ -145,40 +167,53 @@ fn refresh_where(conn: &mut DbConn, funding_pred: &str, placement_pred: &str) ->
     Ok(())
 }
 
-/// Adds signed rows (`SELECT level, bucket, region_id, scheme_id, year, placed_by, programme_id,
-/// cents, funding_count`) to the totals per region.
+/// The sums both totals tables keep, as `SELECT` terms over signed rows.
+const SUMS: &str = "CAST(SUM(cents) AS BIGINT), CAST(SUM(co_financing_cents) AS BIGINT), \
+                    CAST(SUM(funding_count) AS BIGINT), CAST(SUM(co_financing_missing) AS BIGINT)";
+
+/// `ON CONFLICT … DO UPDATE SET` terms adding the new sums to `table`'s.
+fn add_sums(table: &str) -> String {
+    ["cents", "co_financing_cents", "funding_count", "co_financing_missing"]
+        .iter()
+        .map(|c| format!("{c} = {table}.{c} + excluded.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Adds signed rows (the columns of [`signed_columns`]) to the totals per region.
 fn totals_upsert(signed: &str) -> String {
     format!(
-        "INSERT INTO funding_region_total (level, bucket, region_id, scheme_id, year, placed_by, cents, funding_count) \
-         SELECT level, bucket, region_id, scheme_id, year, placed_by, CAST(SUM(cents) AS BIGINT), \
-                CAST(SUM(funding_count) AS BIGINT) \
+        "INSERT INTO funding_region_total (level, bucket, region_id, scheme_id, year, placed_by, \
+             cents, co_financing_cents, funding_count, co_financing_missing) \
+         SELECT level, bucket, region_id, scheme_id, year, placed_by, {SUMS} \
          FROM ({signed}) d WHERE 1 = 1 \
          GROUP BY level, bucket, region_id, scheme_id, year, placed_by \
-         HAVING SUM(cents) <> 0 OR SUM(funding_count) <> 0 \
+         HAVING SUM(cents) <> 0 OR SUM(co_financing_cents) <> 0 OR SUM(funding_count) <> 0 \
          ORDER BY level, bucket, region_id, scheme_id, year, placed_by \
-         ON CONFLICT (level, bucket, region_id, scheme_id, year, placed_by) DO UPDATE SET \
-         cents = funding_region_total.cents + excluded.cents, \
-         funding_count = funding_region_total.funding_count + excluded.funding_count"
+         ON CONFLICT (level, bucket, region_id, scheme_id, year, placed_by) DO UPDATE SET {}",
+        add_sums("funding_region_total")
     )
 }
 
-/// Adds signed rows to the fundings per (region, scheme, programme), once per scheme and once over
-/// every scheme (`scheme_id` -1).
+/// Adds signed rows to the sums per (region, scheme, programme) of what is placed in a region (the
+/// programme 0 holds the fundings without one), once per scheme and once over every scheme
+/// (`scheme_id` -1).
 fn programmes_upsert(signed: &str) -> String {
+    let columns = "level, region_id, placed_by, programme_id, cents, co_financing_cents, funding_count, \
+                   co_financing_missing";
     format!(
-        "INSERT INTO funding_region_programme (level, region_id, scheme_id, placed_by, programme_id, funding_count) \
-         SELECT level, region_id, scheme_id, placed_by, programme_id, CAST(SUM(funding_count) AS BIGINT) FROM ( \
-             SELECT level, region_id, scheme_id, placed_by, programme_id, funding_count FROM ({signed}) d1 \
-             WHERE bucket = 'REGION' AND programme_id <> 0 \
+        "INSERT INTO funding_region_programme (level, region_id, scheme_id, placed_by, programme_id, \
+             cents, co_financing_cents, funding_count, co_financing_missing) \
+         SELECT level, region_id, scheme_id, placed_by, programme_id, {SUMS} FROM ( \
+             SELECT scheme_id, {columns} FROM ({signed}) d1 WHERE bucket = 'REGION' \
              UNION ALL \
-             SELECT level, region_id, -1, placed_by, programme_id, funding_count FROM ({signed}) d2 \
-             WHERE bucket = 'REGION' AND programme_id <> 0 \
+             SELECT -1, {columns} FROM ({signed}) d2 WHERE bucket = 'REGION' \
          ) d WHERE 1 = 1 \
          GROUP BY level, scheme_id, region_id, placed_by, programme_id \
-         HAVING SUM(funding_count) <> 0 \
+         HAVING SUM(cents) <> 0 OR SUM(co_financing_cents) <> 0 OR SUM(funding_count) <> 0 \
          ORDER BY level, scheme_id, region_id, placed_by, programme_id \
-         ON CONFLICT (level, scheme_id, region_id, placed_by, programme_id) DO UPDATE SET \
-         funding_count = funding_region_programme.funding_count + excluded.funding_count"
+         ON CONFLICT (level, scheme_id, region_id, placed_by, programme_id) DO UPDATE SET {}",
+        add_sums("funding_region_programme")
     )
 }
 
@@ -193,22 +228,28 @@ fn new_rows(pg: bool, funding_pred: &str) -> String {
     let levels = RegionScheme::ALL.iter().map(|(_, text, _, _)| format!("('{text}')")).collect::<Vec<_>>().join(", ");
     format!(
         "WITH fs AS (
-             SELECT f.id, f.amount_cents AS amount, COALESCE(f.scheme_id, 0) AS scheme_id,
+             SELECT f.id, f.amount_cents AS amount, COALESCE(f.co_financing_cents, 0) AS co,
+                    CASE WHEN f.co_financing_cents IS NULL THEN 0 ELSE 1 END AS co_known,
+                    COALESCE(f.scheme_id, 0) AS scheme_id,
                     COALESCE(f.programme_id, 0) AS programme_id, {year} AS year,
                     (SELECT COUNT(*) FROM region_allocation a WHERE a.funding_id = f.id) AS n_alloc,
                     (SELECT COUNT(a.share_basis_points) FROM region_allocation a WHERE a.funding_id = f.id) AS n_shared
              FROM funding f WHERE {funding_pred}
          ), lv (level) AS (VALUES {levels}),
          parts AS (
-             SELECT fs.id AS funding_id, a.id AS allocation_id, a.region_id, fs.amount,
+             SELECT fs.id AS funding_id, a.id AS allocation_id, a.region_id, fs.amount, fs.co,
                     fs.amount * a.share_basis_points / 10000 AS base,
-                    (fs.amount * a.share_basis_points) % 10000 AS remainder
+                    (fs.amount * a.share_basis_points) % 10000 AS remainder,
+                    fs.co * a.share_basis_points / 10000 AS co_base,
+                    (fs.co * a.share_basis_points) % 10000 AS co_remainder
              FROM fs JOIN region_allocation a ON a.funding_id = fs.id
              WHERE fs.n_alloc > 0 AND fs.n_shared = fs.n_alloc
          ), split AS (
              SELECT funding_id, region_id,
                     base + CASE WHEN ROW_NUMBER() OVER (PARTITION BY funding_id ORDER BY remainder DESC, allocation_id)
-                                     <= amount - SUM(base) OVER (PARTITION BY funding_id) THEN 1 ELSE 0 END AS cents
+                                     <= amount - SUM(base) OVER (PARTITION BY funding_id) THEN 1 ELSE 0 END AS cents,
+                    co_base + CASE WHEN ROW_NUMBER() OVER (PARTITION BY funding_id ORDER BY co_remainder DESC, allocation_id)
+                                     <= co - SUM(co_base) OVER (PARTITION BY funding_id) THEN 1 ELSE 0 END AS co_cents
              FROM parts
          ), named AS (
              SELECT fs.id AS funding_id, a.region_id, 'ALLOCATIONS' AS placed_by
@@ -225,23 +266,26 @@ fn new_rows(pg: bool, funding_pred: &str) -> String {
          ), placed AS (
              SELECT s.funding_id, lv.level,
                     CASE WHEN rl.at_level_id IS NULL THEN 'OUTSIDE_LEVEL' ELSE 'REGION' END AS bucket,
-                    COALESCE(rl.at_level_id, 0) AS region_id, s.cents, 'SHARES' AS placed_by
+                    COALESCE(rl.at_level_id, 0) AS region_id, s.cents, s.co_cents, 'SHARES' AS placed_by
              FROM split s CROSS JOIN lv
              LEFT JOIN region_level rl ON rl.region_id = s.region_id AND rl.level = lv.level
              UNION ALL
              SELECT na.funding_id, na.level,
                     CASE WHEN na.missing > 0 THEN 'OUTSIDE_LEVEL' WHEN na.regions = 1 THEN 'REGION' ELSE 'UNSPLIT' END,
-                    CASE WHEN na.missing = 0 AND na.regions = 1 THEN na.only_region ELSE 0 END, fs.amount, na.placed_by
+                    CASE WHEN na.missing = 0 AND na.regions = 1 THEN na.only_region ELSE 0 END, fs.amount, fs.co,
+                    na.placed_by
              FROM named_at na JOIN fs ON fs.id = na.funding_id
              UNION ALL
-             SELECT fs.id, lv.level, 'UNALLOCATED', 0, fs.amount, 'NONE' FROM fs CROSS JOIN lv
+             SELECT fs.id, lv.level, 'UNALLOCATED', 0, fs.amount, fs.co, 'NONE' FROM fs CROSS JOIN lv
              WHERE fs.n_alloc = 0
                AND NOT EXISTS (SELECT 1 FROM programme_region pr WHERE pr.programme_id = fs.programme_id)
          ), new_rows AS (
-             SELECT p.funding_id, p.level, p.bucket, p.region_id, CAST(SUM(p.cents) AS BIGINT) AS cents, p.placed_by,
-                    fs.scheme_id, fs.programme_id, fs.year
+             SELECT p.funding_id, p.level, p.bucket, p.region_id, CAST(SUM(p.cents) AS BIGINT) AS cents,
+                    CAST(SUM(p.co_cents) AS BIGINT) AS co_financing_cents, fs.co_known AS co_financing_known,
+                    p.placed_by, fs.scheme_id, fs.programme_id, fs.year
              FROM placed p JOIN fs ON fs.id = p.funding_id
-             GROUP BY p.funding_id, p.level, p.bucket, p.region_id, p.placed_by, fs.scheme_id, fs.programme_id, fs.year
+             GROUP BY p.funding_id, p.level, p.bucket, p.region_id, p.placed_by, fs.co_known, fs.scheme_id,
+                      fs.programme_id, fs.year
          )"
     )
 }

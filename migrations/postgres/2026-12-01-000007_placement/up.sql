@@ -13,14 +13,17 @@ CREATE TABLE region_level (
 -- Where each funding's amount counts at each level: one row per (funding, level, bucket, region).
 -- bucket: REGION (region_id names it), UNSPLIT, OUTSIDE_LEVEL, UNALLOCATED (region_id 0);
 -- placed_by: SHARES, ALLOCATIONS, PROGRAMME, NONE. scheme_id, programme_id 0 = none; year 0 = unknown
--- (the funding's award year, else its period's start year). The funding's own columns are copied so
--- that old rows can be taken out of the totals after the funding changed.
+-- (the funding's award year, else its period's start year). co_financing_cents is the funding's
+-- co-financing placed the same way (0 and co_financing_known 0 when the funding states none). The
+-- funding's own columns are copied so that old rows can be taken out of the totals after it changed.
 CREATE TABLE funding_placement (
     funding_id BIGINT NOT NULL,
     level TEXT NOT NULL,
     bucket TEXT NOT NULL,
     region_id BIGINT NOT NULL,
     cents BIGINT NOT NULL,
+    co_financing_cents BIGINT NOT NULL,
+    co_financing_known INTEGER NOT NULL,
     placed_by TEXT NOT NULL,
     scheme_id BIGINT NOT NULL,
     programme_id BIGINT NOT NULL,
@@ -31,7 +34,8 @@ CREATE INDEX funding_placement_region_idx ON funding_placement (region_id, bucke
 CREATE INDEX funding_placement_bucket_idx ON funding_placement (level, bucket, placed_by, funding_id);
 CREATE INDEX funding_placement_programme_idx ON funding_placement (programme_id);
 
--- Sums of funding_placement per (level, bucket, region, scheme, year, how placed).
+-- Sums of funding_placement per (level, bucket, region, scheme, year, how placed); co_financing_missing
+-- counts the fundings without a co-financing figure.
 CREATE TABLE funding_region_total (
     level TEXT NOT NULL,
     bucket TEXT NOT NULL,
@@ -40,18 +44,23 @@ CREATE TABLE funding_region_total (
     year INTEGER NOT NULL,
     placed_by TEXT NOT NULL,
     cents BIGINT NOT NULL,
+    co_financing_cents BIGINT NOT NULL,
     funding_count BIGINT NOT NULL,
+    co_financing_missing BIGINT NOT NULL,
     PRIMARY KEY (level, bucket, region_id, scheme_id, year, placed_by)
 );
 
--- Fundings per (level, region, scheme, how placed, programme), for counting a region's programmes;
--- scheme_id -1 holds the count over every scheme.
+-- Sums per (level, region, scheme, how placed, programme), for counting a region's programmes and
+-- totalling per programme kind or target group; scheme_id -1 holds the sums over every scheme.
 CREATE TABLE funding_region_programme (
     level TEXT NOT NULL,
     region_id BIGINT NOT NULL,
     scheme_id BIGINT NOT NULL,
     placed_by TEXT NOT NULL,
     programme_id BIGINT NOT NULL,
+    cents BIGINT NOT NULL,
+    co_financing_cents BIGINT NOT NULL,
     funding_count BIGINT NOT NULL,
+    co_financing_missing BIGINT NOT NULL,
     PRIMARY KEY (level, scheme_id, region_id, placed_by, programme_id)
 );

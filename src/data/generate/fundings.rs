@@ -111,7 +111,13 @@ pub(super) fn write(
             report.allocations += allocations.len();
             insert_rows!(c, region_allocation::table, allocations);
             insert_rows!(c, source::table, sources);
-            placement::refresh(c, Scope::Fundings(&ids))
+            // This batch's ids, as one range when they are consecutive (they are, unless another
+            // writer interleaved).
+            let range = ids.first().zip(ids.last()).filter(|(lo, hi)| **hi - **lo + 1 == ids.len() as i64);
+            match range {
+                Some((lo, hi)) => placement::refresh(c, Scope::IdRange(*lo, *hi)),
+                None => placement::refresh(c, Scope::Fundings(&ids)),
+            }
         })?;
         report.fundings += ids.len();
         done = upto;
