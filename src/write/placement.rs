@@ -5,7 +5,8 @@
 //!
 //! 1. A funding whose allocations all carry shares is split to the cent (largest remainder, ties to
 //!    the earlier allocation); each part counts for its region's ancestor-or-self at L, or is
-//!    outside the level where that region has none (`SHARES`).
+//!    outside the level where that region has none (`SHARES`). A part of no cent (amount and
+//!    co-financing) places nothing.
 //! 2. Otherwise the regions it names: its own allocations (`ALLOCATIONS`), else its programme's
 //!    regions (`PROGRAMME`). If any has no ancestor-or-self at L the whole amount is outside the
 //!    level; if all fall in one region at L it counts there; else it is unsplit.
@@ -267,8 +268,10 @@ fn new_rows(pg: bool, funding_pred: &str) -> String {
              SELECT s.funding_id, lv.level,
                     CASE WHEN rl.at_level_id IS NULL THEN 'OUTSIDE_LEVEL' ELSE 'REGION' END AS bucket,
                     COALESCE(rl.at_level_id, 0) AS region_id, s.cents, s.co_cents, 'SHARES' AS placed_by
-             FROM split s CROSS JOIN lv
+             FROM split s JOIN fs ON fs.id = s.funding_id CROSS JOIN lv
              LEFT JOIN region_level rl ON rl.region_id = s.region_id AND rl.level = lv.level
+             -- A part of no cent places nothing (unless the whole funding is zero).
+             WHERE s.cents <> 0 OR s.co_cents <> 0 OR (fs.amount = 0 AND fs.co = 0)
              UNION ALL
              SELECT na.funding_id, na.level,
                     CASE WHEN na.missing > 0 THEN 'OUTSIDE_LEVEL' WHEN na.regions = 1 THEN 'REGION' ELSE 'UNSPLIT' END,
