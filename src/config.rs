@@ -32,6 +32,11 @@ pub struct Settings {
     #[arg(long, env = "DB_POOL_TIMEOUT", default_value = "2s", value_parser = humantime::parse_duration, global = true)]
     pub db_pool_timeout: std::time::Duration,
 
+    /// How often each instance folds the funding totals writers appended (`0s`: never; reports stay
+    /// exact either way, they only read more rows).
+    #[arg(long, env = "TOTALS_FOLD_INTERVAL", default_value = "2s", value_parser = humantime::parse_duration, global = true)]
+    pub totals_fold_interval: std::time::Duration,
+
     /// How many pooled connections one request may use at once (so one request cannot take the pool).
     #[arg(long, env = "DB_CONNECTIONS_PER_REQUEST", default_value_t = 2, global = true)]
     pub db_connections_per_request: u32,

@@ -71,6 +71,7 @@ impl Application {
         })
         .listen(listener)?
         .run();
+        spawn_compactor(db.clone(), settings.totals_fold_interval);
         tracing::info!(
             server.port = port,
             db.backend = if db.target().is_postgres() { "postgres" } else { "sqlite" },
@@ -96,6 +97,27 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
+}
+
+/// Folds the funding totals the writers appended (`placement::compact`) every `every`
+/// (`TOTALS_FOLD_INTERVAL`; zero: never), for as long as the server runs. Every instance runs one;
+/// they take turns on the tables' lock.
+fn spawn_compactor(db: Database, every: std::time::Duration) {
+    use crate::write::placement;
+    if every.is_zero() {
+        return;
+    }
+    actix_web::rt::spawn(async move {
+        loop {
+            tokio::time::sleep(every).await;
+            let folded = db.run(|c| crate::db::write_transaction(c, placement::compact)).await;
+            match folded {
+                Ok(0) => {}
+                Ok(rows) => tracing::debug!(rows, "folded funding totals"),
+                Err(e) => tracing::warn!(error = ?e, "folding the funding totals failed; retrying later"),
+            }
+        }
+    });
 }
 
 fn bind(settings: &Settings) -> anyhow::Result<TcpListener> {

@@ -227,6 +227,9 @@ pub async fn funding_by_region(
     query.placement = filter.placement.unwrap_or(placement);
     let asked = Arc::new(Asked { level, query, placement });
     let for_db = asked.clone();
-    let report = db(ctx)?.run(move |c| funding_per_region(c, for_db.level, &for_db.query, for_db.placement)).await?;
+    let with_programmes = ctx.look_ahead().field("regions").field("programmeCount").exists();
+    let report = db(ctx)?
+        .run(move |c| funding_per_region(c, for_db.level, &for_db.query, for_db.placement, with_programmes))
+        .await?;
     Ok(FundingByRegion { asked, report })
 }

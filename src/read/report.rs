@@ -104,7 +104,8 @@ fn totals_answer(q: &FundingQuery) -> bool {
         && q.updated_after.is_none()
 }
 
-/// Computes the report: regions, the totals (one grouped statement), the programme counts (one).
+/// Computes the report: regions, the totals (one grouped statement) and, when asked for, the
+/// programme counts (one more; `programme_count` is 0 without them).
 ///
 /// # Errors
 /// A database error.
@@ -113,14 +114,15 @@ pub fn funding_per_region(
     level: RegionScheme,
     query: &FundingQuery,
     placement: Placement,
+    with_programmes: bool,
 ) -> Result<FundingPerRegion, AppError> {
-    let (cells, programmes) = if totals_answer(query) {
-        (
-            total_cells(conn, level, query.schemes.as_deref())?,
-            total_programmes(conn, level, query.schemes.as_deref(), placement)?,
-        )
-    } else {
-        (placement_cells(conn, level, query)?, placement_programmes(conn, level, query, placement)?)
+    let fast = totals_answer(query);
+    let cells =
+        if fast { total_cells(conn, level, query.schemes.as_deref())? } else { placement_cells(conn, level, query)? };
+    let programmes = match (with_programmes, fast) {
+        (false, _) => Vec::new(),
+        (true, true) => total_programmes(conn, level, query.schemes.as_deref(), placement)?,
+        (true, false) => placement_programmes(conn, level, query, placement)?,
     };
     let mut regions: HashMap<i64, Sums> = HashMap::new();
     let mut report = FundingPerRegion {
@@ -182,7 +184,8 @@ fn total_cells(conn: &mut DbConn, level: RegionScheme, schemes: Option<&[i64]>) 
     if let Some(s) = schemes {
         sql.push(" AND scheme_id IN ").int_list(if s.is_empty() { &[-2] } else { s });
     }
-    sql.push(" AND funding_count <> 0 GROUP BY bucket, region_id, scheme_id, placed_by");
+    // The writers append rows (folded now and then): add them up, dropping groups that sum to zero.
+    sql.push(" GROUP BY bucket, region_id, scheme_id, placed_by HAVING SUM(cents) <> 0 OR SUM(funding_count) <> 0");
     sql.load(conn)
 }
 
@@ -195,7 +198,8 @@ fn total_programmes(
 ) -> Result<Vec<(i64, i64)>, AppError> {
     let mut sql = RawSql::default();
     sql.push(
-        "SELECT region_id AS parent_id, COUNT(DISTINCT programme_id) AS n FROM funding_region_programme WHERE level = ",
+        "SELECT region_id AS parent_id, COUNT(*) AS n FROM (SELECT region_id, programme_id \
+         FROM funding_region_programme WHERE level = ",
     )
     .text(level.as_str());
     match schemes {
@@ -205,7 +209,10 @@ fn total_programmes(
     if placement == Placement::Stated {
         sql.push(" AND placed_by <> ").text(PlacedBy::Programme.as_str());
     }
-    sql.push(" AND funding_count > 0 AND programme_id <> 0 GROUP BY region_id");
+    // A programme counts where its fundings add up to at least one (rows are appended, then folded).
+    sql.push(
+        " AND programme_id <> 0 GROUP BY region_id, programme_id HAVING SUM(funding_count) > 0) p GROUP BY region_id",
+    );
     Ok(super::ranked::counts(conn, sql)?.into_iter().collect())
 }
 

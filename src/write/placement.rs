@@ -76,9 +76,7 @@ pub fn rebuild(conn: &mut DbConn) -> Result<(), AppError> {
     let new = new_rows(pg, "1 = 1");
     diesel::sql_query(format!("{new} INSERT INTO funding_placement ({PLACEMENT_COLUMNS}) SELECT * FROM new_rows"))
         .execute(conn)?;
-    let signed = format!("SELECT {} FROM funding_placement", signed_columns(""));
-    diesel::sql_query(totals_upsert(&signed)).execute(conn)?;
-    diesel::sql_query(programmes_upsert(&signed)).execute(conn)?;
+    add_to_totals(conn, &format!("SELECT {} FROM funding_placement", signed_columns("")))?;
     Ok(())
 }
 
@@ -143,9 +141,9 @@ fn signed_columns(sign: &str) -> String {
     )
 }
 
-/// Takes the old rows of the scope out of the totals and puts the new ones in, in one statement per
-/// totals table (rows locked in key order, so concurrent writers never deadlock), then replaces the
-/// placement rows.
+/// Takes the old rows of the scope out of the totals, replaces the placement rows, and puts the new
+/// ones in. The totals are appended to, never updated in place: concurrent writers of the same
+/// region and scheme add rows of their own instead of queueing on one row (see [`compact`]).
 fn refresh_where(conn: &mut DbConn, funding_pred: &str, placement_pred: &str) -> Result<(), AppError> {
     let pg = is_pg(conn);
     if pg {
@@ -154,68 +152,86 @@ fn refresh_where(conn: &mut DbConn, funding_pred: &str, placement_pred: &str) ->
         // second waits and then reads what the first committed. (SQLite has one writer at a time.)
         conn.batch_execute(&format!("SELECT f.id FROM funding f WHERE {funding_pred} ORDER BY f.id FOR UPDATE"))?;
     }
-    let new = new_rows(pg, funding_pred);
-    let signed = format!(
-        "SELECT {} FROM funding_placement WHERE {placement_pred} UNION ALL SELECT {} FROM new_rows",
-        signed_columns("-"),
-        signed_columns("")
-    );
-    diesel::sql_query(format!("{new} {}", totals_upsert(&signed))).execute(conn)?;
-    diesel::sql_query(format!("{new} {}", programmes_upsert(&signed))).execute(conn)?;
+    let rows = |sign: &str| format!("SELECT {} FROM funding_placement WHERE {placement_pred}", signed_columns(sign));
+    add_to_totals(conn, &rows("-"))?;
     diesel::sql_query(format!("DELETE FROM funding_placement WHERE {placement_pred}")).execute(conn)?;
+    let new = new_rows(pg, funding_pred);
     diesel::sql_query(format!("{new} INSERT INTO funding_placement ({PLACEMENT_COLUMNS}) SELECT * FROM new_rows"))
         .execute(conn)?;
-    Ok(())
+    add_to_totals(conn, &rows(""))
 }
 
-/// The sums both totals tables keep, as `SELECT` terms over signed rows.
+/// The key columns of each totals table.
+const TOTAL_KEY: &str = "level, bucket, region_id, scheme_id, year, placed_by";
+const PROGRAMME_KEY: &str = "level, scheme_id, region_id, placed_by, programme_id";
+
+/// The sums both totals tables keep, by name.
+const SUM_COLUMNS: &str = "cents, co_financing_cents, funding_count, co_financing_missing";
+
+/// The sums as `SELECT` terms over signed rows.
 const SUMS: &str = "CAST(SUM(cents) AS BIGINT), CAST(SUM(co_financing_cents) AS BIGINT), \
                     CAST(SUM(funding_count) AS BIGINT), CAST(SUM(co_financing_missing) AS BIGINT)";
 
-/// `ON CONFLICT … DO UPDATE SET` terms adding the new sums to `table`'s.
-fn add_sums(table: &str) -> String {
-    ["cents", "co_financing_cents", "funding_count", "co_financing_missing"]
-        .iter()
-        .map(|c| format!("{c} = {table}.{c} + excluded.{c}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
+/// Groups that add nothing are not written.
+const NOT_ZERO: &str = "SUM(cents) <> 0 OR SUM(co_financing_cents) <> 0 OR SUM(funding_count) <> 0 \
+                        OR SUM(co_financing_missing) <> 0";
 
-/// Adds signed rows (the columns of [`signed_columns`]) to the totals per region.
-fn totals_upsert(signed: &str) -> String {
-    format!(
-        "INSERT INTO funding_region_total (level, bucket, region_id, scheme_id, year, placed_by, \
-             cents, co_financing_cents, funding_count, co_financing_missing) \
-         SELECT level, bucket, region_id, scheme_id, year, placed_by, {SUMS} \
-         FROM ({signed}) d WHERE 1 = 1 \
-         GROUP BY level, bucket, region_id, scheme_id, year, placed_by \
-         HAVING SUM(cents) <> 0 OR SUM(co_financing_cents) <> 0 OR SUM(funding_count) <> 0 \
-         ORDER BY level, bucket, region_id, scheme_id, year, placed_by \
-         ON CONFLICT (level, bucket, region_id, scheme_id, year, placed_by) DO UPDATE SET {}",
-        add_sums("funding_region_total")
-    )
-}
-
-/// Adds signed rows to the sums per (region, scheme, programme) of what is placed in a region (the
-/// programme 0 holds the fundings without one), once per scheme and once over every scheme
-/// (`scheme_id` -1).
-fn programmes_upsert(signed: &str) -> String {
+/// Appends signed rows (the columns of [`signed_columns`]) to both totals tables: per region, and
+/// per region and programme of what is placed in a region (programme 0: fundings without one), once
+/// per scheme and once over every scheme (`scheme_id` -1).
+fn add_to_totals(conn: &mut DbConn, signed: &str) -> Result<(), AppError> {
+    diesel::sql_query(format!(
+        "INSERT INTO funding_region_total ({TOTAL_KEY}, {SUM_COLUMNS}) \
+         SELECT {TOTAL_KEY}, {SUMS} FROM ({signed}) d GROUP BY {TOTAL_KEY} HAVING {NOT_ZERO}"
+    ))
+    .execute(conn)?;
     let columns = "level, region_id, placed_by, programme_id, cents, co_financing_cents, funding_count, \
                    co_financing_missing";
-    format!(
-        "INSERT INTO funding_region_programme (level, region_id, scheme_id, placed_by, programme_id, \
-             cents, co_financing_cents, funding_count, co_financing_missing) \
-         SELECT level, region_id, scheme_id, placed_by, programme_id, {SUMS} FROM ( \
+    diesel::sql_query(format!(
+        "INSERT INTO funding_region_programme ({PROGRAMME_KEY}, {SUM_COLUMNS}) \
+         SELECT {PROGRAMME_KEY}, {SUMS} FROM ( \
              SELECT scheme_id, {columns} FROM ({signed}) d1 WHERE bucket = 'REGION' \
              UNION ALL \
              SELECT -1, {columns} FROM ({signed}) d2 WHERE bucket = 'REGION' \
-         ) d WHERE 1 = 1 \
-         GROUP BY level, scheme_id, region_id, placed_by, programme_id \
-         HAVING SUM(cents) <> 0 OR SUM(co_financing_cents) <> 0 OR SUM(funding_count) <> 0 \
-         ORDER BY level, scheme_id, region_id, placed_by, programme_id \
-         ON CONFLICT (level, scheme_id, region_id, placed_by, programme_id) DO UPDATE SET {}",
-        add_sums("funding_region_programme")
-    )
+         ) d GROUP BY {PROGRAMME_KEY} HAVING {NOT_ZERO}"
+    ))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Folds the rows the writers appended into one row per key (dropping keys that sum to nothing), so
+/// that a report reads a few rows per region. Writers wait for it (it locks both tables for the
+/// moment it takes); reports read correct sums before and after, since they add up rows anyway.
+/// Returns how many rows it removed.
+///
+/// # Errors
+/// A database error.
+pub fn compact(conn: &mut DbConn) -> Result<usize, AppError> {
+    let mut removed = 0;
+    for (table, key) in [("funding_region_total", TOTAL_KEY), ("funding_region_programme", PROGRAMME_KEY)] {
+        if is_pg(conn) {
+            conn.batch_execute(&format!("LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE"))?;
+        }
+        conn.batch_execute(&format!(
+            "CREATE TEMPORARY TABLE IF NOT EXISTS folded_{table} AS SELECT * FROM {table} WHERE 1 = 0;
+             DELETE FROM folded_{table};
+             INSERT INTO folded_{table} ({key}, {SUM_COLUMNS})
+                 SELECT {key}, {SUMS} FROM {table}
+                 WHERE ({key}) IN (SELECT {key} FROM {table} GROUP BY {key} HAVING COUNT(*) > 1)
+                 GROUP BY {key};"
+        ))?;
+        removed +=
+            diesel::sql_query(format!("DELETE FROM {table} WHERE ({key}) IN (SELECT {key} FROM folded_{table})"))
+                .execute(conn)?;
+        let kept = diesel::sql_query(format!(
+            "INSERT INTO {table} ({key}, {SUM_COLUMNS}) SELECT {key}, {SUM_COLUMNS} FROM folded_{table} \
+             WHERE cents <> 0 OR co_financing_cents <> 0 OR funding_count <> 0 OR co_financing_missing <> 0"
+        ))
+        .execute(conn)?;
+        removed = removed.saturating_sub(kept);
+        conn.batch_execute(&format!("DELETE FROM folded_{table}"))?;
+    }
+    Ok(removed)
 }
 
 /// `WITH …, new_rows AS (…)`: the placement rows of the fundings matching `funding_pred` (on alias

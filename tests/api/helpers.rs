@@ -92,6 +92,7 @@ fn settings_for(test_db: &TestDb, load_data: bool) -> Settings {
         cors_allowed_origins: String::new(),
         db_pool_size: 4,
         db_pool_timeout: std::time::Duration::from_secs(2),
+        totals_fold_interval: std::time::Duration::from_secs(2),
         db_connections_per_request: 2,
         load_data,
         data_dir: test_db.state.path().to_path_buf(),

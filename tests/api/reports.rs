@@ -149,3 +149,55 @@ async fn the_shipped_fundings_are_placed_as_the_documents_say() {
         }
     }
 }
+
+/// Writers append rows to the totals; folding them leaves one row per key and the same report.
+#[actix_web::test]
+async fn folding_the_appended_totals_keeps_every_figure() {
+    use diesel::prelude::*;
+    use techniekpact_api::db::schema::{funding_region_programme, funding_region_total};
+    for backend in backends() {
+        // No folding in the background: the test folds itself.
+        let app =
+            crate::helpers::spawn_app_with(backend, true, |s| s.totals_fold_interval = std::time::Duration::ZERO).await;
+        let token = crate::placement::admin_token(&app).await;
+        let rif = crate::placement::rif(&app).await;
+        let groningen =
+            app.data(r#"{ region(scheme: PROVINCE, code: "NL-GR") { id } }"#, json!({})).await["region"]["id"].clone();
+        let q = "{ fundingByRegion(level: PROVINCE) { regions { region { code } totalAwarded { amount } fundingCount programmeCount } grandTotal { amount } } }";
+        for i in 0..5 {
+            let input = json!({ "schemeId": rif, "amountAwarded": format!("{}.01", 100 + i), "period": { "start": "2020" },
+                                "allocations": [{ "regionId": groningen, "shareBasisPoints": 10000 }] });
+            crate::placement::mutate(&app, &token, "recordFunding", "funding { id }", input).await;
+        }
+        let rows = |c: &mut techniekpact_api::db::DbConn| -> (i64, i64) {
+            (
+                funding_region_total::table.count().get_result(c).unwrap(),
+                funding_region_programme::table.count().get_result(c).unwrap(),
+            )
+        };
+        let before = app.data(q, json!({})).await;
+        let (appended, folded, removed) = app
+            .with_conn(move |c| {
+                let appended = rows(c);
+                let removed =
+                    techniekpact_api::db::write_transaction(c, techniekpact_api::write::placement::compact).unwrap();
+                (appended, rows(c), removed)
+            })
+            .await;
+        assert!(folded.0 < appended.0 && folded.1 <= appended.1, "{backend:?}: {appended:?} → {folded:?}");
+        assert_eq!((appended.0 + appended.1) - (folded.0 + folded.1), removed as i64, "{backend:?}");
+        assert_eq!(app.data(q, json!({})).await, before, "{backend:?}: the report is unchanged");
+        let groningen_total = before["fundingByRegion"]["regions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["region"]["code"] == "NL-GR")
+            .unwrap()
+            .clone();
+        assert_eq!(
+            groningen_total["totalAwarded"]["amount"], "2000510.05",
+            "{backend:?}: Fieldlab's €2M and the five writes"
+        );
+        assert_eq!(groningen_total["fundingCount"], 6);
+    }
+}

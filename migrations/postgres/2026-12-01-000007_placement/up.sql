@@ -35,7 +35,8 @@ CREATE INDEX funding_placement_bucket_idx ON funding_placement (level, bucket, p
 CREATE INDEX funding_placement_programme_idx ON funding_placement (programme_id);
 
 -- Sums of funding_placement per (level, bucket, region, scheme, year, how placed); co_financing_missing
--- counts the fundings without a co-financing figure.
+-- counts the fundings without a co-financing figure. Writers append signed rows (no key, so they never
+-- wait on each other's row); readers add them up; `placement::compact` folds them to one row per key.
 CREATE TABLE funding_region_total (
     level TEXT NOT NULL,
     bucket TEXT NOT NULL,
@@ -46,9 +47,9 @@ CREATE TABLE funding_region_total (
     cents BIGINT NOT NULL,
     co_financing_cents BIGINT NOT NULL,
     funding_count BIGINT NOT NULL,
-    co_financing_missing BIGINT NOT NULL,
-    PRIMARY KEY (level, bucket, region_id, scheme_id, year, placed_by)
+    co_financing_missing BIGINT NOT NULL
 );
+CREATE INDEX funding_region_total_idx ON funding_region_total (level, scheme_id, year);
 
 -- Sums per (level, region, scheme, how placed, programme), for counting a region's programmes and
 -- totalling per programme kind or target group; scheme_id -1 holds the sums over every scheme.
@@ -61,6 +62,6 @@ CREATE TABLE funding_region_programme (
     cents BIGINT NOT NULL,
     co_financing_cents BIGINT NOT NULL,
     funding_count BIGINT NOT NULL,
-    co_financing_missing BIGINT NOT NULL,
-    PRIMARY KEY (level, scheme_id, region_id, placed_by, programme_id)
+    co_financing_missing BIGINT NOT NULL
 );
+CREATE INDEX funding_region_programme_idx ON funding_region_programme (level, scheme_id, region_id, programme_id);
