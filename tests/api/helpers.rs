@@ -100,6 +100,12 @@ fn settings_for(test_db: &TestDb, load_data: bool) -> Settings {
         jwt_secret: None,
         jwt_issuer: "techniekpact-api".into(),
         jwt_audience: "techniekpact-partners".into(),
+        rate_limits: true,
+        rate_limit_period: std::time::Duration::from_secs(3600),
+        rate_limit_anonymous: 1_000_000_000,
+        rate_limit_token: 2_000_000_000,
+        rate_limit_writes: 1_000_000,
+        trusted_proxies: String::new(),
     }
 }
 
