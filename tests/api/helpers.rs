@@ -117,7 +117,8 @@ pub struct TestApp {
     /// The app's token settings and key folder (tests sign their own tokens with them).
     pub settings: Settings,
     client: awc::Client,
-    _db: TestDb,
+    /// Shared with a second instance over the same database ([`spawn_second_app`]).
+    _db: std::sync::Arc<TestDb>,
 }
 
 /// Starts the app on a fresh database; with `load_data` the bundled data set is loaded.
@@ -147,7 +148,21 @@ pub async fn spawn_app_with(backend: Backend, load_data: bool, edit: impl FnOnce
     let address = format!("http://127.0.0.1:{}", app.port());
     let db = app.database();
     actix_web::rt::spawn(app.run_until_stopped());
-    TestApp { address, db, backend, settings, client: awc::Client::default(), _db: test_db }
+    TestApp { address, db, backend, settings, client: awc::Client::default(), _db: std::sync::Arc::new(test_db) }
+}
+
+/// Starts another instance of the app over `first`'s database and key folder (as a second
+/// server behind a load balancer would run), with the settings changed by `edit`.
+pub async fn spawn_second_app(first: &TestApp, edit: impl FnOnce(&mut Settings)) -> TestApp {
+    let mut settings = first.settings.clone();
+    settings.port = 0;
+    edit(&mut settings);
+    let app = Application::build(settings.clone()).await.expect("the second instance builds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let db = app.database();
+    actix_web::rt::spawn(app.run_until_stopped());
+    let backend = first.backend;
+    TestApp { address, db, backend, settings, client: awc::Client::default(), _db: first._db.clone() }
 }
 
 impl TestApp {
@@ -196,6 +211,33 @@ impl TestApp {
         let body = response.json::<Value>().limit(64 * 1024 * 1024).await.expect("a JSON body");
         assert_no_storage_names(&body);
         (response.status().as_u16(), retry, body)
+    }
+
+    /// POSTs a GraphQL query with extra request headers (and a bearer token); returns status, the
+    /// response headers (names in lower case) and the body.
+    pub async fn post_with(
+        &self,
+        token: Option<&str>,
+        headers: &[(&str, &str)],
+        query: &str,
+    ) -> (u16, std::collections::BTreeMap<String, String>, Value) {
+        let mut request = self.client.post(format!("{}/graphql", self.address));
+        if let Some(t) = token {
+            request = request.insert_header(("Authorization", format!("Bearer {t}")));
+        }
+        for (name, value) in headers {
+            request = request.insert_header((*name, *value));
+        }
+        let mut response = request.send_json(&json!({ "query": query })).await.expect("request sent");
+        let status = response.status().as_u16();
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or_default().to_owned()))
+            .collect();
+        let body = response.json::<Value>().limit(64 * 1024 * 1024).await.expect("a JSON body");
+        assert_no_storage_names(&body);
+        (status, headers, body)
     }
 
     /// POSTs raw bytes to /graphql; returns status and body (parsed as JSON when it is JSON).

@@ -90,8 +90,11 @@ impl Extension for CostBudgetExtension {
     }
 }
 
+/// An error of the request as a whole (no location), keeping the [`AppError`] for its code.
 fn server_error(e: AppError) -> ServerError {
-    async_graphql::Error::from(e).into_server_error(async_graphql::Pos::default())
+    let mut error = ServerError::new(e.to_string(), None);
+    error.source = Some(Arc::new(e));
+    error
 }
 
 /// The `RATE_LIMITED` error of a refused charge, with `extensions.retryAfter` in seconds.
