@@ -46,8 +46,8 @@ impl Application {
         let keys = tokio::task::spawn_blocking(move || keys_for(&keys_db, &key_settings)).await??;
         let listener = bind(&settings)?;
         let port = listener.local_addr()?.port();
-        let budgets = Arc::new(Budgets::new(&settings, db.target().is_postgres())?);
-        forget_full_budgets(budgets.clone(), db.clone());
+        let budgets = Arc::new(Budgets::new(&settings)?);
+        forget_full_budgets(budgets.clone());
         let schema = web::Data::new(build_schema(db.clone(), keys.clone(), budgets));
         let trusted = web::Data::new(TrustedProxies(settings.trusted_proxy_addresses()?));
         let keys = web::Data::new(keys);
@@ -165,7 +165,7 @@ pub fn prepare(db: &Database, load_data: bool) -> anyhow::Result<()> {
 const FORGET_FULL_BUDGETS_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
 
 /// Forgets full budgets every [`FORGET_FULL_BUDGETS_EVERY`], so callers seen once do not pile up.
-fn forget_full_budgets(budgets: Arc<Budgets>, db: Database) {
+fn forget_full_budgets(budgets: Arc<Budgets>) {
     if !budgets.enabled() {
         return;
     }
@@ -174,7 +174,7 @@ fn forget_full_budgets(budgets: Arc<Budgets>, db: Database) {
         every.tick().await;
         loop {
             every.tick().await;
-            if let Err(e) = budgets.forget_full(&db).await {
+            if let Err(e) = budgets.forget_full().await {
                 tracing::warn!(error.cause = %e, "could not forget full cost budgets");
             }
         }

@@ -22,7 +22,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use crate::config::Settings;
-use crate::db::Database;
+use crate::db::{Database, DbTarget};
 use crate::error::AppError;
 
 /// Which budget an operation is charged to.
@@ -127,9 +127,14 @@ enum Store {
     Off,
     /// In this process (SQLite).
     Memory(memory::Memory),
-    /// In the database (PostgreSQL), shared by every instance.
-    Postgres,
+    /// In the database (PostgreSQL), shared by every instance, reached through a pool of its own.
+    Postgres(Database),
 }
+
+/// The pooled connections the budgets use on PostgreSQL, besides the serving pool: a charge takes
+/// one for a single short statement, so a few serve every request, and a busy serving pool (or a
+/// flood of refused requests) never holds up (or takes from) the other.
+pub const BUDGET_CONNECTIONS: u32 = 4;
 
 /// Every caller's budgets. Built once at start; cheap to share.
 pub struct Budgets {
@@ -138,11 +143,14 @@ pub struct Budgets {
 }
 
 impl Budgets {
-    /// The budgets the settings ask for, kept where the database allows every instance to see them.
+    /// The budgets the settings ask for: in the database on PostgreSQL (every instance sees them),
+    /// in memory on SQLite.
     ///
     /// # Errors
-    /// A budget too fine for the in-memory limiter (less than a nanosecond per point).
-    pub fn new(settings: &Settings, postgres: bool) -> anyhow::Result<Self> {
+    /// PostgreSQL cannot be reached, or a budget is too fine for the in-memory limiter (less than a
+    /// nanosecond per point).
+    pub fn new(settings: &Settings) -> anyhow::Result<Self> {
+        let postgres = DbTarget::parse(&settings.database_url).map_err(anyhow::Error::msg)?.is_postgres();
         let limits = Limits {
             period: settings.rate_limit_period,
             anonymous: settings.rate_limit_anonymous,
@@ -151,7 +159,11 @@ impl Budgets {
         };
         let store = match (settings.rate_limits, postgres) {
             (false, _) => Store::Off,
-            (true, true) => Store::Postgres,
+            (true, true) => Store::Postgres(Database::connect_with(
+                &settings.database_url,
+                BUDGET_CONNECTIONS,
+                settings.db_pool_timeout,
+            )?),
             (true, false) => Store::Memory(memory::Memory::new(&limits)?),
         };
         Ok(Self { limits, store })
@@ -172,13 +184,7 @@ impl Budgets {
     ///
     /// # Errors
     /// The database cannot be reached (`SERVICE_UNAVAILABLE`) or fails.
-    pub async fn charge(
-        &self,
-        db: &Database,
-        payer: &Payer,
-        budget: Budget,
-        cost: u64,
-    ) -> Result<Option<Charge>, AppError> {
+    pub async fn charge(&self, payer: &Payer, budget: Budget, cost: u64) -> Result<Option<Charge>, AppError> {
         if !self.enabled() {
             return Ok(None);
         }
@@ -193,7 +199,7 @@ impl Budgets {
         let state = match &self.store {
             Store::Off => return Ok(None),
             Store::Memory(memory) => memory.charge(payer, budget, &bucket, cost),
-            Store::Postgres => {
+            Store::Postgres(db) => {
                 let params = gcra::Params::new(self.limits.period, limit, cost);
                 db.run(move |c| postgres::charge(c, &bucket, params)).await?
             }
@@ -213,14 +219,14 @@ impl Budgets {
     ///
     /// # Errors
     /// The database fails.
-    pub async fn forget_full(&self, db: &Database) -> Result<(), AppError> {
+    pub async fn forget_full(&self) -> Result<(), AppError> {
         match &self.store {
             Store::Off => Ok(()),
             Store::Memory(memory) => {
                 memory.forget_full();
                 Ok(())
             }
-            Store::Postgres => db.run(postgres::forget_full).await,
+            Store::Postgres(db) => db.run(postgres::forget_full).await,
         }
     }
 }

@@ -12,7 +12,6 @@ use async_graphql::{Context, ServerError, ServerResult, SimpleObject, Validation
 use chrono::{DateTime, Utc};
 
 use crate::auth::budget::{Budget, Budgets, Charge, Payer};
-use crate::db::Database;
 use crate::error::AppError;
 
 /// One request's budget: who pays, and (once validated) what it was charged. The handler puts it
@@ -72,14 +71,13 @@ impl Extension for CostBudgetExtension {
     ) -> Result<ValidationResult, Vec<ServerError>> {
         // An invalid or too costly document is refused by validation and charged nothing.
         let result = next.run(ctx).await?;
-        let (Some(request), Some(budgets), Some(db)) =
-            (ctx.data_opt::<Arc<RequestBudget>>(), ctx.data_opt::<Arc<Budgets>>(), ctx.data_opt::<Database>())
+        let (Some(request), Some(budgets)) = (ctx.data_opt::<Arc<RequestBudget>>(), ctx.data_opt::<Arc<Budgets>>())
         else {
             return Ok(result);
         };
         let budget = if request.mutation.get() == Some(&true) { Budget::Writes } else { Budget::Reads };
         let cost = u64::try_from(result.complexity).unwrap_or(u64::MAX);
-        let charge = budgets.charge(db, &request.payer, budget, cost).await.map_err(|e| vec![server_error(e)])?;
+        let charge = budgets.charge(&request.payer, budget, cost).await.map_err(|e| vec![server_error(e)])?;
         let Some(charge) = charge else { return Ok(result) };
         let refusal = refusal(&charge, budgets);
         let _ = request.charge.set(charge);
