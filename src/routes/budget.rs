@@ -69,7 +69,7 @@ pub fn add_cost(response: &mut async_graphql::Response, charge: &Charge) {
         "requested": charge.cost,
         "limit": charge.limit,
         "remaining": charge.remaining,
-        "resetAt": charge.reset_at.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+        "resetAt": charge.reset_at.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)),
     });
     if let Ok(value) = async_graphql::Value::from_json(value) {
         response.extensions.insert("cost".into(), value);
