@@ -126,7 +126,7 @@ enum Store {
     /// Limiting is switched off (`RATE_LIMITS=false`).
     Off,
     /// In this process (SQLite).
-    Memory(memory::Memory),
+    Memory(Box<memory::Memory>),
     /// In the database (PostgreSQL), shared by every instance, reached through a pool of its own.
     Postgres(Database),
 }
@@ -164,7 +164,7 @@ impl Budgets {
                 BUDGET_CONNECTIONS,
                 settings.db_pool_timeout,
             )?),
-            (true, false) => Store::Memory(memory::Memory::new(&limits)?),
+            (true, false) => Store::Memory(Box::new(memory::Memory::new(&limits)?)),
         };
         Ok(Self { limits, store })
     }
