@@ -1,17 +1,17 @@
 //! Test harness: start the real application on a fresh database (SQLite file or a new PostgreSQL
 //! database), talk to it over HTTP, and drop the database afterwards.
 
-use std::sync::atomic::{AtomicU32, Ordering};
-
-use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text};
-use diesel::{Connection, PgConnection};
 use serde_json::{json, Value};
 use techniekpact_api::config::Settings;
 use techniekpact_api::db::Database;
 use techniekpact_api::db::DbConn;
 use techniekpact_api::startup::Application;
+
+mod test_db;
+
+pub use test_db::TestDb;
 
 /// Which database a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,54 +32,6 @@ pub fn backends() -> Vec<Backend> {
             );
             eprintln!("note: TEST_DATABASE_URL is not set; running on SQLite only");
             vec![Backend::Sqlite]
-        }
-    }
-}
-
-/// A fresh, empty database and state folder, removed when dropped.
-pub struct TestDb {
-    pub url: String,
-    /// The app's state folder (its signing key); for SQLite also the database file.
-    pub state: tempfile::TempDir,
-    postgres: Option<(String, String)>,
-}
-
-static COUNTER: AtomicU32 = AtomicU32::new(0);
-
-impl TestDb {
-    pub fn new(backend: Backend) -> Self {
-        let state = tempfile::tempdir().expect("temp dir");
-        match backend {
-            Backend::Sqlite => {
-                let url = format!("sqlite://{}", state.path().join("test.db").display());
-                Self { url, state, postgres: None }
-            }
-            Backend::Postgres => {
-                let admin_url = std::env::var("TEST_DATABASE_URL").expect("TEST_DATABASE_URL");
-                let name = format!(
-                    "tp_test_{}_{}_{}",
-                    std::process::id(),
-                    COUNTER.fetch_add(1, Ordering::SeqCst),
-                    chrono::Utc::now().timestamp_micros()
-                );
-                let mut admin = PgConnection::establish(&admin_url).expect("connect to TEST_DATABASE_URL");
-                admin.batch_execute(&format!("CREATE DATABASE {name}")).expect("create test database");
-                let url = match admin_url.rsplit_once('/') {
-                    Some((base, _)) => format!("{base}/{name}"),
-                    None => panic!("TEST_DATABASE_URL must end in /DBNAME"),
-                };
-                Self { url, state, postgres: Some((admin_url, name)) }
-            }
-        }
-    }
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        if let Some((admin_url, name)) = &self.postgres {
-            if let Ok(mut admin) = PgConnection::establish(admin_url) {
-                let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
-            }
         }
     }
 }
@@ -202,15 +154,8 @@ impl TestApp {
 
     /// POSTs a GraphQL query; returns status, the `Retry-After` header and the body.
     pub async fn query_with_retry_after(&self, token: Option<&str>, query: &str) -> (u16, Option<String>, Value) {
-        let mut request = self.client.post(format!("{}/graphql", self.address));
-        if let Some(t) = token {
-            request = request.insert_header(("Authorization", format!("Bearer {t}")));
-        }
-        let mut response = request.send_json(&json!({ "query": query })).await.expect("request sent");
-        let retry = response.headers().get("retry-after").and_then(|v| v.to_str().ok()).map(String::from);
-        let body = response.json::<Value>().limit(64 * 1024 * 1024).await.expect("a JSON body");
-        assert_no_storage_names(&body);
-        (response.status().as_u16(), retry, body)
+        let (status, headers, body) = self.post_with(token, &[], query).await;
+        (status, headers.get("retry-after").cloned(), body)
     }
 
     /// POSTs a GraphQL query with extra request headers (and a bearer token); returns status, the
