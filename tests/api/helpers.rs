@@ -96,11 +96,16 @@ pub async fn spawn_app_with(backend: Backend, load_data: bool, edit: impl FnOnce
     let settings = settings_for(&test_db, load_data);
     let mut settings = settings;
     edit(&mut settings);
+    start(backend, settings, std::sync::Arc::new(test_db)).await
+}
+
+/// Builds and runs the app with `settings` over `test_db`.
+async fn start(backend: Backend, settings: Settings, test_db: std::sync::Arc<TestDb>) -> TestApp {
     let app = Application::build(settings.clone()).await.expect("the application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let db = app.database();
     actix_web::rt::spawn(app.run_until_stopped());
-    TestApp { address, db, backend, settings, client: awc::Client::default(), _db: std::sync::Arc::new(test_db) }
+    TestApp { address, db, backend, settings, client: awc::Client::default(), _db: test_db }
 }
 
 /// Starts another instance of the app over `first`'s database and key folder (as a second
@@ -109,12 +114,7 @@ pub async fn spawn_second_app(first: &TestApp, edit: impl FnOnce(&mut Settings))
     let mut settings = first.settings.clone();
     settings.port = 0;
     edit(&mut settings);
-    let app = Application::build(settings.clone()).await.expect("the second instance builds");
-    let address = format!("http://127.0.0.1:{}", app.port());
-    let db = app.database();
-    actix_web::rt::spawn(app.run_until_stopped());
-    let backend = first.backend;
-    TestApp { address, db, backend, settings, client: awc::Client::default(), _db: first._db.clone() }
+    start(first.backend, settings, first._db.clone()).await
 }
 
 impl TestApp {

@@ -14,7 +14,7 @@ use governor::state::keyed::DefaultKeyedStateStore;
 use governor::{Quota, RateLimiter};
 
 use super::gcra::State;
-use super::{Budget, Limits, Payer};
+use super::{Limits, Size};
 
 type Keyed = RateLimiter<String, DefaultKeyedStateStore<String>, DefaultClock, StateInformationMiddleware>;
 
@@ -82,12 +82,12 @@ impl Memory {
         })
     }
 
-    /// Charges `cost` points to the bucket.
-    pub fn charge(&self, payer: &Payer, budget: Budget, bucket: &String, cost: u64) -> State {
-        let limiter = match (budget, payer) {
-            (Budget::Writes, _) => &self.writes,
-            (Budget::Reads, Payer::Token(_)) => &self.token,
-            (Budget::Reads, Payer::Address(_)) => &self.anonymous,
+    /// Charges `cost` points to the bucket, in the limiter of its size.
+    pub fn charge(&self, size: Size, bucket: &String, cost: u64) -> State {
+        let limiter = match size {
+            Size::Anonymous => &self.anonymous,
+            Size::Token => &self.token,
+            Size::Writes => &self.writes,
         };
         limiter.charge(bucket, cost)
     }

@@ -85,13 +85,32 @@ pub struct Limits {
     pub writes: u32,
 }
 
+/// The three sizes of budget.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Size {
+    Anonymous,
+    Token,
+    Writes,
+}
+
+impl Size {
+    /// The size of `payer`'s `budget`.
+    fn of(payer: &Payer, budget: Budget) -> Self {
+        match (budget, payer) {
+            (Budget::Writes, _) => Self::Writes,
+            (Budget::Reads, Payer::Token(_)) => Self::Token,
+            (Budget::Reads, Payer::Address(_)) => Self::Anonymous,
+        }
+    }
+}
+
 impl Limits {
     /// The points per period of `budget` for `payer`.
     pub fn of(&self, payer: &Payer, budget: Budget) -> u32 {
-        match (budget, payer) {
-            (Budget::Writes, _) => self.writes,
-            (Budget::Reads, Payer::Token(_)) => self.token,
-            (Budget::Reads, Payer::Address(_)) => self.anonymous,
+        match Size::of(payer, budget) {
+            Size::Anonymous => self.anonymous,
+            Size::Token => self.token,
+            Size::Writes => self.writes,
         }
     }
 }
@@ -198,7 +217,7 @@ impl Budgets {
         let bucket = payer.bucket(budget);
         let state = match &self.store {
             Store::Off => return Ok(None),
-            Store::Memory(memory) => memory.charge(payer, budget, &bucket, cost),
+            Store::Memory(memory) => memory.charge(Size::of(payer, budget), &bucket, cost),
             Store::Postgres(db) => {
                 let params = gcra::Params::new(self.limits.period, limit, cost);
                 db.run(move |c| postgres::charge(c, &bucket, params)).await?
