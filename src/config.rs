@@ -69,7 +69,35 @@ pub struct Settings {
     /// The `aud` claim the service writes and requires.
     #[arg(long, env = "JWT_AUDIENCE", default_value = "techniekpact-partners", global = true)]
     pub jwt_audience: String,
+
+    /// Cost budgets per caller (`false` switches them off, for measurement): see the budgets below.
+    #[arg(long, env = "RATE_LIMITS", default_value_t = true, action = clap::ArgAction::Set, global = true)]
+    pub rate_limits: bool,
+
+    /// The period a budget is counted over, and refills over (e.g. `1h`, `10s`).
+    #[arg(long, env = "RATE_LIMIT_PERIOD", default_value = "1h", value_parser = humantime::parse_duration, global = true)]
+    pub rate_limit_period: std::time::Duration,
+
+    /// Points per period a caller without a token may spend on queries, per client address.
+    #[arg(long, env = "RATE_LIMIT_ANONYMOUS", default_value_t = 1_000_000_000, global = true)]
+    pub rate_limit_anonymous: u32,
+
+    /// Points per period a token may spend on queries (its session tokens share them).
+    #[arg(long, env = "RATE_LIMIT_TOKEN", default_value_t = 2_000_000_000, global = true)]
+    pub rate_limit_token: u32,
+
+    /// Points per period a caller (token, else client address) may spend on mutations.
+    #[arg(long, env = "RATE_LIMIT_WRITES", default_value_t = 1_000_000, global = true)]
+    pub rate_limit_writes: u32,
+
+    /// Addresses of proxies whose `X-Forwarded-For` names the client (comma-separated). Empty: the
+    /// peer's own address is the client's.
+    #[arg(long, env = "TRUSTED_PROXIES", default_value = "", global = true)]
+    pub trusted_proxies: String,
 }
+
+/// The largest budget a setting may give (GraphQL's `Int` is 32 bits).
+pub const MAX_BUDGET: u32 = i32::MAX as u32;
 
 /// The token signing algorithms the service can be configured with.
 #[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,7 +141,39 @@ impl Settings {
                 );
             }
         }
+        self.trusted_proxy_addresses()?;
+        if self.rate_limit_period < std::time::Duration::from_secs(1)
+            || self.rate_limit_period > std::time::Duration::from_secs(7 * 24 * 3600)
+        {
+            anyhow::bail!("RATE_LIMIT_PERIOD must be between 1s and 7d");
+        }
+        for (name, points) in [
+            ("RATE_LIMIT_ANONYMOUS", self.rate_limit_anonymous),
+            ("RATE_LIMIT_TOKEN", self.rate_limit_token),
+            ("RATE_LIMIT_WRITES", self.rate_limit_writes),
+        ] {
+            if points == 0 || points > MAX_BUDGET {
+                anyhow::bail!("{name} must be between 1 and {MAX_BUDGET} points");
+            }
+        }
         Ok(())
+    }
+
+    /// The addresses of `TRUSTED_PROXIES`.
+    ///
+    /// # Errors
+    /// A message naming the entry that is not an IP address.
+    pub fn trusted_proxy_addresses(&self) -> anyhow::Result<Vec<std::net::IpAddr>> {
+        self.trusted_proxies
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                s.parse().map_err(|_| {
+                    anyhow::anyhow!("TRUSTED_PROXIES: {s:?} is not an IP address (write e.g. 10.0.0.2,fd00::2)")
+                })
+            })
+            .collect()
     }
 
     /// The allowed CORS origins, trimmed, empty entries dropped.

@@ -31,6 +31,10 @@ pub enum AppError {
     /// A unique key is taken (e.g. a region code). Mutations return it as a `DUPLICATE` user error.
     #[error("{0}")]
     Duplicate(String),
+    /// The caller's cost budget cannot pay for the request (nothing ran); the message says when it
+    /// can. Code `RATE_LIMITED` (HTTP 429).
+    #[error("{0}")]
+    RateLimited(String),
     /// The database is busy or unreachable: no pooled connection (or SQLite write lock) came free
     /// within the wait. Worth retrying; the cause is logged. Code `SERVICE_UNAVAILABLE`.
     #[error("the service is busy: try again in a moment")]
@@ -78,6 +82,7 @@ impl AppError {
             Self::Forbidden(_) => "FORBIDDEN",
             Self::Conflict(_) | Self::Duplicate(_) => "CONFLICT",
             Self::Invalid(_) => "BAD_USER_INPUT",
+            Self::RateLimited(_) => "RATE_LIMITED",
             Self::Unavailable(_) => "SERVICE_UNAVAILABLE",
             Self::Internal(_) => "INTERNAL",
         }

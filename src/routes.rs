@@ -1,6 +1,7 @@
 //! HTTP routes: `POST /graphql` (the API), `GET /health`; `GET /graphql` (GraphiQL) and
 //! `GET /schema.graphql` are in [`graphiql`].
 
+pub mod budget;
 pub mod graphiql;
 
 use actix_web::http::header::{HeaderValue, AUTHORIZATION, RETRY_AFTER};
@@ -14,6 +15,7 @@ use crate::auth::token::authenticate;
 use crate::auth::Viewer;
 use crate::db::Database;
 use crate::error::AppError;
+use crate::graphql::limits::budget::RequestBudget;
 use crate::graphql::limits::{nesting_of_json, nesting_of_query, MAX_NESTING, NESTED_TOO_DEEP};
 use crate::graphql::loaders::DbLoader;
 use crate::graphql::{finish_errors, ApiSchema};
@@ -119,6 +121,7 @@ pub async fn graphql(
     schema: web::Data<ApiSchema>,
     db: web::Data<Database>,
     keys: web::Data<JwtKeys>,
+    trusted: web::Data<budget::TrustedProxies>,
     http: HttpRequest,
     payload: web::Payload,
 ) -> HttpResponse {
@@ -160,8 +163,13 @@ pub async fn graphql(
     let request_db = db.get_ref().for_request();
     let loader = DataLoader::new(DbLoader::new(request_db.clone()), tokio::spawn);
     let (query, operation) = (request.query.clone(), request.operation_name.clone());
-    let mut response = schema.execute(request.data(loader).data(viewer).data(request_db)).await;
+    let paying = RequestBudget::new(budget::payer(&http, &viewer, trusted.get_ref()), operation.clone());
+    let request = request.data(loader).data(viewer).data(request_db).data(paying.clone());
+    let mut response = schema.execute(request).await;
     finish_errors(&mut response, &request_id(&http));
+    if let Some(charge) = paying.charge() {
+        budget::add_cost(&mut response, charge);
+    }
     let label = operation_label(&query, operation.as_deref());
     crate::graphql::order::reorder(&query, operation.as_deref(), &mut response.data);
     let unavailable = no_data(&response.data)
@@ -182,6 +190,9 @@ pub async fn graphql(
         }
         Err(_) => HttpResponse::InternalServerError().finish(),
     };
+    if let Some(charge) = paying.charge() {
+        budget::add_headers(&mut http_response, charge);
+    }
     http_response.extensions_mut().insert(OperationName(label));
     http_response
 }

@@ -1,17 +1,20 @@
 //! Building and running the application: database, migrations, data, HTTP server.
 
 use std::net::TcpListener;
+use std::sync::Arc;
 
 use actix_cors::Cors;
 use actix_web::dev::Server;
 use actix_web::{web, App, HttpServer};
 
+use crate::auth::budget::Budgets;
 use crate::auth::keys::JwtKeys;
 use crate::config::Settings;
 use crate::data;
 use crate::db::Database;
 use crate::graphql::build_schema;
 use crate::routes;
+use crate::routes::budget::TrustedProxies;
 
 /// A built, not yet running, application.
 pub struct Application {
@@ -43,7 +46,10 @@ impl Application {
         let keys = tokio::task::spawn_blocking(move || keys_for(&keys_db, &key_settings)).await??;
         let listener = bind(&settings)?;
         let port = listener.local_addr()?.port();
-        let schema = web::Data::new(build_schema(db.clone(), keys.clone()));
+        let budgets = Arc::new(Budgets::new(&settings)?);
+        forget_full_budgets(budgets.clone());
+        let schema = web::Data::new(build_schema(db.clone(), keys.clone(), budgets));
+        let trusted = web::Data::new(TrustedProxies(settings.trusted_proxy_addresses()?));
         let keys = web::Data::new(keys);
         let db_data = web::Data::new(db.clone());
         let origins = settings.cors_origins();
@@ -57,6 +63,7 @@ impl Application {
                 .app_data(schema.clone())
                 .app_data(db_data.clone())
                 .app_data(keys.clone())
+                .app_data(trusted.clone())
                 .route("/graphql", web::post().to(routes::graphql))
                 .route("/graphql", web::get().to(routes::graphiql::get_graphql))
                 .route("/graphql", web::route().to(routes::method_not_allowed))
@@ -174,6 +181,26 @@ pub fn prepare(db: &Database, load_data: bool) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// How often budgets that are full again are forgotten (rows on PostgreSQL, entries in memory).
+const FORGET_FULL_BUDGETS_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Forgets full budgets every [`FORGET_FULL_BUDGETS_EVERY`], so callers seen once do not pile up.
+fn forget_full_budgets(budgets: Arc<Budgets>) {
+    if !budgets.enabled() {
+        return;
+    }
+    actix_web::rt::spawn(async move {
+        let mut every = actix_web::rt::time::interval(FORGET_FULL_BUDGETS_EVERY);
+        every.tick().await;
+        loop {
+            every.tick().await;
+            if let Err(e) = budgets.forget_full().await {
+                tracing::warn!(error.cause = %e, "could not forget full cost budgets");
+            }
+        }
+    });
 }
 
 fn cors(origins: &[String]) -> Cors {

@@ -4,7 +4,9 @@
 //! - [`key_record`]: the key's fingerprint in the database; rotation.
 //! - [`token`]: issuing and verifying tokens (JWT, RFC 8725 checks).
 //! - [`policy`]: every access decision in one place.
+//! - [`budget`]: what each caller may still spend (cost budgets per token or client address).
 
+pub mod budget;
 pub mod key_record;
 pub mod keys;
 pub mod policy;
@@ -82,6 +84,9 @@ pub struct Actor {
     pub expires_at: DateTime<Utc>,
     /// True for a session token (made by `createSessionToken`), which can mint no tokens.
     pub session: bool,
+    /// The token whose cost budget this one spends: itself, or for a session token the token it
+    /// was exchanged from.
+    pub budget_jti: String,
 }
 
 /// Who is making a request: nobody (reads only), or an actor.

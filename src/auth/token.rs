@@ -223,12 +223,16 @@ pub fn authenticate(conn: &mut DbConn, keys: &JwtKeys, token: &str) -> Result<Ac
     if stored_expiry + Duration::seconds(LEEWAY_SECONDS) < now {
         return Err(refuse("expired"));
     }
-    // A session token dies with the token it was exchanged from.
+    // A session token dies with the token it was exchanged from, and pays from its budget.
     let session = parent.is_some();
+    let mut budget_jti = claims.jti.clone();
     for _ in 0..4 {
         let Some(p) = parent.take() else { break };
         match find(conn, &p)? {
-            Some((_, _, expiry, None, next, _)) if expiry + Duration::seconds(LEEWAY_SECONDS) >= now => parent = next,
+            Some((_, _, expiry, None, next, _)) if expiry + Duration::seconds(LEEWAY_SECONDS) >= now => {
+                parent = next;
+                budget_jti = p;
+            }
             _ => return Err(refuse("revoked")),
         }
     }
@@ -239,5 +243,5 @@ pub fn authenticate(conn: &mut DbConn, keys: &JwtKeys, token: &str) -> Result<Ac
     let stored = Scope::parse_list(&stored_scopes).map_err(|_| refuse("unknown scope"))?;
     let expires_at = DateTime::from_timestamp(claims.exp, 0).ok_or_else(|| refuse("bad exp"))?;
     let scopes = claimed.intersection(&stored).copied().collect();
-    Ok(Actor { organisation_id, jti: claims.jti, scopes, expires_at, session })
+    Ok(Actor { organisation_id, jti: claims.jti, scopes, expires_at, session, budget_jti })
 }

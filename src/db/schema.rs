@@ -432,3 +432,12 @@ diesel::table! {
         co_financing_missing -> BigInt,
     }
 }
+
+diesel::table! {
+    /// The cost budgets' GCRA state on PostgreSQL (`auth::budget`): one row per bucket, its
+    /// theoretical arrival time in nanoseconds since the Unix epoch. Empty on SQLite.
+    rate_limit (bucket) {
+        bucket -> Text,
+        tat -> BigInt,
+    }
+}

@@ -14,8 +14,11 @@ pub mod query;
 pub mod report;
 pub mod types;
 
+use std::sync::Arc;
+
 use async_graphql::{EmptySubscription, Schema, SchemaBuilder};
 
+use crate::auth::budget::Budgets;
 use crate::auth::keys::JwtKeys;
 use crate::db::Database;
 use mutation::MutationRoot;
@@ -32,16 +35,20 @@ pub const MAX_COMPLEXITY: usize = 50_000;
 /// The schema's types and limits, without data.
 pub fn schema_builder() -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
     Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription)
+        // First, so it sees the document `RequestLimits` parses, and the complexity validation
+        // computes: each operation's cost is charged to the caller's budget before it runs.
+        .extension(limits::budget::CostBudget)
         // Depth, introspection and mutation counts: `limits::RequestLimits`, which lets the standard
         // introspection query through (it nests 15 deep) and still limits data beside it.
         .extension(limits::RequestLimits)
         .limit_complexity(MAX_COMPLEXITY)
 }
 
-/// Builds the schema over `db`, signing tokens with `keys`. Data loaders and the caller are per
-/// request (see `routes`), never on the schema.
-pub fn build_schema(db: Database, keys: JwtKeys) -> ApiSchema {
-    schema_builder().data(db).data(keys).finish()
+/// Builds the schema over `db`, signing tokens with `keys`, charging `budgets`. Data loaders, the
+/// caller and its [`RequestBudget`](limits::budget::RequestBudget) are per request (see `routes`),
+/// never on the schema.
+pub fn build_schema(db: Database, keys: JwtKeys, budgets: Arc<Budgets>) -> ApiSchema {
+    schema_builder().data(db).data(keys).data(budgets).finish()
 }
 
 /// The SDL (`schema.graphql`), with `@specifiedBy` on scalars that have a specification.

@@ -1,17 +1,17 @@
 //! Test harness: start the real application on a fresh database (SQLite file or a new PostgreSQL
 //! database), talk to it over HTTP, and drop the database afterwards.
 
-use std::sync::atomic::{AtomicU32, Ordering};
-
-use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text};
-use diesel::{Connection, PgConnection};
 use serde_json::{json, Value};
 use techniekpact_api::config::Settings;
 use techniekpact_api::db::Database;
 use techniekpact_api::db::DbConn;
 use techniekpact_api::startup::Application;
+
+mod test_db;
+
+pub use test_db::TestDb;
 
 /// Which database a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,54 +36,6 @@ pub fn backends() -> Vec<Backend> {
     }
 }
 
-/// A fresh, empty database and state folder, removed when dropped.
-pub struct TestDb {
-    pub url: String,
-    /// The app's state folder (its signing key); for SQLite also the database file.
-    pub state: tempfile::TempDir,
-    postgres: Option<(String, String)>,
-}
-
-static COUNTER: AtomicU32 = AtomicU32::new(0);
-
-impl TestDb {
-    pub fn new(backend: Backend) -> Self {
-        let state = tempfile::tempdir().expect("temp dir");
-        match backend {
-            Backend::Sqlite => {
-                let url = format!("sqlite://{}", state.path().join("test.db").display());
-                Self { url, state, postgres: None }
-            }
-            Backend::Postgres => {
-                let admin_url = std::env::var("TEST_DATABASE_URL").expect("TEST_DATABASE_URL");
-                let name = format!(
-                    "tp_test_{}_{}_{}",
-                    std::process::id(),
-                    COUNTER.fetch_add(1, Ordering::SeqCst),
-                    chrono::Utc::now().timestamp_micros()
-                );
-                let mut admin = PgConnection::establish(&admin_url).expect("connect to TEST_DATABASE_URL");
-                admin.batch_execute(&format!("CREATE DATABASE {name}")).expect("create test database");
-                let url = match admin_url.rsplit_once('/') {
-                    Some((base, _)) => format!("{base}/{name}"),
-                    None => panic!("TEST_DATABASE_URL must end in /DBNAME"),
-                };
-                Self { url, state, postgres: Some((admin_url, name)) }
-            }
-        }
-    }
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        if let Some((admin_url, name)) = &self.postgres {
-            if let Ok(mut admin) = PgConnection::establish(admin_url) {
-                let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
-            }
-        }
-    }
-}
-
 fn settings_for(test_db: &TestDb, load_data: bool) -> Settings {
     Settings {
         database_url: test_db.url.clone(),
@@ -101,6 +53,12 @@ fn settings_for(test_db: &TestDb, load_data: bool) -> Settings {
         jwt_secret: None,
         jwt_issuer: "techniekpact-api".into(),
         jwt_audience: "techniekpact-partners".into(),
+        rate_limits: true,
+        rate_limit_period: std::time::Duration::from_secs(3600),
+        rate_limit_anonymous: 1_000_000_000,
+        rate_limit_token: 2_000_000_000,
+        rate_limit_writes: 1_000_000,
+        trusted_proxies: String::new(),
     }
 }
 
@@ -112,7 +70,8 @@ pub struct TestApp {
     /// The app's token settings and key folder (tests sign their own tokens with them).
     pub settings: Settings,
     client: awc::Client,
-    _db: TestDb,
+    /// Shared with a second instance over the same database ([`spawn_second_app`]).
+    _db: std::sync::Arc<TestDb>,
 }
 
 /// Starts the app on a fresh database; with `load_data` the bundled data set is loaded.
@@ -138,11 +97,25 @@ pub async fn spawn_app_with(backend: Backend, load_data: bool, edit: impl FnOnce
     let settings = settings_for(&test_db, load_data);
     let mut settings = settings;
     edit(&mut settings);
+    start(backend, settings, std::sync::Arc::new(test_db)).await
+}
+
+/// Builds and runs the app with `settings` over `test_db`.
+async fn start(backend: Backend, settings: Settings, test_db: std::sync::Arc<TestDb>) -> TestApp {
     let app = Application::build(settings.clone()).await.expect("the application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let db = app.database();
     actix_web::rt::spawn(app.run_until_stopped());
     TestApp { address, db, backend, settings, client: awc::Client::default(), _db: test_db }
+}
+
+/// Starts another instance of the app over `first`'s database and key folder (as a second
+/// server behind a load balancer would run), with the settings changed by `edit`.
+pub async fn spawn_second_app(first: &TestApp, edit: impl FnOnce(&mut Settings)) -> TestApp {
+    let mut settings = first.settings.clone();
+    settings.port = 0;
+    edit(&mut settings);
+    start(first.backend, settings, first._db.clone()).await
 }
 
 impl TestApp {
@@ -182,15 +155,35 @@ impl TestApp {
 
     /// POSTs a GraphQL query; returns status, the `Retry-After` header and the body.
     pub async fn query_with_retry_after(&self, token: Option<&str>, query: &str) -> (u16, Option<String>, Value) {
+        let (status, headers, body) = self.post_with(token, &[], query).await;
+        (status, headers.get("retry-after").cloned(), body)
+    }
+
+    /// POSTs a GraphQL query with extra request headers (and a bearer token); returns status, the
+    /// response headers (names in lower case) and the body.
+    pub async fn post_with(
+        &self,
+        token: Option<&str>,
+        headers: &[(&str, &str)],
+        query: &str,
+    ) -> (u16, std::collections::BTreeMap<String, String>, Value) {
         let mut request = self.client.post(format!("{}/graphql", self.address));
         if let Some(t) = token {
             request = request.insert_header(("Authorization", format!("Bearer {t}")));
         }
+        for (name, value) in headers {
+            request = request.insert_header((*name, *value));
+        }
         let mut response = request.send_json(&json!({ "query": query })).await.expect("request sent");
-        let retry = response.headers().get("retry-after").and_then(|v| v.to_str().ok()).map(String::from);
+        let status = response.status().as_u16();
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or_default().to_owned()))
+            .collect();
         let body = response.json::<Value>().limit(64 * 1024 * 1024).await.expect("a JSON body");
         assert_no_storage_names(&body);
-        (response.status().as_u16(), retry, body)
+        (status, headers, body)
     }
 
     /// POSTs raw bytes to /graphql; returns status and body (parsed as JSON when it is JSON).

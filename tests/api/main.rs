@@ -26,6 +26,8 @@ mod placement_reference;
 mod placement_writes;
 mod plans;
 mod provenance;
+mod rate_limit_callers;
+mod rate_limits;
 mod read_layer;
 mod readme;
 mod reads;

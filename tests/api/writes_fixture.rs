@@ -14,7 +14,7 @@ use techniekpact_api::data::{self, format::DataSet};
 use techniekpact_api::db::write_transaction;
 use techniekpact_api::ids::{encode_id, NodeType};
 
-use crate::helpers::{spawn_app, Backend, TestApp};
+use crate::helpers::{spawn_app_with, Backend, TestApp};
 
 fn src() -> Value {
     json!(["fixture.txt#L1-L1"])
@@ -78,7 +78,12 @@ pub const ALL_PARTNER_SCOPES: &str = "programmes:write fundings:write organisati
 
 impl World {
     pub async fn new(backend: Backend) -> Self {
-        let app = spawn_app(backend, false).await;
+        Self::new_with(backend, |_| {}).await
+    }
+
+    /// Like [`new`](Self::new), with the app's settings changed by `edit` first.
+    pub async fn new_with(backend: Backend, edit: impl FnOnce(&mut techniekpact_api::config::Settings)) -> Self {
+        let app = spawn_app_with(backend, false, edit).await;
         let keys = JwtKeys::from_settings(&app.settings).expect("keys");
         let ids = app
             .with_conn(|c| {

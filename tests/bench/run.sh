@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Side-by-side load measurement (not part of `cargo test`), on loopback only.
 #
-#   tests/bench/run.sh [--scale 20k|200k|1M] [--sqlite] [--secs N] [--rounds N]
+#   tests/bench/run.sh [--scale 20k|200k|1M] [--sqlite] [--secs N] [--rounds N] [--limits on|off|both]
+#                      [--only a,b,bs,bx,c,cb,d]
 #
 # On a fresh PostgreSQL database it migrates, loads the shipped data, generates a synthetic set
 # (20k: 1,000 organisations, 2,500 programmes, 20,000 fundings; 200k: 2,000/5,000/200,000;
@@ -12,6 +13,11 @@
 # peer, …), then pgbench with the equivalent SQL. It prints one Markdown table: median req/s, p50 and
 # p99 of each side, the ratios, and both servers' peak RSS (VmHWM) after the pair.
 # --sqlite measures our embedded backend alone (same generated data, no peer, no pgbench).
+# --limits (or BENCH_LIMITS): `on` (the default) runs our server with its default cost budgets
+# (RATE_LIMITS=true), `off` with RATE_LIMITS=false, `both` also starts a second instance of ours
+# with RATE_LIMITS=false over the same database and adds pair (c0): (c) against it, its rounds
+# alternating with (c)'s. --only runs the load of the listed pairs alone (the same-data checks run
+# always), e.g. `--limits both --only c` to measure what the limiter costs pair (c).
 #
 # Production settings: the release binary with its default limits, pool (DB_POOL_SIZE 16) and no
 # response cache; RUST_LOG=warn so logging does not dominate. Every request reads the database.
@@ -29,7 +35,7 @@ repo=$(pwd)
 here=$repo/tests/bench
 t_start=$(date +%s)
 
-scale=20k secs=10 rounds=3 sqlite=false
+scale=20k secs=10 rounds=3 sqlite=false limits=${BENCH_LIMITS:-on} only=""
 while [ $# -gt 0 ]; do
   case $1 in
     --scale) scale=$2; shift 2 ;;
@@ -37,10 +43,21 @@ while [ $# -gt 0 ]; do
     --sqlite) sqlite=true; shift ;;
     --secs) secs=$2; shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
-    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+    --limits) limits=$2; shift 2 ;;
+    --limits=*) limits=${1#*=}; shift ;;
+    --only) only=$2; shift 2 ;;
+    --only=*) only=${1#*=}; shift ;;
+    -h|--help) sed -n '2,33p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
+case $limits in
+  on) rate_limits=true ;;
+  off|both) rate_limits=false ;;
+  *) echo "--limits (BENCH_LIMITS) must be on, off or both" >&2; exit 2 ;;
+esac
+[ "$limits" = both ] && rate_limits=true
+want() { [ -z "$only" ] || [[ ",$only," == *",$1,"* ]]; } # PAIR: is its load measured?
 case $scale in
   20k) orgs=1000 progs=2500 fundings=20000 ;;
   200k) orgs=2000 progs=5000 fundings=200000 ;;
@@ -81,7 +98,7 @@ if [ ! -x "$bin" ]; then log "building the release binary"; cargo build --releas
 
 # --- state and cleanup ------------------------------------------------------------------------
 work=$(mktemp -d /tmp/tp-bench.XXXXXX)
-ours_pid="" peer_pid=""
+ours_pid="" peer_pid="" off_pid=""
 stop() { # stop PID: TERM, then KILL after 10 s
   local p=$1
   [ -n "$p" ] && kill -0 "$p" 2>/dev/null || return 0
@@ -90,7 +107,7 @@ stop() { # stop PID: TERM, then KILL after 10 s
   kill -9 "$p" 2>/dev/null || true
 }
 cleanup() {
-  stop "$ours_pid"; stop "$peer_pid"
+  stop "$ours_pid"; stop "$peer_pid"; stop "$off_pid"
   if ! $sqlite; then psql "$pg_admin" -X -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true; fi
   rm -rf "$work"
 }
@@ -159,10 +176,18 @@ wait_ready() { # URL NAME PID: until a trivial query answers (at most 120 s)
   done
   echo "$2 did not answer within 120 s" >&2; exit 1
 }
-PORT=$ours_port "$bin" serve >"$work/ours.log" 2>&1 &
+RATE_LIMITS=$rate_limits PORT=$ours_port "$bin" serve >"$work/ours.log" 2>&1 &
 ours_pid=$!
 wait_ready "$ours_url" ours "$ours_pid"
-log "ours: pid $ours_pid on $ours_url"
+log "ours: pid $ours_pid on $ours_url (RATE_LIMITS=$rate_limits)"
+if [ "$limits" = both ]; then # a second instance over the same database, limits off, for pair (c0)
+  off_port=$(free_port)
+  off_url=http://127.0.0.1:$off_port/graphql
+  RATE_LIMITS=false LOAD_DATA=false PORT=$off_port "$bin" serve >"$work/ours_off.log" 2>&1 &
+  off_pid=$!
+  wait_ready "$off_url" ours_off "$off_pid"
+  log "ours with RATE_LIMITS=false: pid $off_pid on $off_url (pair c0)"
+fi
 hwm() { awk '/^VmHWM/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; } # kB
 echo -e "start\t$(hwm "$ours_pid")\t" >"$work/rss_start.tsv"
 if ! $sqlite; then
@@ -226,7 +251,7 @@ warm() { # BODY URL: a few seconds of load, not recorded
 }
 pgbench_run() { # PAIR FILE [pgbench args…]
   local pair=$1 file=$2; shift 2
-  [ -n "$pgbench" ] || return 0
+  [ -n "$pgbench" ] && want "$pair" || return 0
   mkdir -p "$work/pgb_$pair"
   local out
   out=$(cd "$work/pgb_$pair" && "$pgbench" -n -M prepared -c 16 -j 2 -T "$secs" -l --log-prefix=tx "$@" -f "$file" "$pg_url" 2>&1) \
@@ -241,6 +266,7 @@ PY
   log "$pair pgbench: $(tail -1 "$work/results.tsv" | cut -f4-)"
 }
 beside() { # PAIR: (c)'s look-ups while 16 other callers ask for reports (pair b) the whole time
+  want "$1" || return 0
   local bg
   BODY=$work/ours_b.json wrk -t1 -c16 -d"$(( secs + 6 ))s" --timeout 30s --latency -s "$lua_read" "$ours_url" >"$work/beside_$1.out" 2>&1 &
   bg=$!
@@ -254,13 +280,20 @@ rss() { echo -e "$1\t$(hwm "$ours_pid")\t$( [ -n "$peer_pid" ] && hwm "$peer_pid
 
 read_pair() { # PAIR OURS_BODY PEER_BODY (or -) [PEER_SECS]
   local pair=$1 ob=$2 pb=$3 psecs=${4:-$secs}
+  want "$pair" || return 0
+  # (c) with --limits both: rounds against the instance without limits (c0) alternate with (c)'s.
+  local off=false
+  if [ "$pair" = c ] && [ -n "$off_pid" ]; then off=true; fi
   warm "$ob" "$ours_url"
+  if $off; then warm "$ob" "$off_url"; fi
   if [ "$pb" != - ]; then warm "$pb" "$peer_url"; fi
   for r in $(seq 1 "$rounds"); do
     wrk_run "$pair" ours "$r" "$ob" "$ours_url"
+    if $off; then wrk_run c0 ours "$r" "$ob" "$off_url"; fi
     if [ "$pb" != - ]; then WRK_SECS=$psecs wrk_run "$pair" peer "$r" "$pb" "$peer_url"; fi
   done
   rss "$pair"
+  if $off; then rss c0; fi
 }
 if $sqlite; then
   for p in a b bs c; do read_pair "$p" "$work/ours_$p.json" -; done
@@ -277,10 +310,12 @@ fi
 # (d) writes, last (they add rows): one checked write, then rounds of wrk-write.lua.
 post "$work/ours_d.json" "$ours_url" "$token" >"$work/ours_d.out"
 check d "$(python3 "$here/normalise.py" d "$work/ours_d.out" 2>&1)"
-for r in $(seq 1 "$rounds"); do
-  TOKEN=$token wrk_run d ours "$r" "$work/ours_d.json" "$ours_url" "$lua_write"
-done
-rss d
+if want d; then
+  for r in $(seq 1 "$rounds"); do
+    TOKEN=$token wrk_run d ours "$r" "$work/ours_d.json" "$ours_url" "$lua_write"
+  done
+  rss d
+fi
 if ! $sqlite; then
   pgbench_run d "$q/sql_d.sql" -D jti="$jti" -D org="$writer_row" -D scheme="$scheme_row" -D programme="$programme_row" \
     -D recipient="$recipient_row" -D region1="$region1_row" -D region2="$region2_row"
@@ -293,3 +328,4 @@ cat "$work/rss_start.tsv" >>"$work/rss.tsv"
 python3 "$here/table.py" "$work" "$scale" "$( $sqlite && echo sqlite || echo postgres)" "$secs" "$rounds" \
   "$(( t_end - t_start ))" "$writes" "$(uptime | sed 's/.*load average: //')" \
   "$(grep -c 'database unavailable' "$work/ours.log" || true)"
+echo "Our server ran with RATE_LIMITS=$rate_limits (--limits $limits${only:+, --only $only}); refused requests (429) count as non-200 above."

@@ -14,9 +14,10 @@ LABELS = {
     "bs": "(b₁) funding per province of one scheme; peer: its grouped aggregate of that scheme's fundings",
     "c": "(c) one organisation by id × first 20 programmes it takes part in",
     "cb": "(c) beside 16 callers asking for (b) the whole time (ours only)",
+    "c0": "(c₀) as (c), against a second instance of ours with RATE_LIMITS=false (`--limits both`)",
     "d": "(d) `recordFunding`, audited (writes/s; peer: none)",
 }
-PGBENCH_FOR = {"bx": "b"}  # the same SQL as (b)
+PGBENCH_FOR = {"bx": "b", "c0": "c"}  # the same SQL as (b), as (c)
 
 results = {}
 for line in open(f"{work}/results.tsv", encoding="utf-8"):
@@ -83,7 +84,7 @@ def ratio(x, y):
 
 
 peer_present = backend == "postgres"
-ORDER = ["a", "b", "bs", "bx", "c", "cb", "d"]
+ORDER = ["a", "b", "bs", "bx", "c", "c0", "cb", "d"]
 pairs = [p for p in ORDER if (p, "ours") in results]
 print()
 if peer_present:
@@ -106,7 +107,7 @@ for p in pairs:
     if peer_present:
         peer = median(p, "peer")
         pgb = median(PGBENCH_FOR.get(p, p), "pgbench")
-        pgb_cells = cells(pgb) if p not in PGBENCH_FOR else ["(as b)", "", ""]
+        pgb_cells = cells(pgb) if p not in PGBENCH_FOR else [f"(as {PGBENCH_FOR[p]})", "", ""]
         r_ours, r_peer = rss.get(p, ("", ""))
         print("| " + " | ".join([LABELS[p], *cells(ours), *cells(peer), *pgb_cells, ratio(ours, peer), ratio(ours, pgb),
                                   mib(r_ours), mib(r_peer), short(data.get(p, "—"))]) + " |")

@@ -6,6 +6,7 @@
 //!   ([`MAX_DEPTH`]), introspection's own budget, root mutation fields ([`MAX_ROOT_MUTATIONS`]) and
 //!   the number of fields once fragments are expanded ([`MAX_FIELDS`]).
 //! - The cost model (`limit_complexity`) gives every report at least [`REPORT_COST`].
+//! - [`budget`] charges that cost to the caller's budget before the operation runs.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -14,6 +15,7 @@ use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, N
 use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
 use async_graphql::{ServerError, ServerResult, Variables};
 
+pub mod budget;
 mod scan;
 
 pub use scan::{nesting_of_json, nesting_of_query};

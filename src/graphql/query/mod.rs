@@ -152,6 +152,12 @@ impl LookupQuery {
         Ok(org.map(|o| super::audit::ViewerInfo::new(actor, Organisation(o))))
     }
 
+    /// What this request costs and what is left of the caller's query budget (per token, a session
+    /// token spending its parent's; without a token per client address); null when limits are off.
+    async fn rate_limit(&self, ctx: &Context<'_>) -> Option<super::limits::budget::RateLimit> {
+        super::limits::budget::rate_limit(ctx)
+    }
+
     /// The audit trail, newest first. Admins see every event; an organisation sees the events it
     /// caused and those on its own records. Needs a token (`UNAUTHENTICATED` without one).
     #[graphql(complexity = "connection_cost(first, None, child_complexity)")]
