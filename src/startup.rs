@@ -78,7 +78,10 @@ impl Application {
         })
         .listen(listener)?
         .run();
-        spawn_compactor(db.clone(), settings.totals_fold_interval);
+        if !settings.totals_fold_interval.is_zero() {
+            // On a connection of its own: folding never takes one of the requests'.
+            spawn_compactor(Database::connect(&settings.database_url, 1)?, settings.totals_fold_interval);
+        }
         tracing::info!(
             server.port = port,
             db.backend = if db.target().is_postgres() { "postgres" } else { "sqlite" },
@@ -107,13 +110,10 @@ impl Application {
 }
 
 /// Folds the funding totals the writers appended (`placement::compact`) every `every`
-/// (`TOTALS_FOLD_INTERVAL`; zero: never), for as long as the server runs. Every instance runs one;
-/// they take turns on the tables' lock.
+/// (`TOTALS_FOLD_INTERVAL`), for as long as the server runs. Every instance runs one; they take turns
+/// on the tables' lock.
 fn spawn_compactor(db: Database, every: std::time::Duration) {
     use crate::write::placement;
-    if every.is_zero() {
-        return;
-    }
     actix_web::rt::spawn(async move {
         loop {
             tokio::time::sleep(every).await;

@@ -221,7 +221,7 @@ pub fn record(conn: &mut DbConn, actor: &Actor, input: &NewFunding) -> Result<Fu
         .returning(funding::id)
         .get_result(conn)?;
     replace_allocations(conn, id.0, &input.allocations)?;
-    placement::refresh(conn, Scope::Fundings(&[id.0]))?;
+    placement::refresh(conn, Scope::Created(&[id.0]))?;
     let row = find(conn, id)?;
     let after = snapshot(conn, &row)?;
     let owner = owner_of(scheme_row.as_ref(), row.funder_id);

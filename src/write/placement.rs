@@ -26,12 +26,14 @@ use crate::vocab::RegionScheme;
 /// Which fundings' placement to recompute.
 #[derive(Debug, Clone, Copy)]
 pub enum Scope<'a> {
-    /// These fundings (created, changed or deleted).
+    /// These fundings, just created in this transaction (they have no placement yet).
+    Created(&'a [i64]),
+    /// These fundings (changed or deleted).
     Fundings(&'a [i64]),
     /// Every funding of this programme (its regions changed).
     Programme(i64),
-    /// Fundings with ids in this range, both ends included (a generator's batch).
-    IdRange(i64, i64),
+    /// Fundings with ids in this range, both ends included, just created (a generator's batch).
+    CreatedRange(i64, i64),
 }
 
 /// How many funding ids one statement names.
@@ -43,17 +45,25 @@ const IDS_PER_STATEMENT: usize = 500;
 /// # Errors
 /// A database error.
 pub fn refresh(conn: &mut DbConn, scope: Scope<'_>) -> Result<(), AppError> {
+    let list = |chunk: &[i64]| chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
     match scope {
+        Scope::Created(ids) => {
+            for chunk in ids.chunks(IDS_PER_STATEMENT) {
+                let list = list(chunk);
+                place_new(conn, &format!("f.id IN ({list})"), &format!("funding_id IN ({list})"))?;
+            }
+            Ok(())
+        }
         Scope::Fundings(ids) => {
             for chunk in ids.chunks(IDS_PER_STATEMENT) {
-                let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+                let list = list(chunk);
                 refresh_where(conn, &format!("f.id IN ({list})"), &format!("funding_id IN ({list})"))?;
             }
             Ok(())
         }
         Scope::Programme(id) => refresh_where(conn, &format!("f.programme_id = {id}"), &format!("programme_id = {id}")),
-        Scope::IdRange(lo, hi) => {
-            refresh_where(conn, &format!("f.id BETWEEN {lo} AND {hi}"), &format!("funding_id BETWEEN {lo} AND {hi}"))
+        Scope::CreatedRange(lo, hi) => {
+            place_new(conn, &format!("f.id BETWEEN {lo} AND {hi}"), &format!("funding_id BETWEEN {lo} AND {hi}"))
         }
     }
 }
@@ -152,13 +162,17 @@ fn refresh_where(conn: &mut DbConn, funding_pred: &str, placement_pred: &str) ->
         // second waits and then reads what the first committed. (SQLite has one writer at a time.)
         conn.batch_execute(&format!("SELECT f.id FROM funding f WHERE {funding_pred} ORDER BY f.id FOR UPDATE"))?;
     }
-    let rows = |sign: &str| format!("SELECT {} FROM funding_placement WHERE {placement_pred}", signed_columns(sign));
-    add_to_totals(conn, &rows("-"))?;
+    add_to_totals(conn, &format!("SELECT {} FROM funding_placement WHERE {placement_pred}", signed_columns("-")))?;
     diesel::sql_query(format!("DELETE FROM funding_placement WHERE {placement_pred}")).execute(conn)?;
-    let new = new_rows(pg, funding_pred);
+    place_new(conn, funding_pred, placement_pred)
+}
+
+/// Writes the placement rows of fundings that have none and adds them to the totals.
+fn place_new(conn: &mut DbConn, funding_pred: &str, placement_pred: &str) -> Result<(), AppError> {
+    let new = new_rows(is_pg(conn), funding_pred);
     diesel::sql_query(format!("{new} INSERT INTO funding_placement ({PLACEMENT_COLUMNS}) SELECT * FROM new_rows"))
         .execute(conn)?;
-    add_to_totals(conn, &rows(""))
+    add_to_totals(conn, &format!("SELECT {} FROM funding_placement WHERE {placement_pred}", signed_columns("")))
 }
 
 /// The key columns of each totals table.

@@ -115,8 +115,8 @@ pub(super) fn write(
             // writer interleaved).
             let range = ids.first().zip(ids.last()).filter(|(lo, hi)| **hi - **lo + 1 == ids.len() as i64);
             match range {
-                Some((lo, hi)) => placement::refresh(c, Scope::IdRange(*lo, *hi)),
-                None => placement::refresh(c, Scope::Fundings(&ids)),
+                Some((lo, hi)) => placement::refresh(c, Scope::CreatedRange(*lo, *hi)),
+                None => placement::refresh(c, Scope::Created(&ids)),
             }
         })?;
         report.fundings += ids.len();
