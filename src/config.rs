@@ -169,7 +169,7 @@ impl Settings {
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .map(|s| {
-                s.parse().map_err(|_| {
+                s.parse::<std::net::IpAddr>().map(|ip| ip.to_canonical()).map_err(|_| {
                     anyhow::anyhow!("TRUSTED_PROXIES: {s:?} is not an IP address (write e.g. 10.0.0.2,fd00::2)")
                 })
             })

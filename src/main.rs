@@ -31,6 +31,10 @@ enum Command {
     Serve,
     /// Bring the database schema up to date and exit.
     Migrate,
+    /// Recompute where every funding counts per region and the totals (`fundingByRegion`) from the
+    /// records, in one transaction (writers wait). Safe at any time; for a database written by an
+    /// older build or restored in part.
+    RebuildPlacement,
     /// Load a data set (default: the bundled data/pact.json) and print what changed.
     LoadData {
         /// A data file to load instead of the bundled one.
@@ -276,6 +280,15 @@ fn main() -> anyhow::Result<()> {
             let db = Database::connect(&cli.settings.database_url, 1)?;
             let applied = db.migrate()?;
             println!("{} migration(s) applied", applied.len());
+            Ok(())
+        }
+        Command::RebuildPlacement => {
+            let db = Database::connect(&cli.settings.database_url, 1)?;
+            db.migrate()?;
+            let mut conn = db.get()?;
+            techniekpact_api::db::write_transaction(&mut conn, techniekpact_api::write::placement::rebuild)
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            println!("rebuilt the funding placement and totals");
             Ok(())
         }
         Command::LoadData { file, force } => {

@@ -110,17 +110,17 @@ impl Application {
 }
 
 /// Folds the funding totals the writers appended (`placement::compact`) every `every`
-/// (`TOTALS_FOLD_INTERVAL`), for as long as the server runs. Every instance runs one; they take turns
-/// on the tables' lock.
+/// (`TOTALS_FOLD_INTERVAL`), for as long as the server runs. Every instance runs one (each folds the
+/// keys touched since its last round; two folding the same key at once are safe).
 fn spawn_compactor(db: Database, every: std::time::Duration) {
     use crate::write::placement;
     actix_web::rt::spawn(async move {
+        // The highest totals rows folded so far, per table (0: fold every key once after a start).
+        let mut since = [0, 0];
         loop {
             tokio::time::sleep(every).await;
-            let folded = db.run(|c| crate::db::write_transaction(c, placement::compact)).await;
-            match folded {
-                Ok(0) => {}
-                Ok(rows) => tracing::debug!(rows, "folded funding totals"),
+            match db.run(move |c| crate::db::write_transaction(c, |c| placement::compact(c, since))).await {
+                Ok(seen) => since = seen,
                 Err(e) => tracing::warn!(error = ?e, "folding the funding totals failed; retrying later"),
             }
         }

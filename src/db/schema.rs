@@ -405,7 +405,8 @@ diesel::table! {
 }
 
 diesel::table! {
-    funding_region_total (level, bucket, region_id, scheme_id, year, placed_by) {
+    funding_region_total (id) {
+        id -> BigInt,
         level -> Text,
         bucket -> Text,
         region_id -> BigInt,
@@ -420,7 +421,8 @@ diesel::table! {
 }
 
 diesel::table! {
-    funding_region_programme (level, scheme_id, region_id, placed_by, programme_id) {
+    funding_region_programme (id) {
+        id -> BigInt,
         level -> Text,
         region_id -> BigInt,
         scheme_id -> BigInt,

@@ -29,7 +29,8 @@ pub fn payer(http: &HttpRequest, viewer: &Viewer, trusted: &TrustedProxies) -> P
 /// appends the address it was called from, so only the entries right of the first untrusted one
 /// can be believed).
 pub fn client_address(http: &HttpRequest, trusted: &TrustedProxies) -> IpAddr {
-    let peer = http.peer_addr().map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |a| a.ip());
+    // Canonical form: a dual-stack listener sees an IPv4 proxy as `::ffff:10.0.0.2`.
+    let peer = http.peer_addr().map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |a| a.ip().to_canonical());
     if !trusted.0.contains(&peer) {
         return peer;
     }
@@ -42,7 +43,7 @@ pub fn client_address(http: &HttpRequest, trusted: &TrustedProxies) -> IpAddr {
         .collect();
     let mut client = peer;
     for hop in hops.iter().rev() {
-        let Some(ip) = parse_hop(hop) else { break };
+        let Some(ip) = parse_hop(hop).map(|ip| ip.to_canonical()) else { break };
         client = ip;
         if !trusted.0.contains(&ip) {
             break;

@@ -178,6 +178,7 @@ pub fn record(conn: &mut DbConn, actor: &Actor, input: &NewFunding) -> Result<Fu
         return find(conn, FundingId(id));
     }
     check_links(conn, input.programme_id, input.recipient_id, input.funder_id, &input.allocations)?;
+    placement::lock_programmes(conn, input.programme_id.as_slice(), false)?;
     let key = match &input.key {
         Some(k) => {
             let taken: i64 = funding::table.filter(funding::key.eq(k)).count().get_result(conn)?;
@@ -255,6 +256,8 @@ pub fn update(
     )?;
     let before = snapshot(conn, &row)?;
     let original = row.clone();
+    let programmes: Vec<i64> = row.programme_id.into_iter().chain(changes.programme_id.flatten()).collect();
+    placement::lock_programmes(conn, &programmes, false)?;
     begin_update(conn)?;
     let (p0, p1) = match changes.period {
         Some(p) => p,

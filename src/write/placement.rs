@@ -76,8 +76,10 @@ pub fn refresh(conn: &mut DbConn, scope: Scope<'_>) -> Result<(), AppError> {
 pub fn rebuild(conn: &mut DbConn) -> Result<(), AppError> {
     rebuild_region_levels(conn)?;
     if is_pg(conn) {
-        // Writers' refreshes wait until the rebuild commits.
-        conn.batch_execute("LOCK TABLE funding_placement IN EXCLUSIVE MODE")?;
+        // Writers wait until the rebuild commits (in their order: totals, then placement).
+        conn.batch_execute(
+            "LOCK TABLE funding_region_total, funding_region_programme, funding_placement IN EXCLUSIVE MODE",
+        )?;
     }
     conn.batch_execute(
         "DELETE FROM funding_placement; DELETE FROM funding_region_total; DELETE FROM funding_region_programme;",
@@ -117,7 +119,8 @@ pub fn rebuild_region_levels(conn: &mut DbConn) -> Result<(), AppError> {
     Ok(())
 }
 
-/// True when fundings exist but no placement does (a database from before the placement tables).
+/// True when fundings exist but no placement does, or regions but no levels (a database from before
+/// the placement tables).
 ///
 /// # Errors
 /// A database error.
@@ -128,11 +131,44 @@ pub fn needs_rebuild(conn: &mut DbConn) -> Result<bool, AppError> {
         missing: i32,
     }
     let flag: Flag = diesel::sql_query(
-        "SELECT CASE WHEN EXISTS (SELECT 1 FROM funding) AND NOT EXISTS (SELECT 1 FROM funding_placement) \
+        "SELECT CASE WHEN (EXISTS (SELECT 1 FROM funding) AND NOT EXISTS (SELECT 1 FROM funding_placement)) \
+           OR (EXISTS (SELECT 1 FROM region) AND NOT EXISTS (SELECT 1 FROM region_level)) \
          THEN 1 ELSE 0 END AS missing",
     )
     .get_result(conn)?;
     Ok(flag.missing == 1)
+}
+
+/// PostgreSQL: the tables' locks in one order for every writer (totals, then placement), the order
+/// `rebuild` takes them in, so a writer and a rebuild never deadlock (writers do not block each
+/// other: these modes share).
+fn lock_for_writing(conn: &mut DbConn) -> Result<(), AppError> {
+    if is_pg(conn) {
+        conn.batch_execute(
+            "LOCK TABLE funding_region_total, funding_region_programme, funding_placement IN ROW EXCLUSIVE MODE",
+        )?;
+    }
+    Ok(())
+}
+
+/// PostgreSQL: locks the programmes a funding write depends on (their regions place it), shared by
+/// funding writers and taken exclusively by a change of a programme's regions, before any funding
+/// row is locked; so a funding created in or moved into a programme and a change of that
+/// programme's regions happen one after the other, and the later one reads what the earlier
+/// committed. (SQLite has one writer at a time.)
+///
+/// # Errors
+/// A database error.
+pub fn lock_programmes(conn: &mut DbConn, ids: &[i64], exclusive: bool) -> Result<(), AppError> {
+    if !is_pg(conn) || ids.is_empty() {
+        return Ok(());
+    }
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+    let mode = if exclusive { "UPDATE" } else { "SHARE" };
+    conn.batch_execute(&format!("SELECT id FROM programme WHERE id IN ({list}) ORDER BY id FOR {mode}"))?;
+    Ok(())
 }
 
 fn is_pg(conn: &DbConn) -> bool {
@@ -156,6 +192,7 @@ fn signed_columns(sign: &str) -> String {
 /// region and scheme add rows of their own instead of queueing on one row (see [`compact`]).
 fn refresh_where(conn: &mut DbConn, funding_pred: &str, placement_pred: &str) -> Result<(), AppError> {
     let pg = is_pg(conn);
+    lock_for_writing(conn)?;
     if pg {
         // Two writers refreshing the same funding (a programme's regions and one of its fundings)
         // would each replace its rows from their own snapshot: lock the fundings first, so the
@@ -169,6 +206,7 @@ fn refresh_where(conn: &mut DbConn, funding_pred: &str, placement_pred: &str) ->
 
 /// Writes the placement rows of fundings that have none and adds them to the totals.
 fn place_new(conn: &mut DbConn, funding_pred: &str, placement_pred: &str) -> Result<(), AppError> {
+    lock_for_writing(conn)?;
     let new = new_rows(is_pg(conn), funding_pred);
     diesel::sql_query(format!("{new} INSERT INTO funding_placement ({PLACEMENT_COLUMNS}) SELECT * FROM new_rows"))
         .execute(conn)?;
@@ -213,39 +251,55 @@ fn add_to_totals(conn: &mut DbConn, signed: &str) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Folds the rows the writers appended into one row per key (dropping keys that sum to nothing), so
-/// that a report reads a few rows per region. Writers wait for it (it locks both tables for the
-/// moment it takes); reports read correct sums before and after, since they add up rows anyway.
-/// Returns how many rows it removed.
+/// Folds the rows the writers appended since row ids `since` (of each totals table) into one row per
+/// key (dropping keys that sum to nothing), so that a report reads a few rows per region; returns
+/// the highest row ids it saw (the next call's `since`). On PostgreSQL each table is folded by one statement that deletes the
+/// rows of the touched keys and inserts their sums (so a row committed meanwhile is either folded or
+/// left for later, never lost) and takes no table lock: writers only append and never wait for it.
+/// On SQLite it runs under the one write lock. Reports read correct sums before, during and after.
 ///
 /// # Errors
 /// A database error.
-pub fn compact(conn: &mut DbConn) -> Result<usize, AppError> {
-    let mut removed = 0;
-    for (table, key) in [("funding_region_total", TOTAL_KEY), ("funding_region_programme", PROGRAMME_KEY)] {
-        if is_pg(conn) {
-            conn.batch_execute(&format!("LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE"))?;
-        }
-        conn.batch_execute(&format!(
-            "CREATE TEMPORARY TABLE IF NOT EXISTS folded_{table} AS SELECT * FROM {table} WHERE 1 = 0;
-             DELETE FROM folded_{table};
-             INSERT INTO folded_{table} ({key}, {SUM_COLUMNS})
-                 SELECT {key}, {SUMS} FROM {table}
-                 WHERE ({key}) IN (SELECT {key} FROM {table} GROUP BY {key} HAVING COUNT(*) > 1)
-                 GROUP BY {key};"
-        ))?;
-        removed +=
-            diesel::sql_query(format!("DELETE FROM {table} WHERE ({key}) IN (SELECT {key} FROM folded_{table})"))
-                .execute(conn)?;
-        let kept = diesel::sql_query(format!(
-            "INSERT INTO {table} ({key}, {SUM_COLUMNS}) SELECT {key}, {SUM_COLUMNS} FROM folded_{table} \
-             WHERE cents <> 0 OR co_financing_cents <> 0 OR funding_count <> 0 OR co_financing_missing <> 0"
-        ))
-        .execute(conn)?;
-        removed = removed.saturating_sub(kept);
-        conn.batch_execute(&format!("DELETE FROM folded_{table}"))?;
+pub fn compact(conn: &mut DbConn, since: [i64; 2]) -> Result<[i64; 2], AppError> {
+    #[derive(QueryableByName)]
+    struct Top {
+        #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::BigInt>)]
+        top: Option<i64>,
     }
-    Ok(removed)
+    let mut seen = since;
+    let tables = [("funding_region_total", TOTAL_KEY), ("funding_region_programme", PROGRAMME_KEY)];
+    for (i, (table, key)) in tables.into_iter().enumerate() {
+        let since = since[i];
+        let top: Top = diesel::sql_query(format!("SELECT MAX(id) AS top FROM {table}")).get_result(conn)?;
+        let Some(top) = top.top.filter(|t| *t > since) else { continue };
+        let touched = format!("({key}) IN (SELECT {key} FROM {table} WHERE id > {since} AND id <= {top})");
+        let keep = "cents <> 0 OR co_financing_cents <> 0 OR funding_count <> 0 OR co_financing_missing <> 0";
+        if is_pg(conn) {
+            diesel::sql_query(format!(
+                "WITH gone AS (DELETE FROM {table} WHERE {touched} RETURNING {key}, {SUM_COLUMNS}), \
+                 folded AS (SELECT {key}, CAST(SUM(cents) AS BIGINT) AS cents, \
+                     CAST(SUM(co_financing_cents) AS BIGINT) AS co_financing_cents, \
+                     CAST(SUM(funding_count) AS BIGINT) AS funding_count, \
+                     CAST(SUM(co_financing_missing) AS BIGINT) AS co_financing_missing FROM gone GROUP BY {key}) \
+                 INSERT INTO {table} ({key}, {SUM_COLUMNS}) SELECT {key}, {SUM_COLUMNS} FROM folded WHERE {keep}"
+            ))
+            .execute(conn)?;
+        } else {
+            conn.batch_execute(&format!(
+                "CREATE TEMPORARY TABLE IF NOT EXISTS folded_{table} AS SELECT {key}, {SUM_COLUMNS} FROM {table} WHERE 1 = 0;
+                 DELETE FROM folded_{table};
+                 INSERT INTO folded_{table} SELECT {key}, {SUMS} FROM {table} WHERE {touched} GROUP BY {key};
+                 DELETE FROM {table} WHERE {touched};
+                 INSERT INTO {table} ({key}, {SUM_COLUMNS}) SELECT {key}, {SUM_COLUMNS} FROM folded_{table} WHERE {keep};
+                 DELETE FROM folded_{table};"
+            ))?;
+        }
+        // Past the rows just folded in (a row appended meanwhile is folded when its key is next
+        // touched; its sums count either way).
+        let after: Top = diesel::sql_query(format!("SELECT MAX(id) AS top FROM {table}")).get_result(conn)?;
+        seen[i] = after.top.unwrap_or(top);
+    }
+    Ok(seen)
 }
 
 /// `WITH …, new_rows AS (…)`: the placement rows of the fundings matching `funding_pred` (on alias

@@ -125,6 +125,7 @@ fn replace_target_groups(conn: &mut DbConn, id: i64, groups: &[TargetGroup]) -> 
 
 /// Sets a programme's regions and moves the figures of its fundings placed by them.
 pub(super) fn replace_regions(conn: &mut DbConn, id: i64, regions: &[i64]) -> Result<(), AppError> {
+    super::placement::lock_programmes(conn, &[id], true)?;
     super::links::programme_regions(conn, id, &super::links::distinct(regions.iter().copied()))?;
     super::placement::refresh(conn, super::placement::Scope::Programme(id))
 }

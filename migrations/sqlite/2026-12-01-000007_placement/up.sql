@@ -38,6 +38,7 @@ CREATE INDEX funding_placement_programme_idx ON funding_placement (programme_id)
 -- counts the fundings without a co-financing figure. Writers append signed rows (no key, so they never
 -- wait on each other's row); readers add them up; `placement::compact` folds them to one row per key.
 CREATE TABLE funding_region_total (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     level TEXT NOT NULL,
     bucket TEXT NOT NULL,
     region_id BIGINT NOT NULL,
@@ -54,6 +55,7 @@ CREATE INDEX funding_region_total_idx ON funding_region_total (level, scheme_id,
 -- Sums per (level, region, scheme, how placed, programme), for counting a region's programmes and
 -- totalling per programme kind or target group; scheme_id -1 holds the sums over every scheme.
 CREATE TABLE funding_region_programme (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     level TEXT NOT NULL,
     region_id BIGINT NOT NULL,
     scheme_id BIGINT NOT NULL,

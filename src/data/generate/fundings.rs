@@ -31,7 +31,7 @@ pub(super) fn write(
     while done < sizes.fundings {
         let upto = (done + FUNDINGS_PER_TRANSACTION).min(sizes.fundings);
         let mut allocations_planned: Vec<Vec<(i64, Option<i32>)>> = Vec::with_capacity(upto - done);
-        write_transaction(conn, |c| {
+        let written = write_transaction(conn, |c| {
             let mut rows = Vec::with_capacity(upto - done);
             for i in done..upto {
                 let in_scheme = !rng.chance(0.03);
@@ -82,17 +82,16 @@ pub(super) fn write(
                 allocations_planned.push(plan_allocations(rng, real));
             }
             insert_rows!(c, funding::table, rows);
-            Ok(())
-        })?;
-        let like_from = format!("{PREFIX}funding-{done:08}");
-        let like_to = format!("{PREFIX}funding-{:08}", upto);
-        let ids: Vec<i64> = funding::table
-            .filter(funding::id.gt(max_funding))
-            .filter(funding::key.ge(like_from).and(funding::key.lt(like_to)))
-            .order(funding::key)
-            .select(funding::id)
-            .load(conn)?;
-        write_transaction(conn, |c| {
+            // The batch's fundings, allocations, sources and placement commit together, so no
+            // reader ever sees a funding that is not placed.
+            let like_from = format!("{PREFIX}funding-{done:08}");
+            let like_to = format!("{PREFIX}funding-{:08}", upto);
+            let ids: Vec<i64> = funding::table
+                .filter(funding::id.gt(max_funding))
+                .filter(funding::key.ge(like_from).and(funding::key.lt(like_to)))
+                .order(funding::key)
+                .select(funding::id)
+                .load(c)?;
             let mut allocations = Vec::new();
             let mut sources = Vec::with_capacity(ids.len());
             for (id, planned) in ids.iter().zip(&allocations_planned) {
@@ -115,11 +114,12 @@ pub(super) fn write(
             // writer interleaved).
             let range = ids.first().zip(ids.last()).filter(|(lo, hi)| **hi - **lo + 1 == ids.len() as i64);
             match range {
-                Some((lo, hi)) => placement::refresh(c, Scope::CreatedRange(*lo, *hi)),
-                None => placement::refresh(c, Scope::Created(&ids)),
+                Some((lo, hi)) => placement::refresh(c, Scope::CreatedRange(*lo, *hi))?,
+                None => placement::refresh(c, Scope::Created(&ids))?,
             }
+            Ok(ids.len())
         })?;
-        report.fundings += ids.len();
+        report.fundings += written;
         done = upto;
         tracing::info!(fundings.done = done, fundings.total = sizes.fundings, "generating synthetic fundings");
     }
