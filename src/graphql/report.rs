@@ -11,9 +11,19 @@ use super::filters::FundingFilter;
 use super::loaders::SchemeById;
 use super::types::common::Money;
 use super::types::{Funding, FundingScheme, Region};
+use crate::error::AppError;
 use crate::read::fundings::FundingQuery;
 use crate::read::report::{self, funding_per_region, Total};
 use crate::vocab::{Bucket, Placement, RegionScheme};
+
+/// How many reports one instance computes at once; more wait their turn (without a thread), so
+/// that callers of look-ups beside a flood of reports still find the processor and the database.
+pub const REPORTS_AT_ONCE: usize = 2;
+
+fn report_permits() -> &'static tokio::sync::Semaphore {
+    static PERMITS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    PERMITS.get_or_init(|| tokio::sync::Semaphore::new(REPORTS_AT_ONCE))
+}
 
 /// The label of the fundings given outside a scheme in `byScheme`.
 pub const NO_SCHEME_LABEL: &str = "No scheme (named funder)";
@@ -228,6 +238,7 @@ pub async fn funding_by_region(
     let asked = Arc::new(Asked { level, query, placement });
     let for_db = asked.clone();
     let with_programmes = ctx.look_ahead().field("regions").field("programmeCount").exists();
+    let _turn = report_permits().acquire().await.map_err(|_| AppError::internal("report permits closed"))?;
     let report = db(ctx)?
         .run(move |c| funding_per_region(c, for_db.level, &for_db.query, for_db.placement, with_programmes))
         .await?;
