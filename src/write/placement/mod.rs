@@ -23,9 +23,11 @@ use crate::db::DbConn;
 use crate::error::AppError;
 
 mod rules;
+mod scoped;
 mod totals;
 
 use rules::new_rows;
+use scoped::Scoped;
 use totals::add_to_totals;
 pub use totals::compact;
 
@@ -51,26 +53,26 @@ const IDS_PER_STATEMENT: usize = 500;
 /// # Errors
 /// A database error.
 pub fn refresh(conn: &mut DbConn, scope: Scope<'_>) -> Result<(), AppError> {
-    let list = |chunk: &[i64]| chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
     match scope {
         Scope::Created(ids) => {
             for chunk in ids.chunks(IDS_PER_STATEMENT) {
-                let list = list(chunk);
-                place_new(conn, &format!("f.id IN ({list})"), &format!("funding_id IN ({list})"))?;
+                place_new(conn, &Scoped::ids(conn, chunk))?;
             }
             Ok(())
         }
         Scope::Fundings(ids) => {
             for chunk in ids.chunks(IDS_PER_STATEMENT) {
-                let list = list(chunk);
-                refresh_where(conn, &format!("f.id IN ({list})"), &format!("funding_id IN ({list})"))?;
+                refresh_where(conn, &Scoped::ids(conn, chunk))?;
             }
             Ok(())
         }
-        Scope::Programme(id) => refresh_where(conn, &format!("f.programme_id = {id}"), &format!("programme_id = {id}")),
-        Scope::CreatedRange(lo, hi) => {
-            place_new(conn, &format!("f.id BETWEEN {lo} AND {hi}"), &format!("funding_id BETWEEN {lo} AND {hi}"))
+        Scope::Programme(id) => {
+            refresh_where(conn, &Scoped::literal(format!("f.programme_id = {id}"), format!("programme_id = {id}")))
         }
+        Scope::CreatedRange(lo, hi) => place_new(
+            conn,
+            &Scoped::literal(format!("f.id BETWEEN {lo} AND {hi}"), format!("funding_id BETWEEN {lo} AND {hi}")),
+        ),
     }
 }
 
@@ -90,12 +92,7 @@ pub fn rebuild(conn: &mut DbConn) -> Result<(), AppError> {
     conn.batch_execute(
         "DELETE FROM funding_placement; DELETE FROM funding_region_total; DELETE FROM funding_region_programme;",
     )?;
-    let pg = is_pg(conn);
-    let new = new_rows(pg, "1 = 1");
-    diesel::sql_query(format!("{new} INSERT INTO funding_placement ({PLACEMENT_COLUMNS}) SELECT * FROM new_rows"))
-        .execute(conn)?;
-    add_to_totals(conn, &format!("SELECT {} FROM funding_placement", signed_columns("")))?;
-    Ok(())
+    place_new(conn, &Scoped::literal("1 = 1".into(), "1 = 1".into()))
 }
 
 /// Rebuilds the table of each region's ancestor-or-self per level; the caller refreshes the
@@ -196,25 +193,27 @@ fn signed_columns(sign: &str) -> String {
 /// Takes the old rows of the scope out of the totals, replaces the placement rows, and puts the new
 /// ones in. The totals are appended to, never updated in place: concurrent writers of the same
 /// region and scheme add rows of their own instead of queueing on one row (see [`compact`]).
-fn refresh_where(conn: &mut DbConn, funding_pred: &str, placement_pred: &str) -> Result<(), AppError> {
-    let pg = is_pg(conn);
+fn refresh_where(conn: &mut DbConn, scoped: &Scoped) -> Result<(), AppError> {
     lock_for_writing(conn)?;
-    if pg {
+    if is_pg(conn) {
         // Two writers refreshing the same funding (a programme's regions and one of its fundings)
         // would each replace its rows from their own snapshot: lock the fundings first, so the
         // second waits and then reads what the first committed. (SQLite has one writer at a time.)
-        conn.batch_execute(&format!("SELECT f.id FROM funding f WHERE {funding_pred} ORDER BY f.id FOR UPDATE"))?;
+        scoped
+            .execute(conn, &format!("SELECT f.id FROM funding f WHERE {} ORDER BY f.id FOR UPDATE", scoped.funding))?;
     }
-    add_to_totals(conn, &format!("SELECT {} FROM funding_placement WHERE {placement_pred}", signed_columns("-")))?;
-    diesel::sql_query(format!("DELETE FROM funding_placement WHERE {placement_pred}")).execute(conn)?;
-    place_new(conn, funding_pred, placement_pred)
+    let old = format!("SELECT {} FROM funding_placement WHERE {}", signed_columns("-"), scoped.placement);
+    add_to_totals(conn, scoped, &old)?;
+    scoped.execute(conn, &format!("DELETE FROM funding_placement WHERE {}", scoped.placement))?;
+    place_new(conn, scoped)
 }
 
 /// Writes the placement rows of fundings that have none and adds them to the totals.
-fn place_new(conn: &mut DbConn, funding_pred: &str, placement_pred: &str) -> Result<(), AppError> {
+fn place_new(conn: &mut DbConn, scoped: &Scoped) -> Result<(), AppError> {
     lock_for_writing(conn)?;
-    let new = new_rows(is_pg(conn), funding_pred);
-    diesel::sql_query(format!("{new} INSERT INTO funding_placement ({PLACEMENT_COLUMNS}) SELECT * FROM new_rows"))
-        .execute(conn)?;
-    add_to_totals(conn, &format!("SELECT {} FROM funding_placement WHERE {placement_pred}", signed_columns("")))
+    let new = new_rows(is_pg(conn), &scoped.funding);
+    scoped
+        .execute(conn, &format!("{new} INSERT INTO funding_placement ({PLACEMENT_COLUMNS}) SELECT * FROM new_rows"))?;
+    let placed = format!("SELECT {} FROM funding_placement WHERE {}", signed_columns(""), scoped.placement);
+    add_to_totals(conn, scoped, &placed)
 }

@@ -5,6 +5,7 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
 use super::is_pg;
+use super::scoped::Scoped;
 use crate::db::DbConn;
 use crate::error::AppError;
 
@@ -26,23 +27,27 @@ const NOT_ZERO: &str = "SUM(cents) <> 0 OR SUM(co_financing_cents) <> 0 OR SUM(f
 /// Appends signed rows (the columns of [`signed_columns`]) to both totals tables: per region, and
 /// per region and programme of what is placed in a region (programme 0: fundings without one), once
 /// per scheme and once over every scheme (`scheme_id` -1).
-pub(super) fn add_to_totals(conn: &mut DbConn, signed: &str) -> Result<(), AppError> {
-    diesel::sql_query(format!(
-        "INSERT INTO funding_region_total ({TOTAL_KEY}, {SUM_COLUMNS}) \
+pub(super) fn add_to_totals(conn: &mut DbConn, scoped: &Scoped, signed: &str) -> Result<(), AppError> {
+    scoped.execute(
+        conn,
+        &format!(
+            "INSERT INTO funding_region_total ({TOTAL_KEY}, {SUM_COLUMNS}) \
          SELECT {TOTAL_KEY}, {SUMS} FROM ({signed}) d GROUP BY {TOTAL_KEY} HAVING {NOT_ZERO}"
-    ))
-    .execute(conn)?;
+        ),
+    )?;
     let columns = "level, region_id, placed_by, programme_id, cents, co_financing_cents, funding_count, \
                    co_financing_missing";
-    diesel::sql_query(format!(
-        "INSERT INTO funding_region_programme ({PROGRAMME_KEY}, {SUM_COLUMNS}) \
+    scoped.execute(
+        conn,
+        &format!(
+            "INSERT INTO funding_region_programme ({PROGRAMME_KEY}, {SUM_COLUMNS}) \
          SELECT {PROGRAMME_KEY}, {SUMS} FROM ( \
              SELECT scheme_id, {columns} FROM ({signed}) d1 WHERE bucket = 'REGION' \
              UNION ALL \
              SELECT -1, {columns} FROM ({signed}) d2 WHERE bucket = 'REGION' \
          ) d GROUP BY {PROGRAMME_KEY} HAVING {NOT_ZERO}"
-    ))
-    .execute(conn)?;
+        ),
+    )?;
     Ok(())
 }
 
