@@ -248,3 +248,42 @@ async fn a_part_of_zero_cents_places_no_funding_in_its_region() {
         );
     }
 }
+
+/// Fundings created in a programme while its regions change, all at once: each funding is placed by
+/// the regions its transaction saw last, and the totals equal the reference recomputed afterwards
+/// (on PostgreSQL the two kinds of write share the programme's lock: without it a funding created
+/// during a change of regions was counted under both).
+#[actix_web::test]
+async fn fundings_created_while_their_programmes_regions_change_are_counted_once() {
+    for backend in backends() {
+        let app = spawn_app(backend, true).await;
+        let token = admin_token(&app).await;
+        let regions = World { regions: fetch_regions(&app).await, fundings: Vec::new() };
+        let [dr, fr, gr] =
+            [("PROVINCE", "NL-DR"), ("PROVINCE", "NL-FR"), ("PROVINCE", "NL-GR")].map(|(s, c)| regions.region(s, c));
+        let scheme = rif(&app).await;
+        let p = programme(&app, &token, "Racing regions", std::slice::from_ref(&dr)).await;
+        let (before, _) = reports_after(&app, "the programme", &scheme).await;
+        let creates = (0..24).map(|i| {
+            let input = json!({ "schemeId": scheme, "programmeId": p.0, "amountAwarded": format!("{}.00", i + 1) });
+            let (app, token) = (&app, &token);
+            async move { funding(app, token, "recordFunding", input).await }
+        });
+        let changes = async {
+            let mut version = p.clone();
+            for round in 0..9 {
+                let to: &[&String] = match round % 3 {
+                    0 => &[&fr],
+                    1 => &[&fr, &gr],
+                    _ => &[&dr],
+                };
+                version = set_regions(&app, &token, &version, to).await;
+            }
+        };
+        let (created, ()) = futures_util::join!(futures_util::future::join_all(creates), changes);
+        assert_eq!(created.len(), 24, "{backend:?}");
+        let (after, _) = reports_after(&app, "racing writes", &scheme).await;
+        let placed: i64 = [&dr, &fr, &gr].iter().map(|id| moved(&before, &after, "PROVINCE", ALL, in_region(id))).sum();
+        assert_eq!(placed, (1..=24).sum::<i64>() * 100, "{backend:?}: the last regions were Drenthe");
+    }
+}

@@ -160,6 +160,11 @@ fn lock_for_writing(conn: &mut DbConn) -> Result<(), AppError> {
 /// programme's regions happen one after the other, and the later one reads what the earlier
 /// committed. (SQLite has one writer at a time.)
 ///
+/// Transaction-level advisory locks, not row locks: many writers sharing a lock on one programme's
+/// row would each rewrite that row's lock list (a new MultiXact per writer); an advisory lock lives
+/// in the lock table only. The key is the programme's id in the class [`PROGRAMME_LOCK_CLASS`] (ids
+/// past 2^31 share keys modulo 2^31 − 1: a needless wait, never a missed one).
+///
 /// # Errors
 /// A database error.
 pub fn lock_programmes(conn: &mut DbConn, ids: &[i64], exclusive: bool) -> Result<(), AppError> {
@@ -168,11 +173,19 @@ pub fn lock_programmes(conn: &mut DbConn, ids: &[i64], exclusive: bool) -> Resul
     }
     let mut ids = ids.to_vec();
     ids.sort_unstable();
-    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
-    let mode = if exclusive { "UPDATE" } else { "SHARE" };
-    conn.batch_execute(&format!("SELECT id FROM programme WHERE id IN ({list}) ORDER BY id FOR {mode}"))?;
+    ids.dedup();
+    let lock = if exclusive { "pg_advisory_xact_lock" } else { "pg_advisory_xact_lock_shared" };
+    let calls = ids
+        .iter()
+        .map(|id| format!("{lock}({PROGRAMME_LOCK_CLASS}, {})", id.rem_euclid(i64::from(i32::MAX))))
+        .collect::<Vec<_>>()
+        .join(", ");
+    conn.batch_execute(&format!("SELECT {calls}"))?;
     Ok(())
 }
+
+/// The first key of the programme locks (advisory locks of this service use their own class).
+const PROGRAMME_LOCK_CLASS: i32 = 17_001;
 
 fn is_pg(conn: &DbConn) -> bool {
     matches!(conn, DbConn::Pg(_))
