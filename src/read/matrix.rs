@@ -47,7 +47,7 @@ impl From<&Group> for Figures {
 #[derive(Debug, Clone)]
 pub enum Column {
     /// A scheme (`None`: outside a scheme, by a named funder).
-    Scheme(Option<FundingSchemeRow>),
+    Scheme(Option<Box<FundingSchemeRow>>),
     /// A funding year (`None`: unknown).
     Year(Option<i32>),
     /// A programme kind (`None`: no programme).
@@ -110,7 +110,7 @@ fn columns(
             let mut rows = schemes::by_ids(conn, &ids)?;
             rows.sort_by(|a, b| a.sort_key.cmp(&b.sort_key).then(a.id.cmp(&b.id)));
             let mut out: Vec<(Key, Column)> =
-                rows.into_iter().map(|r| ((r.id.0, String::new()), Column::Scheme(Some(r)))).collect();
+                rows.into_iter().map(|r| ((r.id.0, String::new()), Column::Scheme(Some(Box::new(r))))).collect();
             if keys.contains(&(0, String::new())) {
                 out.push(((0, String::new()), Column::Scheme(None)));
             }
