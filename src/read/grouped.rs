@@ -196,11 +196,20 @@ fn from_placements(
     } else {
         "CAST(0 AS BIGINT)"
     };
+    // Per region, a funding has one placement row per (bucket, region) and one per target group
+    // of its programme (unique per programme), so rows count fundings; over a level a funding
+    // split by shares has several rows, so they are counted distinct.
+    let (fundings, without) = if g.by_region {
+        ("COUNT(*)", "CAST(SUM(1 - funding_placement.co_financing_known) AS BIGINT)")
+    } else {
+        (
+            "COUNT(DISTINCT funding_placement.funding_id)",
+            "COUNT(DISTINCT CASE WHEN funding_placement.co_financing_known = 0 THEN funding_placement.funding_id END)",
+        )
+    };
     let sums = format!(
         "CAST(SUM(funding_placement.cents) AS BIGINT), CAST(SUM(funding_placement.co_financing_cents) AS BIGINT), \
-         COUNT(DISTINCT funding_placement.funding_id), \
-         COUNT(DISTINCT CASE WHEN funding_placement.co_financing_known = 0 THEN funding_placement.funding_id END), \
-         {programmes}"
+         {fundings}, {without}, {programmes}"
     );
     let (select, group) = terms("funding_placement.", g, placement, &sums);
     let base = fp::table.inner_join(funding::table);
