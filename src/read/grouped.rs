@@ -224,18 +224,56 @@ fn from_placements(
         }
         _ => grouped!(base, conn, level, query, select, group),
     };
-    Ok(rows
-        .into_iter()
-        .map(|r| Group {
-            bucket: r.0,
-            region_id: r.1,
-            key_id: r.2,
-            key_text: r.3,
-            cents: r.4,
-            co_financing_cents: r.5,
-            funding_count: r.6,
-            without_co_financing: r.7,
-            programme_count: r.8,
-        })
-        .collect())
+    Ok(rows.into_iter().map(to_group).collect())
+}
+
+/// A group from its columns in `SELECT` order.
+fn to_group(r: (String, i64, i64, String, i64, i64, i64, i64, i64)) -> Group {
+    Group {
+        bucket: r.0,
+        region_id: r.1,
+        key_id: r.2,
+        key_text: r.3,
+        cents: r.4,
+        co_financing_cents: r.5,
+        funding_count: r.6,
+        without_co_financing: r.7,
+        programme_count: r.8,
+    }
+}
+
+/// The groups of the fundings `query` matches per funding year (`per_year`, in `key_id`) or all
+/// together, over the funding rows themselves (one per funding: nothing counted distinct but the
+/// programmes); `bucket` is `ALL`.
+///
+/// # Errors
+/// A database error.
+pub fn by_year(
+    conn: &mut DbConn,
+    query: &FundingQuery,
+    per_year: bool,
+    programmes: bool,
+) -> Result<Vec<Group>, AppError> {
+    type Row = (String, i64, i64, String, i64, i64, i64, i64, i64);
+    type Sql = (Text, BigInt, BigInt, Text, BigInt, BigInt, BigInt, BigInt, BigInt);
+    let year = crate::period::funding_year_sql(matches!(conn, DbConn::Pg(_)), "funding");
+    let key = if per_year { format!("CAST({year} AS BIGINT)") } else { "CAST(0 AS BIGINT)".to_owned() };
+    let programmes = if programmes { "COUNT(DISTINCT funding.programme_id)" } else { "CAST(0 AS BIGINT)" };
+    // COALESCE: without GROUP BY an empty set still gives one row.
+    let select = format!(
+        "'ALL', CAST(0 AS BIGINT), {key}, '', CAST(COALESCE(SUM(funding.amount_cents), 0) AS BIGINT), \
+         CAST(COALESCE(SUM(COALESCE(funding.co_financing_cents, 0)), 0) AS BIGINT), COUNT(*), \
+         CAST(COALESCE(SUM(CASE WHEN funding.co_financing_cents IS NULL THEN 1 ELSE 0 END), 0) AS BIGINT), \
+         {programmes}"
+    );
+    let rows: Vec<Row> = if per_year {
+        let mut q = funding::table.select(sql::<Sql>(&select)).group_by(sql::<BigInt>(&key)).into_boxed::<Db>();
+        funding_conditions!(q, query);
+        q.load(conn)?
+    } else {
+        let mut q = funding::table.select(sql::<Sql>(&select)).into_boxed::<Db>();
+        funding_conditions!(q, query);
+        q.load(conn)?
+    };
+    Ok(rows.into_iter().map(to_group).collect())
 }

@@ -1,20 +1,16 @@
 //! Funding cross-tables (regions at one level × a dimension) and timelines (per funding year),
-//! assembled from the groups the database computes (`super::grouped`): a few rows per cell,
+//! assembled from the groups the database computes (`super::grouped`): one row per cell or year,
 //! never a funding.
 
 use std::collections::{BTreeSet, HashMap};
 
 use super::fundings::FundingQuery;
-use super::grouped::{groups, Group, Grouping, NO_PROGRAMME, NO_TARGET_GROUP};
+use super::grouped::{by_year, groups, Group, Grouping, NO_PROGRAMME, NO_TARGET_GROUP};
 use super::{regions, schemes};
 use crate::db::models::{FundingSchemeRow, RegionRow};
 use crate::db::DbConn;
 use crate::error::AppError;
 use crate::vocab::{Bucket, FundingDimension, Placement, ProgrammeKind, RegionScheme, TargetGroup};
-
-/// The level a timeline reads (any level would do: a funding's rows at one level add up to its
-/// whole amount).
-const TIMELINE_LEVEL: RegionScheme = RegionScheme::Landsdeel;
 
 /// Sums over a set of fundings.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -225,19 +221,10 @@ pub struct Timeline {
 ///
 /// # Errors
 /// A database error.
-pub fn timeline(
-    conn: &mut DbConn,
-    query: &FundingQuery,
-    placement: Placement,
-    programmes: bool,
-) -> Result<Timeline, AppError> {
-    let all = Grouping { by_region: false, dimension: None, programmes };
-    let total = groups(conn, TIMELINE_LEVEL, query, placement, all)?.first().map(Figures::from).unwrap_or_default();
-    let per_year = Grouping { dimension: Some(FundingDimension::Year), ..all };
-    let found: HashMap<i64, Figures> = groups(conn, TIMELINE_LEVEL, query, placement, per_year)?
-        .iter()
-        .map(|g| (g.key_id, Figures::from(g)))
-        .collect();
+pub fn timeline(conn: &mut DbConn, query: &FundingQuery, programmes: bool) -> Result<Timeline, AppError> {
+    let total = by_year(conn, query, false, programmes)?.first().map(Figures::from).unwrap_or_default();
+    let found: HashMap<i64, Figures> =
+        by_year(conn, query, true, programmes)?.iter().map(|g| (g.key_id, Figures::from(g))).collect();
     let years = year_columns(found.keys().copied())
         .into_iter()
         .map(|y| (y, found.get(&i64::from(y.unwrap_or(0))).copied().unwrap_or_default()))

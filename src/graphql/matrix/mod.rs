@@ -134,7 +134,7 @@ impl MatrixQuery {
         query.placement = filter.placement.unwrap_or(placement);
         let programmes = wants_programmes(ctx, &[&["years"], &["total"]]);
         let _turn = report_turn().await?;
-        let t = db(ctx)?.run(move |c| matrix::timeline(c, &query, placement, programmes)).await?;
+        let t = db(ctx)?.run(move |c| matrix::timeline(c, &query, programmes)).await?;
         Ok(FundingTimeline {
             measure,
             placement,
