@@ -85,7 +85,7 @@ impl MatrixQuery {
     /// `fundingByRegion` (so each row's `total` is that report's for the region, and the
     /// `unsplit`, `outsideLevel` and `unallocated` rows complete the grand total), columns per
     /// scheme, funding year, programme kind or target group. Computed by the database: from the
-    /// totals it keeps when the filter names only schemes, the columns are `SCHEME` or `YEAR` and
+    /// totals it keeps when the filter names only schemes and years, the columns are `SCHEME` or `YEAR` and
     /// no `programmeCount` is asked for; else by grouping the matching fundings' placements. A
     /// report costs at least 5,000 of a request's 50,000.
     #[graphql(complexity = "super::limits::report_cost(child_complexity)")]
