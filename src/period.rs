@@ -70,6 +70,20 @@ pub fn format_partial_date(date: NaiveDate, precision: DatePrecision) -> String 
     }
 }
 
+/// The SQL for a funding's year over table alias `f`: its award date's year, else its period
+/// start's, else 0 (unknown). PostgreSQL stores dates as dates, SQLite as `YYYY-MM-DD` text.
+pub fn funding_year_sql(pg: bool, f: &str) -> String {
+    if pg {
+        format!(
+            "COALESCE(CAST(EXTRACT(YEAR FROM {f}.award_date) AS INTEGER), CAST(EXTRACT(YEAR FROM {f}.start_date) AS INTEGER), 0)"
+        )
+    } else {
+        format!(
+            "COALESCE(CAST(substr({f}.award_date, 1, 4) AS INTEGER), CAST(substr({f}.start_date, 1, 4) AS INTEGER), 0)"
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -69,6 +69,25 @@ vocab_enum! {
     }
 }
 
+vocab_enum! {
+    /// What the columns of a funding cross-table (`fundingMatrix`) are.
+    FundingDimension {
+        Scheme => "SCHEME", "Regeling", "Per funding scheme (fundings outside a scheme form one column)";
+        Year => "YEAR", "Jaar", "Per funding year: the award year, else the period's start year, else unknown";
+        ProgrammeKind => "PROGRAMME_KIND", "Soort programma", "Per kind of the funded programme (fundings without a programme form one column)";
+        TargetGroup => "TARGET_GROUP", "Doelgroep", "Per target group of the funded programme: a funding counts in each of its programme's groups";
+    }
+}
+
+vocab_enum! {
+    /// Which amount a funding total sums.
+    FundingMeasure {
+        Awarded => "AWARDED", "Toegekend", "The amount awarded";
+        CoFinancing => "CO_FINANCING", "Cofinanciering", "The co-financing (a funding without a co-financing figure counts as 0)";
+        Total => "TOTAL", "Totaal", "The amount awarded plus the co-financing";
+    }
+}
+
 /// Where a placement row counts a funding's amount at a level (stored text of
 /// `funding_placement.bucket`, written by `crate::write::placement`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -258,6 +277,8 @@ pub fn all_terms() -> Vec<VocabularyRow> {
         rows("RegionScheme", RegionScheme::ALL),
         rows("Placement", Placement::ALL),
         rows("PlacedBy", PlacedBy::ALL),
+        rows("FundingDimension", FundingDimension::ALL),
+        rows("FundingMeasure", FundingMeasure::ALL),
         rows("OrganisationKind", OrganisationKind::ALL),
         rows("SchoolLevel", SchoolLevel::ALL),
         rows("ProgrammeKind", ProgrammeKind::ALL),

@@ -6,6 +6,7 @@ pub mod context;
 pub mod filters;
 pub mod limits;
 pub mod loaders;
+pub mod matrix;
 pub mod mutation;
 pub mod order;
 pub mod ordering;

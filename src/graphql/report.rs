@@ -25,6 +25,11 @@ fn report_permits() -> &'static tokio::sync::Semaphore {
     PERMITS.get_or_init(|| tokio::sync::Semaphore::new(REPORTS_AT_ONCE))
 }
 
+/// Waits for this report's turn (one of [`REPORTS_AT_ONCE`]); the turn ends when the permit drops.
+pub(super) async fn report_turn() -> Result<tokio::sync::SemaphorePermit<'static>, AppError> {
+    report_permits().acquire().await.map_err(|_| AppError::internal("report permits closed"))
+}
+
 /// The label of the fundings given outside a scheme in `byScheme`.
 pub const NO_SCHEME_LABEL: &str = "No scheme (named funder)";
 
@@ -35,7 +40,7 @@ struct Asked {
     placement: Placement,
 }
 
-fn count(n: i64) -> i32 {
+pub(super) fn count(n: i64) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
 }
 
@@ -135,11 +140,27 @@ impl RegionFundingTotal {
         self.0.through_programme.into()
     }
 
+    /// The same total per funding year (the award year, else the period's start year), years
+    /// ascending, then the fundings whose year is unknown; only years with a funding are listed.
+    async fn by_year(&self) -> Vec<YearTotal> {
+        self.0.by_year.iter().map(|(year, total)| YearTotal { year: *year, total: (*total).into() }).collect()
+    }
+
     /// The same total per funding scheme, by scheme id; fundings outside a scheme (given by a named
     /// funder) form one row without `scheme`.
     async fn by_scheme(&self) -> Vec<SchemeTotal> {
         self.0.by_scheme.iter().map(|(scheme_id, total)| SchemeTotal { scheme_id: *scheme_id, total: *total }).collect()
     }
+}
+
+/// A total within one funding year (or of the fundings whose year is unknown).
+#[derive(SimpleObject)]
+pub struct YearTotal {
+    /// The funding year: the award year, else the period's start year; null when unknown.
+    pub year: Option<i32>,
+    /// The sum and count.
+    #[graphql(flatten)]
+    pub total: FundingTotal,
 }
 
 /// A total within one scheme (or without one).
@@ -238,7 +259,7 @@ pub async fn funding_by_region(
     let asked = Arc::new(Asked { level, query, placement });
     let for_db = asked.clone();
     let with_programmes = ctx.look_ahead().field("regions").field("programmeCount").exists();
-    let _turn = report_permits().acquire().await.map_err(|_| AppError::internal("report permits closed"))?;
+    let _turn = report_turn().await?;
     let report = db(ctx)?
         .run(move |c| funding_per_region(c, for_db.level, &for_db.query, for_db.placement, with_programmes))
         .await?;

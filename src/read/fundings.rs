@@ -31,8 +31,20 @@ pub struct FundingQuery {
     pub statuses: Option<Vec<FundingStatus>>,
     /// For a period overlapping this one.
     pub period: Option<Overlap>,
+    /// With a funding year (the award year, else the period's start year) in this range; a funding
+    /// whose year is unknown never matches.
+    pub year: Option<YearRange>,
     /// Changed after this time.
     pub updated_after: Option<NaiveDateTime>,
+}
+
+/// A range of funding years, both ends included; an open end is unbounded.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct YearRange {
+    /// The first year.
+    pub from: Option<i32>,
+    /// The last year.
+    pub to: Option<i32>,
 }
 
 /// Adds the conditions of a [`FundingQuery`] to a boxed query over `funding` (alone, or joined with
@@ -73,6 +85,21 @@ macro_rules! funding_conditions {
         }
         if let Some(p) = query.period {
             $crate::read::overlap!($q, funding, p);
+        }
+        if let Some(y) = query.year {
+            // The funding year: the award date's year, else the period start's (as placement
+            // stores it); expressed on the dates so that an index on them can serve.
+            $q = $q.filter(funding::award_date.is_not_null().or(funding::start_date.is_not_null()));
+            if let Some(from) = y.from.and_then(|y| chrono::NaiveDate::from_ymd_opt(y, 1, 1)) {
+                $q = $q.filter(
+                    funding::award_date.ge(from).or(funding::award_date.is_null().and(funding::start_date.ge(from))),
+                );
+            }
+            if let Some(to) = y.to.and_then(|y| chrono::NaiveDate::from_ymd_opt(y, 12, 31)) {
+                $q = $q.filter(
+                    funding::award_date.le(to).or(funding::award_date.is_null().and(funding::start_date.le(to))),
+                );
+            }
         }
         if let Some(t) = query.updated_after {
             $q = $q.filter(funding::updated_at.gt(t));

@@ -11,6 +11,8 @@ pub mod page;
 
 pub mod audit;
 pub mod fundings;
+pub mod grouped;
+pub mod matrix;
 pub mod observations;
 pub mod organisations;
 pub mod plans;

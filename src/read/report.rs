@@ -51,6 +51,8 @@ pub struct RegionTotal {
     pub through_programme: Total,
     /// Its total per scheme (`None`: outside a scheme, by a named funder), schemes by id.
     pub by_scheme: Vec<(Option<i64>, Total)>,
+    /// Its total per funding year (`None`: year unknown, last), years ascending.
+    pub by_year: Vec<(Option<i32>, Total)>,
 }
 
 /// The whole report.
@@ -75,6 +77,8 @@ struct Sums {
     total: Total,
     through_programme: Total,
     by_scheme: BTreeMap<Option<i64>, Total>,
+    /// By year, the unknown year (0) last.
+    by_year: BTreeMap<(bool, i32), Total>,
 }
 
 /// One group of placement rows.
@@ -86,6 +90,8 @@ struct Cell {
     region_id: i64,
     #[diesel(sql_type = BigInt)]
     scheme_id: i64,
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    year: i32,
     #[diesel(sql_type = Text)]
     placed_by: String,
     #[diesel(sql_type = BigInt)]
@@ -95,12 +101,13 @@ struct Cell {
 }
 
 /// True when the maintained totals answer the query (no condition but schemes).
-fn totals_answer(q: &FundingQuery) -> bool {
+pub(super) fn totals_answer(q: &FundingQuery) -> bool {
     q.region.is_none()
         && q.programme.is_none()
         && q.organisation.is_none()
         && q.statuses.is_none()
         && q.period.is_none()
+        && q.year.is_none()
         && q.updated_after.is_none()
 }
 
@@ -149,6 +156,7 @@ pub fn funding_per_region(
                     r.through_programme.add(total);
                 }
                 r.by_scheme.entry((c.scheme_id != 0).then_some(c.scheme_id)).or_default().add(total);
+                r.by_year.entry((c.year == 0, c.year)).or_default().add(total);
             }
             Bucket::Unsplit => report.unsplit.add(total),
             Bucket::OutsideLevel => report.outside_level.add(total),
@@ -160,12 +168,13 @@ pub fn funding_per_region(
         .into_iter()
         .filter(|r| r.scheme == level.as_str())
         .map(|r| {
-            let Sums { total, through_programme, by_scheme } = regions.remove(&r.id.0).unwrap_or_default();
+            let Sums { total, through_programme, by_scheme, by_year } = regions.remove(&r.id.0).unwrap_or_default();
             RegionTotal {
                 total,
                 through_programme,
                 programme_count: programmes.get(&r.id.0).copied().unwrap_or(0),
                 by_scheme: by_scheme.into_iter().collect(),
+                by_year: by_year.into_iter().map(|((_, y), t)| ((y != 0).then_some(y), t)).collect(),
                 region: r,
             }
         })
@@ -177,7 +186,7 @@ pub fn funding_per_region(
 fn total_cells(conn: &mut DbConn, level: RegionScheme, schemes: Option<&[i64]>) -> Result<Vec<Cell>, AppError> {
     let mut sql = RawSql::default();
     sql.push(
-        "SELECT bucket, region_id, scheme_id, placed_by, CAST(SUM(cents) AS BIGINT) AS cents, \
+        "SELECT bucket, region_id, scheme_id, year, placed_by, CAST(SUM(cents) AS BIGINT) AS cents, \
          CAST(SUM(funding_count) AS BIGINT) AS funding_count FROM funding_region_total WHERE level = ",
     )
     .text(level.as_str());
@@ -185,7 +194,9 @@ fn total_cells(conn: &mut DbConn, level: RegionScheme, schemes: Option<&[i64]>) 
         sql.push(" AND scheme_id IN ").int_list(if s.is_empty() { &[-2] } else { s });
     }
     // The writers append rows (folded now and then): add them up, dropping groups that sum to zero.
-    sql.push(" GROUP BY bucket, region_id, scheme_id, placed_by HAVING SUM(cents) <> 0 OR SUM(funding_count) <> 0");
+    sql.push(
+        " GROUP BY bucket, region_id, scheme_id, year, placed_by HAVING SUM(cents) <> 0 OR SUM(funding_count) <> 0",
+    );
     sql.load(conn)
 }
 
@@ -221,24 +232,26 @@ fn placement_cells(conn: &mut DbConn, level: RegionScheme, query: &FundingQuery)
     let mut q = fp::table
         .inner_join(funding::table)
         .filter(fp::level.eq(level.as_str()))
-        .group_by((fp::bucket, fp::region_id, fp::scheme_id, fp::placed_by))
+        .group_by((fp::bucket, fp::region_id, fp::scheme_id, fp::year, fp::placed_by))
         .select((
             fp::bucket,
             fp::region_id,
             fp::scheme_id,
+            fp::year,
             fp::placed_by,
             sql::<BigInt>("CAST(SUM(funding_placement.cents) AS BIGINT)"),
             sql::<BigInt>("COUNT(*)"),
         ))
         .into_boxed::<Db>();
     funding_conditions!(q, query);
-    let rows: Vec<(String, i64, i64, String, i64, i64)> = q.load(conn)?;
+    let rows: Vec<(String, i64, i64, i32, String, i64, i64)> = q.load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(bucket, region_id, scheme_id, placed_by, cents, funding_count)| Cell {
+        .map(|(bucket, region_id, scheme_id, year, placed_by, cents, funding_count)| Cell {
             bucket,
             region_id,
             scheme_id,
+            year,
             placed_by,
             cents,
             funding_count,

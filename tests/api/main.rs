@@ -17,6 +17,8 @@ mod hardening;
 mod helpers;
 mod honesty;
 mod layers;
+mod matrix;
+mod matrix_reference;
 mod migrations;
 mod operations;
 mod orders;

@@ -129,7 +129,7 @@ async fn mixed_cases_read_as_worked_out_by_hand(app: &TestApp, w: &World) {
 }
 
 /// A fresh app with the real data, a generated set for `seed` and the mixed cases.
-async fn generated_app(backend: crate::helpers::Backend, seed: u64) -> TestApp {
+pub async fn generated_app(backend: crate::helpers::Backend, seed: u64) -> TestApp {
     let app = spawn_app(backend, true).await;
     let sizes = Sizes { organisations: 30, programmes: 40, fundings: 600, seed };
     app.with_conn(move |c| generate(c, sizes, Options::default()).expect("generated")).await;

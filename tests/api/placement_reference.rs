@@ -29,6 +29,12 @@ pub struct Funding {
     pub programme_regions: Vec<String>,
     /// Region, share, and the API's own split amount (only to cross-check the split).
     pub allocations: Vec<(String, Option<i64>, Option<i64>)>,
+    /// The co-financing in cents, where stated.
+    pub co: Option<i64>,
+    /// The award year, else the period's start year.
+    pub year: Option<i32>,
+    pub programme_kind: Option<String>,
+    pub target_groups: Vec<String>,
 }
 
 /// Every region (by ID) and funding, as the API returns them.
@@ -64,7 +70,7 @@ pub struct Report {
     pub unallocated_listed: BTreeMap<String, BTreeSet<String>>,
 }
 
-enum Bucket {
+pub enum Bucket {
     Region(String),
     Outside,
     Unsplit(BTreeSet<String>),
@@ -100,7 +106,8 @@ const REGIONS: &str = "{ regions(first: 100) { pageInfo { hasNextPage } nodes { 
 const FUNDINGS: &str = "query($after: String) { fundings(first: 100, after: $after) {
     pageInfo { hasNextPage endCursor }
     nodes { key status amountAwarded { amount } scheme { id } funder { id } recipient { id }
-            programme { id regions { id } } allocations { region { id } shareBasisPoints amount { amount } } } } }";
+            coFinancing { amount } awardDate { value } period { start { value } }
+            programme { id kind targetGroups regions { id } } allocations { region { id } shareBasisPoints amount { amount } } } } }";
 
 pub async fn fetch_regions(app: &TestApp) -> BTreeMap<String, Region> {
     let d = app.data(REGIONS, json!({})).await;
@@ -127,7 +134,19 @@ pub async fn fetch(app: &TestApp) -> World {
         let d = app.data(FUNDINGS, json!({ "after": after })).await;
         for f in d["fundings"]["nodes"].as_array().unwrap() {
             let allocations = f["allocations"].as_array().unwrap().iter();
+            let year = [&f["awardDate"]["value"], &f["period"]["start"]["value"]]
+                .into_iter()
+                .find_map(|v| v.as_str().map(|d| d[..4].parse::<i32>().unwrap()));
             fundings.push(Funding {
+                co: f["coFinancing"]["amount"].as_str().map(|_| cents(&f["coFinancing"]["amount"])),
+                year,
+                programme_kind: f["programme"]["kind"].as_str().map(String::from),
+                target_groups: f["programme"]["targetGroups"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|g| g.as_str().unwrap().to_owned())
+                    .collect(),
                 key: f["key"].as_str().unwrap().to_owned(),
                 cents: cents(&f["amountAwarded"]["amount"]),
                 scheme: id(&f["scheme"]),
@@ -173,7 +192,7 @@ impl World {
         found.unwrap_or_else(|| panic!("no region {scheme}:{code}")).0.clone()
     }
 
-    fn at_level(&self, region: &str, level: &str) -> Option<String> {
+    pub fn at_level(&self, region: &str, level: &str) -> Option<String> {
         let mut at = Some(region.to_owned());
         for _ in 0..100 {
             let id = at?;
@@ -188,20 +207,26 @@ impl World {
 
     /// One funding's pieces at `level`: where, how many cents, and whether through its programme.
     fn place(&self, f: &Funding, level: &str, stated: bool) -> Vec<(Bucket, i64, bool)> {
+        self.pieces(f, level, stated).into_iter().map(|(b, c, _, through)| (b, c, through)).collect()
+    }
+
+    /// One funding's pieces at `level`: where, how many cents awarded and of co-financing (split
+    /// by the same shares), and whether through its programme.
+    pub fn pieces(&self, f: &Funding, level: &str, stated: bool) -> Vec<(Bucket, i64, i64, bool)> {
+        let co = f.co.unwrap_or(0);
         let shares: Option<Vec<i64>> = f.allocations.iter().map(|a| a.1).collect();
         if let Some(shares) = shares.filter(|s| !s.is_empty()) {
-            let parts = split(f.cents, &shares);
+            let parts = split(f.cents, &shares).into_iter().zip(split(co, &shares));
             return parts
-                .into_iter()
                 .zip(&f.allocations)
-                .map(|(c, a)| (self.at_level(&a.0, level).map_or(Bucket::Outside, Bucket::Region), c, false))
+                .map(|((c, co), a)| (self.at_level(&a.0, level).map_or(Bucket::Outside, Bucket::Region), c, co, false))
                 .collect();
         }
         let through = f.allocations.is_empty();
         let named: Vec<&String> =
             if through { f.programme_regions.iter().collect() } else { f.allocations.iter().map(|a| &a.0).collect() };
         if named.is_empty() || (through && stated) {
-            return vec![(Bucket::Unallocated, f.cents, false)];
+            return vec![(Bucket::Unallocated, f.cents, co, false)];
         }
         let at: Option<BTreeSet<String>> = named.iter().map(|r| self.at_level(r, level)).collect();
         let bucket = match at {
@@ -209,7 +234,7 @@ impl World {
             Some(one) if one.len() == 1 => Bucket::Region(one.into_iter().next().unwrap()),
             Some(several) => Bucket::Unsplit(several),
         };
-        vec![(bucket, f.cents, through)]
+        vec![(bucket, f.cents, co, through)]
     }
 
     /// The keys of the fundings with cents placed in `region` at its own level.

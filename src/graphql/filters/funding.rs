@@ -1,15 +1,16 @@
-//! Filters of `fundings` and `fundingByRegion`.
+//! Filters of `fundings` and the funding reports.
 
 use async_graphql::{InputObject, ID};
 use chrono::{DateTime, Utc};
 
-use super::{capped, typed_id, PeriodFilter};
+use super::{capped, typed_id, PeriodFilter, YearFilter};
 use crate::error::AppError;
 use crate::ids::{decode_typed_id, NodeType};
 use crate::read::fundings::FundingQuery;
 use crate::vocab::*;
 
-/// Filters for `fundings` and `fundingByRegion`.
+/// Filters for `fundings` and the funding reports (`fundingByRegion`, `fundingMatrix`,
+/// `fundingTimeline`).
 #[derive(InputObject, Clone, Debug, Default)]
 pub struct FundingFilter {
     /// Under one of these schemes (FundingScheme IDs).
@@ -28,6 +29,10 @@ pub struct FundingFilter {
     pub status: Option<Vec<FundingStatus>>,
     /// For a period overlapping this one.
     pub period: Option<PeriodFilter>,
+    /// With a funding year in this range: the award year, else the period's start year (the year
+    /// `fundingMatrix(columns: YEAR)` and `fundingTimeline` count a funding in). A funding whose year
+    /// is unknown never matches; `period` still matches by overlap.
+    pub year: Option<YearFilter>,
     /// Changed after this time (for syncing).
     pub updated_after: Option<DateTime<Utc>>,
 }
@@ -53,6 +58,7 @@ impl FundingFilter {
             organisation: typed_id(&self.organisation, NodeType::Organisation, "filter.organisation")?,
             statuses: self.status.clone(),
             period: self.period.as_ref().map(|p| p.overlap("filter.period")).transpose()?,
+            year: self.year.map(|y| y.range("filter.year")).transpose()?,
             updated_after: self.updated_after.map(|t| t.naive_utc()),
         })
     }

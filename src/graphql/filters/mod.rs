@@ -45,6 +45,38 @@ impl PeriodFilter {
     }
 }
 
+/// A range of funding years, both ends included: a funding's year is its award year, else its
+/// period's start year; a funding whose year is unknown never matches.
+#[derive(InputObject, Clone, Copy, Debug)]
+pub struct YearFilter {
+    /// The first year (1900–2100); open when left out.
+    pub from: Option<i32>,
+    /// The last year (1900–2100, not before `from`); open when left out.
+    pub to: Option<i32>,
+}
+
+impl YearFilter {
+    /// The read layer's range.
+    ///
+    /// # Errors
+    /// `BAD_USER_INPUT` naming the argument: a year outside 1900–2100, or `to` before `from`.
+    pub(super) fn range(&self, argument: &str) -> Result<crate::read::fundings::YearRange, AppError> {
+        for (name, year) in [("from", self.from), ("to", self.to)] {
+            if year.is_some_and(|y| !(1900..=2100).contains(&y)) {
+                return Err(AppError::bad_input(format!("argument `{argument}.{name}`: years run from 1900 to 2100")));
+            }
+        }
+        if let (Some(from), Some(to)) = (self.from, self.to) {
+            if to < from {
+                return Err(AppError::bad_input(format!(
+                    "argument `{argument}`: `to` ({to}) is before `from` ({from})"
+                )));
+            }
+        }
+        Ok(crate::read::fundings::YearRange { from: self.from, to: self.to })
+    }
+}
+
 mod funding;
 mod organisation;
 mod programme;

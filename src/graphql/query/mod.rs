@@ -33,7 +33,7 @@ mod lists;
 
 /// Read access to the partner graph. All reads are public.
 #[derive(MergedObject, Default)]
-pub struct QueryRoot(LookupQuery, lists::ListQuery);
+pub struct QueryRoot(LookupQuery, lists::ListQuery, super::matrix::MatrixQuery);
 
 /// Look-ups by ID and natural key, reports, the vocabulary and the caller's own data.
 #[derive(Default)]

@@ -52,7 +52,7 @@ pub fn is_decimal(s: &str) -> bool {
 }
 
 /// An exact amount of money with its currency.
-#[derive(SimpleObject)]
+#[derive(SimpleObject, Clone)]
 pub struct Money {
     /// The amount in the currency's units with two decimals, e.g. `"25000000.00"` for €25 million.
     pub amount: Decimal,

@@ -6,11 +6,7 @@ use crate::vocab::RegionScheme;
 /// `WITH …, new_rows AS (…)`: the placement rows of the fundings matching `funding_pred` (on alias
 /// `f`), computed from the records as they are now, in the columns of [`PLACEMENT_COLUMNS`].
 pub(super) fn new_rows(pg: bool, funding_pred: &str) -> String {
-    let year = if pg {
-        "COALESCE(CAST(EXTRACT(YEAR FROM f.award_date) AS INTEGER), CAST(EXTRACT(YEAR FROM f.start_date) AS INTEGER), 0)"
-    } else {
-        "COALESCE(CAST(substr(f.award_date, 1, 4) AS INTEGER), CAST(substr(f.start_date, 1, 4) AS INTEGER), 0)"
-    };
+    let year = crate::period::funding_year_sql(pg, "f");
     let levels = RegionScheme::ALL.iter().map(|(_, text, _, _)| format!("('{text}')")).collect::<Vec<_>>().join(", ");
     format!(
         "WITH fs AS (
