@@ -285,3 +285,40 @@ async fn bad_export_parameters_are_refused_with_a_code_naming_the_parameter() {
         }
     }
 }
+
+#[actix_rt::test]
+async fn a_download_is_charged_more_than_a_report_and_refused_when_the_budget_cannot_pay() {
+    use techniekpact_api::routes::export::{DOWNLOAD_COST, SUMMARY_COST};
+    for backend in backends() {
+        // Room for one download and one summary, not for a second download.
+        let budget = u32::try_from(DOWNLOAD_COST + SUMMARY_COST + 1_000).unwrap();
+        let app = crate::helpers::spawn_app_with(
+            backend,
+            true,
+            crate::rate_limits::budgets(budget, crate::rate_limits::WEEK),
+        )
+        .await;
+        let (status, headers, _) = download(&app, "/export/fundings.csv").await;
+        assert_eq!(status, 200, "{backend:?}");
+        let left = u64::from(budget) - DOWNLOAD_COST;
+        assert_eq!(
+            header(&headers, "ratelimit-remaining"),
+            Some(left.to_string().as_str()),
+            "{backend:?}: {headers:?}"
+        );
+        let (status, headers, _) = download(&app, "/export/360giving/summary").await;
+        assert_eq!(status, 200, "{backend:?}");
+        let left = left - SUMMARY_COST;
+        assert_eq!(
+            header(&headers, "ratelimit-remaining"),
+            Some(left.to_string().as_str()),
+            "{backend:?}: {headers:?}"
+        );
+        let (status, headers, body) = download(&app, "/export/360giving.json").await;
+        assert_eq!(status, 429, "{backend:?}: {body:.300}");
+        assert!(header(&headers, "retry-after").is_some(), "{backend:?}: {headers:?}");
+        let body: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(body["errors"][0]["extensions"]["code"], "RATE_LIMITED", "{backend:?}: {body}");
+        assert!(header(&headers, "export-grants").is_none(), "{backend:?}: a refused download reads nothing");
+    }
+}
