@@ -1,7 +1,8 @@
 //! HTTP routes: `POST /graphql` (the API), `GET /health`; `GET /graphql` (GraphiQL) and
-//! `GET /schema.graphql` are in [`graphiql`].
+//! `GET /schema.graphql` are in [`graphiql`], the open-data downloads under `/export/` in [`export`].
 
 pub mod budget;
+pub mod export;
 pub mod graphiql;
 
 use actix_web::http::header::{HeaderValue, AUTHORIZATION, RETRY_AFTER};
@@ -131,33 +132,7 @@ pub async fn graphql(
     };
     let viewer = match viewer(&http, db.get_ref(), keys.get_ref()).await {
         Ok(v) => v,
-        Err(e) => {
-            let mut response = match e {
-                AppError::Unauthenticated(_) => {
-                    let mut r = request_error(StatusCode::UNAUTHORIZED, e.code(), &e.to_string());
-                    r.headers_mut().insert(
-                        actix_web::http::header::WWW_AUTHENTICATE,
-                        actix_web::http::header::HeaderValue::from_static("Bearer"),
-                    );
-                    r
-                }
-                AppError::Unavailable(_) => {
-                    e.log(&request_id(&http));
-                    request_error(StatusCode::SERVICE_UNAVAILABLE, e.code(), &e.to_string())
-                }
-                _ => {
-                    e.log(&request_id(&http));
-                    HttpResponse::InternalServerError().json(serde_json::json!({
-                        "data": null,
-                        "errors": [{ "message": e.to_string(), "extensions": { "code": e.code(), "requestId": request_id(&http) } }]
-                    }))
-                }
-            };
-            if response.status() == StatusCode::SERVICE_UNAVAILABLE {
-                response.headers_mut().insert(RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER_SECONDS));
-            }
-            return response;
-        }
+        Err(e) => return viewer_refusal(&http, &e),
     };
     // This request's share of the pool: its resolvers and loaders find this handle first.
     let request_db = db.get_ref().for_request();
@@ -195,6 +170,32 @@ pub async fn graphql(
     }
     http_response.extensions_mut().insert(OperationName(label));
     http_response
+}
+
+/// The response to a request whose `Authorization` header could not be checked: `401` with
+/// `WWW-Authenticate: Bearer` for a bad token, `503` with `Retry-After` when the database is busy,
+/// else `500` with the request id (the cause is logged, never sent).
+fn viewer_refusal(http: &HttpRequest, e: &AppError) -> HttpResponse {
+    match e {
+        AppError::Unauthenticated(_) => {
+            let mut r = request_error(StatusCode::UNAUTHORIZED, e.code(), &e.to_string());
+            r.headers_mut().insert(actix_web::http::header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            r
+        }
+        AppError::Unavailable(_) => {
+            e.log(&request_id(http));
+            let mut r = request_error(StatusCode::SERVICE_UNAVAILABLE, e.code(), &e.to_string());
+            r.headers_mut().insert(RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER_SECONDS));
+            r
+        }
+        _ => {
+            e.log(&request_id(http));
+            HttpResponse::InternalServerError().json(serde_json::json!({
+                "data": null,
+                "errors": [{ "message": e.to_string(), "extensions": { "code": e.code(), "requestId": request_id(http) } }]
+            }))
+        }
+    }
 }
 
 /// This request's id (set by [`request_context`](crate::middleware::request_context)).

@@ -48,7 +48,9 @@ impl Application {
         let port = listener.local_addr()?.port();
         let budgets = Arc::new(Budgets::new(&settings)?);
         forget_full_budgets(budgets.clone());
+        let budgets_data = web::Data::from(budgets.clone());
         let schema = web::Data::new(build_schema(db.clone(), keys.clone(), budgets));
+        let exports = web::Data::new(routes::export::Exports::default());
         let trusted = web::Data::new(TrustedProxies(settings.trusted_proxy_addresses()?));
         let keys = web::Data::new(keys);
         let db_data = web::Data::new(db.clone());
@@ -64,6 +66,8 @@ impl Application {
                 .app_data(db_data.clone())
                 .app_data(keys.clone())
                 .app_data(trusted.clone())
+                .app_data(budgets_data.clone())
+                .app_data(exports.clone())
                 .route("/graphql", web::post().to(routes::graphql))
                 .route("/graphql", web::get().to(routes::graphiql::get_graphql))
                 .route("/graphql", web::route().to(routes::method_not_allowed))
@@ -74,6 +78,7 @@ impl Application {
                 .route("/health", web::route().to(routes::get_or_head_only))
                 .route("/ready", web::route().to(routes::get_or_head_only))
                 .configure(routes::graphiql::configure)
+                .configure(routes::export::configure)
                 .default_service(web::to(routes::not_found))
         })
         .listen(listener)?

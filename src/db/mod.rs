@@ -268,6 +268,25 @@ where
     }
 }
 
+/// Runs `f` in one read-only transaction that sees one snapshot of the database from its first
+/// statement to its last (`REPEATABLE READ` on PostgreSQL; on SQLite a deferred transaction, whose
+/// first read fixes what it sees), so a long read in several statements (an export in batches)
+/// agrees with itself while writers go on.
+///
+/// # Errors
+/// Whatever `f` returns, or a database error.
+pub fn read_snapshot<T, F>(conn: &mut DbConn, f: F) -> Result<T, AppError>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, AppError>,
+{
+    conn.transaction(|c| {
+        if matches!(c, DbConn::Pg(_)) {
+            c.batch_execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")?;
+        }
+        f(c)
+    })
+}
+
 /// Refreshes the query planner's statistics (`ANALYZE`, on both backends), after a bulk write.
 ///
 /// # Errors

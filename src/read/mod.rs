@@ -10,6 +10,7 @@
 pub mod page;
 
 pub mod audit;
+pub mod export;
 pub mod fundings;
 pub mod grouped;
 pub mod matrix;

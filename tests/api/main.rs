@@ -10,6 +10,8 @@ mod batching;
 mod browser;
 mod data_load;
 mod errors;
+mod exports;
+mod exports_csv;
 mod fixtures;
 mod generate;
 mod graphiql;

@@ -2,7 +2,7 @@
 # Side-by-side load measurement (not part of `cargo test`), on loopback only.
 #
 #   tests/bench/run.sh [--scale 20k|200k|1M] [--sqlite] [--secs N] [--rounds N] [--limits on|off|both]
-#                      [--only a,b,bs,bx,c,cb,d]
+#                      [--only a,b,bs,bx,c,cb,d,x]
 #
 # On a fresh PostgreSQL database it migrates, loads the shipped data, generates a synthetic set
 # (20k: 1,000 organisations, 2,500 programmes, 20,000 fundings; 200k: 2,000/5,000/200,000;
@@ -18,6 +18,10 @@
 # with RATE_LIMITS=false over the same database and adds pair (c0): (c) against it, its rounds
 # alternating with (c)'s. --only runs the load of the listed pairs alone (the same-data checks run
 # always), e.g. `--limits both --only c` to measure what the limiter costs pair (c).
+# Step (x), right after our server starts (before the peer and any load): one download each of
+# /export/360giving.json and /export/fundings.csv, timed, checked against the Export-* headers, with
+# our server's peak RSS during each (VmHWM, reset before each download through /proc/PID/clear_refs);
+# target: at most 100 MB at 200k fundings. `--only x` runs it and the same-data checks alone.
 #
 # Production settings: the release binary with its default limits, pool (DB_POOL_SIZE 16) and no
 # response cache; RUST_LOG=warn so logging does not dominate. Every request reads the database.
@@ -47,7 +51,7 @@ while [ $# -gt 0 ]; do
     --limits=*) limits=${1#*=}; shift ;;
     --only) only=$2; shift 2 ;;
     --only=*) only=${1#*=}; shift ;;
-    -h|--help) sed -n '2,33p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,37p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -93,7 +97,7 @@ fi
 pgbench=${pgbench:-$(command -v pgbench || ls /usr/lib/postgresql/*/bin/pgbench 2>/dev/null | tail -1 || true)}
 command -v python3 >/dev/null || { echo "python3 is needed" >&2; exit 2; }
 
-bin=$repo/target/release/techniekpact-api
+bin=${CARGO_TARGET_DIR:-$repo/target}/release/techniekpact-api
 if [ ! -x "$bin" ]; then log "building the release binary"; cargo build --release -q; fi
 
 # --- state and cleanup ------------------------------------------------------------------------
@@ -190,6 +194,26 @@ if [ "$limits" = both ]; then # a second instance over the same database, limits
 fi
 hwm() { awk '/^VmHWM/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; } # kB
 echo -e "start\t$(hwm "$ours_pid")\t" >"$work/rss_start.tsv"
+# (x) the exports, on a quiet server: time, size, rows against the headers, peak RSS during each.
+: >"$work/export.tsv"
+if want x; then
+  for f in 360giving.json fundings.csv; do
+    echo 5 >"/proc/$ours_pid/clear_refs" 2>/dev/null || true # VmHWM := VmRSS (Linux ≥ 4.0)
+    t0=$(date +%s.%N)
+    code=$(curl -sS -m 1800 -w '%{http_code}' -D "$work/x_$f.headers" -o "$work/x_$f" "http://127.0.0.1:$ours_port/export/$f")
+    t1=$(date +%s.%N)
+    header() { tr -d '\r' <"$work/x_$f.headers" | sed -n "s/^$1: //Ip" | tail -1; }
+    if [ "$f" = 360giving.json ]; then
+      rows=$(grep -o '"amountAwarded":' "$work/x_$f" | wc -l); expected=$(header export-grants)
+    else
+      rows=$(python3 -c 'import csv, sys; r = csv.reader(open(sys.argv[1], newline="", encoding="utf-8")); n = len(next(r)); print(sum(1 for row in r if len(row) == n))' "$work/x_$f"); expected=$(header export-fundings)
+    fi
+    ok=$([ "$code" = 200 ] && [ "$rows" = "$expected" ] && echo "rows = header" || echo "⚠ HTTP $code, $rows rows, header says ${expected:-nothing}")
+    echo -e "$f\t$(wc -c <"$work/x_$f")\t$(python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.2f}')" "$t0" "$t1")\t$rows\t$(hwm "$ours_pid")\t$ok" >>"$work/export.tsv"
+    log "x $f: $(tail -1 "$work/export.tsv" | tr '\t' ' ')"
+    rm -f "$work/x_$f"
+  done
+fi
 if ! $sqlite; then
   peer_pid=$(DATABASE_URL=$pg_url PEER_PORT=$peer_port bash "$peer_start" | tail -1)
   wait_ready "$peer_url" peer "$peer_pid"
@@ -328,4 +352,14 @@ cat "$work/rss_start.tsv" >>"$work/rss.tsv"
 python3 "$here/table.py" "$work" "$scale" "$( $sqlite && echo sqlite || echo postgres)" "$secs" "$rounds" \
   "$(( t_end - t_start ))" "$writes" "$(uptime | sed 's/.*load average: //')" \
   "$(grep -c 'database unavailable' "$work/ours.log" || true)"
+if [ -s "$work/export.tsv" ]; then
+  echo
+  echo "(x) exports at $scale, one download each on the quiet server (before the peer and any load):"
+  echo
+  echo "| download | bytes | seconds | rows | ours VmHWM MiB during it | checked |"
+  echo "| --- | ---: | ---: | ---: | ---: | --- |"
+  while IFS=$'\t' read -r f bytes took rows hwm_kb ok; do
+    echo "| /export/$f | $bytes | $took | $rows | $(( hwm_kb / 1024 )) | $ok |"
+  done <"$work/export.tsv"
+fi
 echo "Our server ran with RATE_LIMITS=$rate_limits (--limits $limits${only:+, --only $only}); refused requests (429) count as non-200 above."
