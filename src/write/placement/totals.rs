@@ -72,7 +72,14 @@ pub fn compact(conn: &mut DbConn, since: [i64; 2]) -> Result<[i64; 2], AppError>
         let since = since[i];
         let top: Top = diesel::sql_query(format!("SELECT MAX(id) AS top FROM {table}")).get_result(conn)?;
         let Some(top) = top.top.filter(|t| *t > since) else { continue };
-        let touched = format!("({key}) IN (SELECT {key} FROM {table} WHERE id > {since} AND id <= {top})");
+        // After a start (`since` 0) the keys with more than one row, not every key: a fold of every
+        // key rewrote the whole table once per start (600 ms at 20k fundings, and as many dead rows
+        // for the reports to step over until a vacuum).
+        let touched = if since == 0 {
+            format!("({key}) IN (SELECT {key} FROM {table} WHERE id <= {top} GROUP BY {key} HAVING COUNT(*) > 1)")
+        } else {
+            format!("({key}) IN (SELECT {key} FROM {table} WHERE id > {since} AND id <= {top})")
+        };
         let keep = "cents <> 0 OR co_financing_cents <> 0 OR funding_count <> 0 OR co_financing_missing <> 0";
         if is_pg(conn) {
             diesel::sql_query(format!(
