@@ -259,9 +259,10 @@ pub async fn funding_by_region(
     let asked = Arc::new(Asked { level, query, placement });
     let for_db = asked.clone();
     let with_programmes = ctx.look_ahead().field("regions").field("programmeCount").exists();
+    let with_years = ctx.look_ahead().field("regions").field("byYear").exists();
     let _turn = report_turn().await?;
     let report = db(ctx)?
-        .run(move |c| funding_per_region(c, for_db.level, &for_db.query, for_db.placement, with_programmes))
+        .run(move |c| funding_per_region(c, for_db.level, &for_db.query, for_db.placement, with_programmes, with_years))
         .await?;
     Ok(FundingByRegion { asked, report })
 }
