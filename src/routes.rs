@@ -1,9 +1,11 @@
 //! HTTP routes: `POST /graphql` (the API), `GET /health`; `GET /graphql` (GraphiQL) and
-//! `GET /schema.graphql` are in [`graphiql`], the open-data downloads under `/export/` in [`export`].
+//! `GET /schema.graphql` are in [`graphiql`], the open-data downloads under `/export/` in [`export`],
+//! the page at `/` in [`page`].
 
 pub mod budget;
 pub mod export;
 pub mod graphiql;
+pub mod page;
 
 use actix_web::http::header::{HeaderValue, AUTHORIZATION, RETRY_AFTER};
 use actix_web::http::StatusCode;

@@ -79,6 +79,7 @@ impl Application {
                 .route("/ready", web::route().to(routes::get_or_head_only))
                 .configure(routes::graphiql::configure)
                 .configure(routes::export::configure)
+                .configure(routes::page::configure)
                 .default_service(web::to(routes::not_found))
         })
         .listen(listener)?

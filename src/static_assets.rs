@@ -1,6 +1,7 @@
-//! Files compiled into the binary and served under `/graphiql/`: the vendored GraphiQL 4 and React 18
+//! Files compiled into the binary: under `/graphiql/`, the vendored GraphiQL 4 and React 18
 //! production builds (see `static/graphiql/VERSIONS.md`) and our own start script and styles.
-//! Nothing is fetched at build or run time, so GraphiQL works without internet access.
+//! Nothing is fetched at build or run time, so GraphiQL works without internet access. Under `/page/`
+//! and at `/`: the funding-per-region page (`static/page/`).
 
 /// One served file.
 #[derive(Debug, Clone, Copy)]
@@ -17,6 +18,16 @@ macro_rules! asset {
             name: $name,
             content_type: $content_type,
             bytes: include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/static/graphiql/", $name)),
+        }
+    };
+}
+
+macro_rules! page_asset {
+    ($name:literal, $content_type:expr) => {
+        Asset {
+            name: $name,
+            content_type: $content_type,
+            bytes: include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/static/page/", $name)),
         }
     };
 }
@@ -46,4 +57,16 @@ pub const GRAPHIQL_PAGE_TEMPLATE: &str =
 /// The file served as `/graphiql/{name}`, if there is one.
 pub fn find(name: &str) -> Option<&'static Asset> {
     ASSETS.iter().find(|a| a.name == name)
+}
+
+/// Our funding-per-region page's files, served under `/page/` (plain HTML, CSS, JavaScript, no
+/// libraries; `index.html` is the page at `/`).
+pub const PAGE_ASSETS: &[Asset] = &[page_asset!("app.js", JS), page_asset!("app.css", CSS)];
+
+/// The page at `/`.
+pub const PAGE_HTML: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/static/page/index.html"));
+
+/// The file served as `/page/{name}`, if there is one.
+pub fn find_page_asset(name: &str) -> Option<&'static Asset> {
+    PAGE_ASSETS.iter().find(|a| a.name == name)
 }

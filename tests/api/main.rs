@@ -24,6 +24,7 @@ mod matrix_reference;
 mod migrations;
 mod operations;
 mod orders;
+mod page;
 mod pagination;
 mod placement;
 mod placement_reference;
