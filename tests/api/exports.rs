@@ -10,9 +10,14 @@ use techniekpact_api::data::generate::{generate, Options, Sizes};
 use crate::helpers::{backends, spawn_app, TestApp};
 use crate::placement_reference::cents;
 
-/// Where the standard's schemas are kept, beside the repository.
+/// Where the standard's schemas are kept, beside the repository (as `../shared/seeds/` for the
+/// provenance test).
+fn standards_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/standards/360giving")
+}
+
 fn standard(file: &str) -> Value {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/standards/360giving").join(file);
+    let path = standards_dir().join(file);
     serde_json::from_str(&std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
         .expect("a JSON schema")
 }
@@ -113,6 +118,15 @@ fn literal_cents(v: &Value) -> i64 {
 
 #[actix_rt::test]
 async fn a_360giving_package_of_generated_fundings_validates_against_the_standard() {
+    if !standards_dir().is_dir() {
+        // A clone without the documents beside it (a new user's): skipped, never in CI.
+        assert!(
+            std::env::var("CI").map(|v| v != "true").unwrap_or(true),
+            "CI=true but ../shared/standards/360giving/ is missing: the validation cannot be skipped in CI"
+        );
+        eprintln!("skipped: ../shared/standards/360giving/ not found beside the repository");
+        return;
+    }
     let validator = package_validator();
     for backend in backends() {
         let app = generated(backend, 1_200).await;
