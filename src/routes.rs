@@ -303,6 +303,21 @@ pub async fn get_or_head_only() -> HttpResponse {
     response
 }
 
+/// A file compiled into the binary (`crate::static_assets`) with its type and caching, or `404`.
+pub async fn static_file(
+    asset: Option<&'static crate::static_assets::Asset>,
+    cache_control: &'static str,
+) -> HttpResponse {
+    match asset {
+        Some(a) => HttpResponse::Ok()
+            .content_type(a.content_type)
+            .insert_header((actix_web::http::header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+            .insert_header((actix_web::http::header::CACHE_CONTROL, cache_control))
+            .body(a.bytes),
+        None => not_found().await,
+    }
+}
+
 /// Any other path: `404` in the GraphQL error shape.
 pub async fn not_found() -> HttpResponse {
     request_error(StatusCode::NOT_FOUND, "NOT_FOUND", "no such path: the API is at POST /graphql")

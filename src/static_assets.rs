@@ -12,25 +12,22 @@ pub struct Asset {
     pub bytes: &'static [u8],
 }
 
+/// A file of `static/graphiql/` (the default) or of another folder of `static/`.
 macro_rules! asset {
     ($name:literal, $content_type:expr) => {
+        asset!("graphiql", $name, $content_type)
+    };
+    ($folder:literal, $name:literal, $content_type:expr) => {
         Asset {
             name: $name,
             content_type: $content_type,
-            bytes: include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/static/graphiql/", $name)),
+            bytes: include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/static/", $folder, "/", $name)),
         }
     };
 }
 
-macro_rules! page_asset {
-    ($name:literal, $content_type:expr) => {
-        Asset {
-            name: $name,
-            content_type: $content_type,
-            bytes: include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/static/page/", $name)),
-        }
-    };
-}
+/// The README this binary was built with (served at `/README.md`; GraphiQL offers its examples).
+pub const README: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"));
 
 const JS: &str = "text/javascript; charset=utf-8";
 const CSS: &str = "text/css; charset=utf-8";
@@ -61,7 +58,7 @@ pub fn find(name: &str) -> Option<&'static Asset> {
 
 /// Our funding-per-region page's files, served under `/page/` (plain HTML, CSS, JavaScript, no
 /// libraries; `index.html` is the page at `/`).
-pub const PAGE_ASSETS: &[Asset] = &[page_asset!("app.js", JS), page_asset!("app.css", CSS)];
+pub const PAGE_ASSETS: &[Asset] = &[asset!("page", "app.js", JS), asset!("page", "app.css", CSS)];
 
 /// The page at `/`.
 pub const PAGE_HTML: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/static/page/index.html"));

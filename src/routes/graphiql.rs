@@ -142,7 +142,7 @@ fn is_mutation(query: &str) -> bool {
 fn page() -> HttpResponse {
     static PAGE: OnceLock<String> = OnceLock::new();
     let html = PAGE.get_or_init(|| {
-        let examples = serde_json::to_string(&readme_examples(README)).unwrap_or_else(|_| "[]".into());
+        let examples = serde_json::to_string(&readme_examples(static_assets::README)).unwrap_or_else(|_| "[]".into());
         // Inside <script type="application/json">, only `</` could end the element early.
         static_assets::GRAPHIQL_PAGE_TEMPLATE.replace("{{EXAMPLES}}", &examples.replace("</", "<\\/"))
     });
@@ -156,14 +156,7 @@ fn page() -> HttpResponse {
 
 /// `GET /graphiql/{file}`: one of [`static_assets::ASSETS`], or `404`.
 async fn asset(file: web::Path<String>) -> HttpResponse {
-    match static_assets::find(&file) {
-        Some(a) => HttpResponse::Ok()
-            .content_type(a.content_type)
-            .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-            .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
-            .body(a.bytes),
-        None => super::not_found().await,
-    }
+    super::static_file(static_assets::find(&file), "public, max-age=3600").await
 }
 
 /// `GET /schema.graphql`: the SDL of the running schema (equal to the committed `schema.graphql`).
@@ -174,8 +167,6 @@ async fn schema_sdl() -> HttpResponse {
         .insert_header((header::CACHE_CONTROL, "no-cache"))
         .body(SDL.get_or_init(crate::graphql::sdl).as_str())
 }
-
-const README: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"));
 
 /// One example query offered in GraphiQL.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -240,7 +231,7 @@ mod tests {
 
     #[test]
     fn the_readme_offers_its_examples() {
-        let examples = readme_examples(README);
+        let examples = readme_examples(static_assets::README);
         assert!(examples.len() >= 3, "{examples:?}");
         assert!(examples.iter().all(|e| !e.title.starts_with("Example ")), "{examples:?}");
     }

@@ -10,8 +10,6 @@ use crate::static_assets;
 const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
      connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-const README: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"));
-
 /// Registers `/`, `/page/{file}` and `/README.md`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(index))
@@ -30,14 +28,7 @@ async fn index() -> HttpResponse {
 
 /// `GET /page/{file}`: one of [`static_assets::PAGE_ASSETS`], or `404`.
 async fn asset(file: web::Path<String>) -> HttpResponse {
-    match static_assets::find_page_asset(&file) {
-        Some(a) => HttpResponse::Ok()
-            .content_type(a.content_type)
-            .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-            .insert_header((header::CACHE_CONTROL, "no-cache"))
-            .body(a.bytes),
-        None => super::not_found().await,
-    }
+    super::static_file(static_assets::find_page_asset(&file), "no-cache").await
 }
 
 /// `GET /README.md`: the README this binary was built with, as Markdown text.
@@ -46,5 +37,5 @@ async fn readme() -> HttpResponse {
         .content_type("text/markdown; charset=utf-8")
         .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .insert_header((header::CACHE_CONTROL, "no-cache"))
-        .body(README)
+        .body(static_assets::README)
 }
