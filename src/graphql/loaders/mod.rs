@@ -23,8 +23,10 @@ impl DbLoader {
     }
 }
 
-macro_rules! by_id_loader {
-    ($(#[$m:meta])* $key:ident => $row:ty, $read:path) => {
+/// Defines, for each `Key => Row, read_fn`, a key type for a row by id and its loader over a
+/// read-layer query for a batch of ids.
+macro_rules! by_id_loaders {
+    ($($(#[$m:meta])* $key:ident => $row:ty, $read:path;)*) => {$(
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub struct $key(pub i64);
@@ -39,37 +41,25 @@ macro_rules! by_id_loader {
                 Ok(rows.into_iter().map(|r| ($key(r.id.into()), r)).collect())
             }
         }
-    };
+    )*};
 }
 
-by_id_loader!(
+by_id_loaders! {
     /// An organisation by id.
-    OrganisationById => OrganisationRow, read::organisations::by_ids
-);
-by_id_loader!(
+    OrganisationById => OrganisationRow, read::organisations::by_ids;
     /// A programme by id.
-    ProgrammeById => ProgrammeRow, read::programmes::by_ids
-);
-by_id_loader!(
+    ProgrammeById => ProgrammeRow, read::programmes::by_ids;
     /// A region by id.
-    RegionById => RegionRow, read::regions::by_ids
-);
-by_id_loader!(
+    RegionById => RegionRow, read::regions::by_ids;
     /// A funding scheme by id.
-    SchemeById => FundingSchemeRow, read::schemes::by_ids
-);
-by_id_loader!(
+    SchemeById => FundingSchemeRow, read::schemes::by_ids;
     /// A funding by id.
-    FundingById => FundingRow, read::fundings::by_ids
-);
-by_id_loader!(
+    FundingById => FundingRow, read::fundings::by_ids;
     /// A budget line by id.
-    BudgetLineById => BudgetLineRow, read::schemes::budget_lines_by_ids
-);
-by_id_loader!(
+    BudgetLineById => BudgetLineRow, read::schemes::budget_lines_by_ids;
     /// A participation by id (for `node`).
-    ParticipationById => ParticipationRow, read::programmes::participations_by_ids
-);
+    ParticipationById => ParticipationRow, read::programmes::participations_by_ids;
+}
 
 /// Defines a key type for a relation of a parent id and its loader over a read-layer query that
 /// returns `(parent, value)` pairs for a batch of parents.
