@@ -10,10 +10,6 @@ use techniekpact_api::startup::Application;
 use techniekpact_api::write::tokens;
 use techniekpact_api::{data, graphql, telemetry};
 
-/// mimalloc instead of the system allocator (see Cargo.toml).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// The Techniekpact partner graph: a GraphQL API over the pact's stakeholders, programmes, regions
 /// and funding schemes.
 #[derive(Parser)]
