@@ -1,6 +1,7 @@
 //! The shipped data set: its file format, validation, and the idempotent loader.
 
 pub mod format;
+pub mod format_model;
 pub mod generate;
 mod load;
 mod validate;

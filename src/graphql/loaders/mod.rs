@@ -99,10 +99,12 @@ macro_rules! list_loader {
     };
 }
 
+mod model;
 mod pages;
 mod relations;
 mod tagged;
 
+pub use model::*;
 pub use pages::*;
 pub use relations::*;
 pub use tagged::*;

@@ -2,7 +2,9 @@
 
 use async_graphql::{Context, Object, ID};
 
+use super::linked::Modelled;
 use super::observation::Observed;
+use super::person::{roles_in, PersonRole};
 use super::record::{Sourced, Versioned};
 use super::FundingConnection;
 use super::{funding_page, FundingScheme, Participation, Region};
@@ -77,6 +79,23 @@ impl Organisation {
     }
 
     /// (Flattened: `observations`.)
+    /// What the organisation is, in our own words (Dutch), where the documents say.
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+
+    /// (Flattened: `relations`, `events`, `items`.)
+    #[graphql(flatten)]
+    async fn modelled(&self) -> Modelled {
+        Modelled(RecordKind::Organisation, self.0.id.into())
+    }
+
+    /// People the documents name in a public role in this organisation (e.g. its minister).
+    #[graphql(complexity = "10 * child_complexity")]
+    async fn roles(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<PersonRole>> {
+        roles_in(ctx, RecordKind::Organisation, self.0.id.into()).await
+    }
+
     #[graphql(flatten)]
     async fn observed(&self) -> Observed {
         Observed(RecordKind::Organisation, self.0.id.into())

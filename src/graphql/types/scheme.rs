@@ -3,6 +3,8 @@
 use async_graphql::{Context, Object, ID};
 
 use super::common::{Money, Period};
+use super::item::ListedItem;
+use super::linked::{items_of, Modelled};
 use super::observation::Observed;
 use super::record::{Sourced, Versioned};
 use super::FundingConnection;
@@ -14,7 +16,7 @@ use crate::graphql::pagination::{connection_cost, FundingOrder, PageArgs};
 use crate::ids::{encode_id, NodeType, RecordKind};
 use crate::read::fundings::FundingParent;
 use crate::text::json_strings;
-use crate::vocab::{AmountBasis, AmountQualifier};
+use crate::vocab::{AmountBasis, AmountQualifier, ItemKind};
 
 /// A funding scheme such as the Regionaal Investeringsfonds mbo (`RIF`) or `MKB!dee`.
 #[derive(Clone)]
@@ -80,6 +82,25 @@ impl FundingScheme {
     /// A remark by the data's authors: what the sources leave open or how a value was read.
     async fn note(&self) -> Option<&str> {
         self.0.note.as_deref()
+    }
+
+    /// What the scheme is and what it pays for, in our own words (Dutch), where the documents say.
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+
+    /// The scheme's rules as the documents state them: who or what is eligible, who may apply,
+    /// minimum requirements, and extensions of its scope or term (the `ELIGIBILITY`, `APPLICANT`,
+    /// `REQUIREMENT` and `EXTENSION` items), each with its sources.
+    #[graphql(complexity = "10 * child_complexity")]
+    async fn conditions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ListedItem>> {
+        items_of(ctx, (RecordKind::FundingScheme, self.0.id.into()), Some(&ItemKind::CONDITIONS)).await
+    }
+
+    /// (Flattened: `relations`, `events`, `items`.)
+    #[graphql(flatten)]
+    async fn modelled(&self) -> Modelled {
+        Modelled(RecordKind::FundingScheme, self.0.id.into())
     }
 
     /// (Flattened: `observations`.)

@@ -1,0 +1,12 @@
+DROP TABLE listed_item;
+DROP TABLE person_role;
+DROP TABLE person;
+DROP TABLE event_record;
+DROP TABLE event;
+DROP TABLE relation;
+ALTER TABLE participation DROP COLUMN end_precision;
+ALTER TABLE participation DROP COLUMN end_date;
+ALTER TABLE participation DROP COLUMN start_precision;
+ALTER TABLE participation DROP COLUMN start_date;
+ALTER TABLE funding_scheme DROP COLUMN description;
+ALTER TABLE organisation DROP COLUMN description;
