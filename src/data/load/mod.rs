@@ -3,7 +3,8 @@
 //! - skips records whose data did not change (so a second load changes nothing);
 //! - updates records whose data changed, unless the row was changed through the API since it was
 //!   loaded (its version moved on): those are kept as they are and listed in the report;
-//! - never deletes a row that is no longer in the file (it is listed instead).
+//! - never deletes a row that is no longer in the file (it is listed instead), except a person,
+//!   who is deleted with their roles (README "People").
 //!
 //! The per-table steps live in `records` (regions, organisations, programmes), `money` (schemes,
 //! budget lines, fundings), `extra` (goals, observations) and `model` (relations, events, people,
@@ -51,6 +52,8 @@ pub struct LoadReport {
     pub kept_api_changes: Vec<String>,
     /// Records in the database from an earlier load that the file no longer has (left in place).
     pub no_longer_in_file: Vec<String>,
+    /// People the file no longer has: deleted with their roles (README "People"), by slug.
+    pub removed_people: Vec<String>,
 }
 
 const META_VERSION: &str = "data_version";

@@ -149,6 +149,31 @@ impl Loader<'_> {
             self.sources(RecordKind::Person, w.id, &p.sources)?;
             self.remember(RecordKind::Person, &p.slug, &w)?;
         }
+        self.drop_removed_people(people)
+    }
+
+    /// Deletes the people the file no longer has, with their roles and sources: unlike other
+    /// records (kept and listed), a person taken out of the data file (e.g. on their request, README
+    /// "People") is gone from the API after the next load.
+    fn drop_removed_people(&mut self, people: &[format::Person]) -> Result<(), AppError> {
+        let keep: Vec<&str> = people.iter().map(|p| p.slug.as_str()).collect();
+        let gone: Vec<(i64, String)> =
+            person::table.filter(person::slug.ne_all(&keep)).select((person::id, person::slug)).load(self.conn)?;
+        let ids: Vec<i64> = gone.iter().map(|g| g.0).collect();
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let roles: Vec<i64> =
+            person_role::table.filter(person_role::person_id.eq_any(&ids)).select(person_role::id).load(self.conn)?;
+        links::drop_sources(self.conn, &[RecordKind::PersonRole], &roles)?;
+        links::drop_sources(self.conn, &[RecordKind::Person], &ids)?;
+        diesel::delete(person_role::table.filter(person_role::person_id.eq_any(&ids))).execute(self.conn)?;
+        diesel::delete(person::table.filter(person::id.eq_any(&ids))).execute(self.conn)?;
+        let loaded = dataset_record::table
+            .filter(dataset_record::entity_type.eq(RecordKind::Person.as_str()))
+            .filter(dataset_record::entity_id.eq_any(&ids));
+        diesel::delete(loaded).execute(self.conn)?;
+        self.report.removed_people.extend(gone.into_iter().map(|g| g.1));
         Ok(())
     }
 

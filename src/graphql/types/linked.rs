@@ -56,52 +56,93 @@ pub(crate) async fn items_of(
     Ok(rows.into_iter().filter(|r| wanted(&r.kind)).map(ListedItem).collect())
 }
 
-/// `relations`, `events` and `items` of one record (its kind as stored, its row id).
-pub struct Modelled(pub RecordKind, pub i64);
-
-#[Object]
-impl Modelled {
-    /// Relations between this record and other records, as the documents state them, by kind:
-    /// both directions unless `direction` says otherwise.
-    #[graphql(complexity = "10 * child_complexity")]
-    async fn relations(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only relations of this kind.")] kind: Option<RelationKind>,
-        #[graphql(desc = "Where this record stands (default `BOTH`).", default)] direction: RelationDirection,
-    ) -> async_graphql::Result<Vec<Relation>> {
-        let rows = load_list(ctx, RelationsOf(self.0, self.1)).await?;
-        let me = (self.0.as_str(), self.1);
-        Ok(rows
-            .into_iter()
-            .filter(|r| kind.is_none_or(|k| k.as_str() == r.kind))
-            .filter(|r| {
-                direction
-                    .holds((r.subject_type.as_str(), r.subject_id) == me, (r.object_type.as_str(), r.object_id) == me)
-            })
-            .map(Relation)
-            .collect())
-    }
-
-    /// Dated events this record is tied to (a publication, a launch, a hand-over…), oldest first.
-    #[graphql(complexity = "10 * child_complexity")]
-    async fn events(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only events of this kind.")] kind: Option<EventKind>,
-    ) -> async_graphql::Result<Vec<Event>> {
-        let rows = load_list(ctx, EventsOf(self.0, self.1)).await?;
-        Ok(rows.into_iter().filter(|r| kind.is_none_or(|k| k.as_str() == r.kind)).map(Event).collect())
-    }
-
-    /// Items the documents list inside this record (topsectors, domains, pillars, phases, scheme
-    /// conditions…), by kind and then in the documents' order.
-    #[graphql(complexity = "10 * child_complexity")]
-    async fn items(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only items of this kind.")] kind: Option<ItemKind>,
-    ) -> async_graphql::Result<Vec<ListedItem>> {
-        items_of(ctx, (self.0, self.1), kind.as_ref().map(std::slice::from_ref)).await
-    }
+/// The relations of a record, of one kind or all, in one direction or both.
+async fn relations_of(
+    ctx: &Context<'_>,
+    record: (RecordKind, i64),
+    kind: Option<RelationKind>,
+    direction: RelationDirection,
+) -> async_graphql::Result<Vec<Relation>> {
+    let rows = load_list(ctx, RelationsOf(record.0, record.1)).await?;
+    let me = (record.0.as_str(), record.1);
+    Ok(rows
+        .into_iter()
+        .filter(|r| kind.is_none_or(|k| k.as_str() == r.kind))
+        .filter(|r| {
+            let is_subject = (r.subject_type.as_str(), r.subject_id) == me;
+            direction.holds(is_subject, (r.object_type.as_str(), r.object_id) == me)
+        })
+        .map(Relation)
+        .collect())
 }
+
+/// The events of a record, of one kind or all.
+async fn events_of(
+    ctx: &Context<'_>,
+    record: (RecordKind, i64),
+    kind: Option<EventKind>,
+) -> async_graphql::Result<Vec<Event>> {
+    let rows = load_list(ctx, EventsOf(record.0, record.1)).await?;
+    Ok(rows.into_iter().filter(|r| kind.is_none_or(|k| k.as_str() == r.kind)).map(Event).collect())
+}
+
+/// Defines a type whose fields `relations`, `events` and `items` are flattened into one record
+/// type. Each record type has its own (`ProgrammeModel`, …): the fields lead back to the record
+/// types through `LinkedRecord`, and async-graphql copies a flattened type's fields while it
+/// registers them, so a type flattened into several of the types it leads to would be copied
+/// half-registered into all but one.
+macro_rules! modelled {
+    ($(#[$m:meta])* $name:ident) => {
+        $(#[$m])*
+        pub struct $name(pub RecordKind, pub i64);
+
+        #[Object]
+        impl $name {
+            /// Relations between this record and other records, as the documents state them, by
+            /// kind: both directions unless `direction` says otherwise.
+            #[graphql(complexity = "10 * child_complexity")]
+            async fn relations(
+                &self,
+                ctx: &Context<'_>,
+                #[graphql(desc = "Only relations of this kind.")] kind: Option<RelationKind>,
+                #[graphql(desc = "Where this record stands (default `BOTH`).", default)] direction: RelationDirection,
+            ) -> async_graphql::Result<Vec<Relation>> {
+                relations_of(ctx, (self.0, self.1), kind, direction).await
+            }
+
+            /// Dated events this record is tied to (a publication, a launch, a hand-over…), oldest first.
+            #[graphql(complexity = "10 * child_complexity")]
+            async fn events(
+                &self,
+                ctx: &Context<'_>,
+                #[graphql(desc = "Only events of this kind.")] kind: Option<EventKind>,
+            ) -> async_graphql::Result<Vec<Event>> {
+                events_of(ctx, (self.0, self.1), kind).await
+            }
+
+            /// Items the documents list inside this record (topsectors, domains, pillars, phases,
+            /// scheme conditions…), by kind and then in the documents' order.
+            #[graphql(complexity = "10 * child_complexity")]
+            async fn items(
+                &self,
+                ctx: &Context<'_>,
+                #[graphql(desc = "Only items of this kind.")] kind: Option<ItemKind>,
+            ) -> async_graphql::Result<Vec<ListedItem>> {
+                items_of(ctx, (self.0, self.1), kind.as_ref().map(std::slice::from_ref)).await
+            }
+        }
+    };
+}
+
+modelled!(
+    /// `relations`, `events` and `items` of a programme.
+    ProgrammeModel
+);
+modelled!(
+    /// `relations`, `events` and `items` of an organisation.
+    OrganisationModel
+);
+modelled!(
+    /// `relations`, `events` and `items` of a funding scheme.
+    SchemeModel
+);

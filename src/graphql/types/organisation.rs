@@ -2,7 +2,7 @@
 
 use async_graphql::{Context, Object, ID};
 
-use super::linked::Modelled;
+use super::linked::OrganisationModel;
 use super::observation::Observed;
 use super::person::{roles_in, PersonRole};
 use super::record::{Sourced, Versioned};
@@ -78,7 +78,6 @@ impl Organisation {
         self.0.note.as_deref()
     }
 
-    /// (Flattened: `observations`.)
     /// What the organisation is, in our own words (Dutch), where the documents say.
     async fn description(&self) -> Option<&str> {
         self.0.description.as_deref()
@@ -86,8 +85,8 @@ impl Organisation {
 
     /// (Flattened: `relations`, `events`, `items`.)
     #[graphql(flatten)]
-    async fn modelled(&self) -> Modelled {
-        Modelled(RecordKind::Organisation, self.0.id.into())
+    async fn modelled(&self) -> OrganisationModel {
+        OrganisationModel(RecordKind::Organisation, self.0.id.into())
     }
 
     /// People the documents name in a public role in this organisation (e.g. its minister).
@@ -96,6 +95,7 @@ impl Organisation {
         roles_in(ctx, RecordKind::Organisation, self.0.id.into()).await
     }
 
+    /// (Flattened: `observations`.)
     #[graphql(flatten)]
     async fn observed(&self) -> Observed {
         Observed(RecordKind::Organisation, self.0.id.into())

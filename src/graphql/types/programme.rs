@@ -3,7 +3,7 @@
 use async_graphql::{Context, Object, ID};
 
 use super::common::{Period, Source};
-use super::linked::Modelled;
+use super::linked::ProgrammeModel;
 use super::observation::Observed;
 use super::person::{roles_in, PersonRole};
 use super::record::{Sourced, Versioned};
@@ -179,11 +179,10 @@ impl Programme {
         self.0.note.as_deref()
     }
 
-    /// (Flattened: `observations`.)
     /// (Flattened: `relations`, `events`, `items`.)
     #[graphql(flatten)]
-    async fn modelled(&self) -> Modelled {
-        Modelled(RecordKind::Programme, self.0.id.into())
+    async fn modelled(&self) -> ProgrammeModel {
+        ProgrammeModel(RecordKind::Programme, self.0.id.into())
     }
 
     /// People the documents name in a public role in this programme (e.g. the pact's ambassadors).
@@ -192,6 +191,7 @@ impl Programme {
         roles_in(ctx, RecordKind::Programme, self.0.id.into()).await
     }
 
+    /// (Flattened: `observations`.)
     #[graphql(flatten)]
     async fn observed(&self) -> Observed {
         Observed(RecordKind::Programme, self.0.id.into())

@@ -4,7 +4,7 @@ use async_graphql::{Context, Object, ID};
 
 use super::common::{Money, Period};
 use super::item::ListedItem;
-use super::linked::{items_of, Modelled};
+use super::linked::{items_of, SchemeModel};
 use super::observation::Observed;
 use super::record::{Sourced, Versioned};
 use super::FundingConnection;
@@ -99,8 +99,8 @@ impl FundingScheme {
 
     /// (Flattened: `relations`, `events`, `items`.)
     #[graphql(flatten)]
-    async fn modelled(&self) -> Modelled {
-        Modelled(RecordKind::FundingScheme, self.0.id.into())
+    async fn modelled(&self) -> SchemeModel {
+        SchemeModel(RecordKind::FundingScheme, self.0.id.into())
     }
 
     /// (Flattened: `observations`.)
