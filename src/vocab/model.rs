@@ -22,6 +22,7 @@ vocab_enum! {
         Published => "PUBLISHED", "Gepubliceerd", "A regulation, plan or call was published";
         ApplicationOpened => "APPLICATION_OPENED", "Aanvraag geopend", "An application window opened";
         ApplicationClosed => "APPLICATION_CLOSED", "Aanvraag gesloten", "An application window closed";
+        Approved => "APPROVED", "Goedgekeurd", "An application or plan was approved";
         Launched => "LAUNCHED", "Gestart", "Something was launched, opened or started";
         Ended => "ENDED", "Beëindigd", "Something ended";
         HandedOver => "HANDED_OVER", "Overhandigd", "Something was handed over or presented to someone";

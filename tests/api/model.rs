@@ -31,6 +31,9 @@ async fn a_relation_is_listed_on_both_records_with_its_sources() {
                   coalition: organisation(slug: "industriecoalitie") {
                     relations(kind: MEMBER_OF) { subject { ... on Organisation { slug } } }
                   }
+                  fund: organisation(slug: "otib") {
+                    relations(direction: OUTGOING) { kind object { __typename ... on FundingScheme { code } } note }
+                  }
                   scheme: fundingScheme(code: "BETATECHNIEK_NETWERKEN") {
                     relations(kind: FUNDED_UNDER, direction: INCOMING) { subject { ... on Programme { slug } } period { start { value } } }
                   }
@@ -62,6 +65,10 @@ async fn a_relation_is_listed_on_both_records_with_its_sources() {
             ["bouwend-nederland", "fme", "koninklijke-metaalunie", "techniek-nederland"],
             "{backend:?}"
         );
+        let fund = &d["fund"]["relations"][0];
+        assert_eq!(fund["kind"], "FUNDED_UNDER", "{backend:?}: {d}");
+        assert_eq!(fund["object"], json!({ "__typename": "FundingScheme", "code": "DWSRA" }), "{backend:?}");
+        assert!(fund["note"].as_str().is_some_and(|n| n.contains("bedrag")), "no amount is stated: {backend:?}");
         let funded = d["scheme"]["relations"].as_array().unwrap();
         assert_eq!(funded.len(), 3, "{backend:?}: {d}");
         assert!(funded.iter().all(|r| r["period"].is_null()), "no source gives these a period: {backend:?}");
@@ -100,6 +107,8 @@ async fn events_filter_by_kind_date_and_record_and_page_oldest_first() {
                 "praktijkleren-in-werking",
                 "rif-regeling-gepubliceerd",
                 "rif-eerste-tranche-open",
+                "sectorplannen-eerste-goedkeuringen",
+                "slo-kennisbasis-natuurwetenschappen",
                 "rif-eerste-tranche-sluit"
             ],
             "{backend:?}"

@@ -105,3 +105,7 @@ CREATE TABLE listed_item (
     version INTEGER NOT NULL DEFAULT 1
 );
 CREATE INDEX listed_item_record_idx ON listed_item (record_type, record_id, kind, position);
+
+-- Records loaded before now get descriptions and participation periods from the next load.
+UPDATE dataset_record SET content_hash = '';
+UPDATE dataset_meta SET value = '' WHERE name = 'data_hash';

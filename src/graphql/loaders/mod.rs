@@ -71,6 +71,21 @@ by_id_loader!(
     ParticipationById => ParticipationRow, read::programmes::participations_by_ids
 );
 
+/// Each key's values among `pairs`, in their order; every key has a list (empty when it has no
+/// values), and values of keys not asked for are dropped.
+fn grouped<K: Copy + std::hash::Hash + Eq, V>(
+    keys: &[K],
+    pairs: impl IntoIterator<Item = (K, V)>,
+) -> HashMap<K, Vec<V>> {
+    let mut map: HashMap<K, Vec<V>> = keys.iter().map(|k| (*k, Vec::new())).collect();
+    for (key, value) in pairs {
+        if let Some(list) = map.get_mut(&key) {
+            list.push(value);
+        }
+    }
+    map
+}
+
 /// Defines a key type for a relation of a parent id and its loader over a read-layer query that
 /// returns `(parent, value)` pairs for a batch of parents.
 macro_rules! list_loader {
@@ -86,11 +101,7 @@ macro_rules! list_loader {
             async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, Vec<$value>>, AppError> {
                 let $ids: Vec<i64> = keys.iter().map(|k| k.0.into()).collect();
                 let pairs: Vec<(i64, $value)> = self.db.run(move |$conn| $body).await?;
-                let mut map: HashMap<$key, Vec<$value>> = keys.iter().map(|k| (*k, Vec::new())).collect();
-                for (parent, value) in pairs {
-                    map.entry($key(parent.into())).or_default().push(value);
-                }
-                Ok(map)
+                Ok($crate::graphql::loaders::grouped(keys, pairs.into_iter().map(|(parent, value)| ($key(parent.into()), value))))
             }
         }
     };

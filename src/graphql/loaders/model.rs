@@ -48,13 +48,7 @@ macro_rules! record_loader {
             async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, Vec<$row>>, AppError> {
                 let records: Vec<(RecordKind, i64)> = keys.iter().map(|k| (k.0, k.1)).collect();
                 let pairs = self.db.run(move |c| $read(c, &records)).await?;
-                let mut map: HashMap<$key, Vec<$row>> = keys.iter().map(|k| (*k, Vec::new())).collect();
-                for ((kind, id), row) in pairs {
-                    if let Some(list) = map.get_mut(&$key(kind, id)) {
-                        list.push(row);
-                    }
-                }
-                Ok(map)
+                Ok(super::grouped(keys, pairs.into_iter().map(|((kind, id), row)| ($key(kind, id), row))))
             }
         }
     };
