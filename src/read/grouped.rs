@@ -125,50 +125,6 @@ pub fn totals_answer(query: &FundingQuery, g: Grouping) -> bool {
         && matches!(g.dimension, None | Some(FundingDimension::Scheme | FundingDimension::Year))
 }
 
-/// The groups at `level` of the fundings `query` matches.
-///
-/// # Errors
-/// A database error.
-pub fn groups(
-    conn: &mut DbConn,
-    level: RegionScheme,
-    query: &FundingQuery,
-    placement: Placement,
-    g: Grouping,
-) -> Result<Vec<Group>, AppError> {
-    if totals_answer(query, g) {
-        from_totals(conn, level, query.schemes.as_deref(), placement, g)
-    } else {
-        from_placements(conn, level, query, placement, g)
-    }
-}
-
-fn from_totals(
-    conn: &mut DbConn,
-    level: RegionScheme,
-    schemes: Option<&[i64]>,
-    placement: Placement,
-    g: Grouping,
-) -> Result<Vec<Group>, AppError> {
-    // The writers append signed rows (folded now and then): add them up. A funding has one
-    // placement row per (bucket, region) and one scheme and year, so the summed counts are
-    // distinct fundings.
-    let sums = "CAST(SUM(cents) AS BIGINT) AS cents, CAST(SUM(co_financing_cents) AS BIGINT) AS co_financing_cents, \
-                CAST(SUM(funding_count) AS BIGINT) AS funding_count, \
-                CAST(SUM(co_financing_missing) AS BIGINT) AS without_co_financing, \
-                CAST(0 AS BIGINT) AS programme_count";
-    let (select, group) = terms("", g, placement, sums);
-    let mut sql = RawSql::default();
-    sql.push(&format!("SELECT {select} FROM funding_region_total WHERE level = ")).text(level.as_str());
-    if let Some(s) = schemes {
-        sql.push(" AND scheme_id IN ").int_list(if s.is_empty() { &[-2] } else { s });
-    }
-    sql.push(&format!(
-        " GROUP BY {group} HAVING SUM(cents) <> 0 OR SUM(co_financing_cents) <> 0 OR SUM(funding_count) <> 0"
-    ));
-    sql.load(conn)
-}
-
 /// Loads the groups of a boxed query over the placement rows (joined as the dimension needs).
 macro_rules! grouped {
     ($from:expr, $conn:expr, $level:expr, $query:expr, $select:expr, $group:expr) => {{
@@ -184,13 +140,21 @@ macro_rules! grouped {
     }};
 }
 
-fn from_placements(
+/// The groups at `level` of the fundings `query` matches.
+///
+/// # Errors
+/// A database error.
+pub fn groups(
     conn: &mut DbConn,
     level: RegionScheme,
     query: &FundingQuery,
     placement: Placement,
     g: Grouping,
 ) -> Result<Vec<Group>, AppError> {
+    if totals_answer(query, g) {
+        return from_totals(conn, level, query.schemes.as_deref(), placement, g);
+    }
+    // Else group the placement rows of the matching fundings.
     let programmes = if g.programmes {
         "COUNT(DISTINCT CASE WHEN funding_placement.programme_id <> 0 THEN funding_placement.programme_id END)"
     } else {
@@ -225,6 +189,32 @@ fn from_placements(
         _ => grouped!(base, conn, level, query, select, group),
     };
     Ok(rows.into_iter().map(to_group).collect())
+}
+
+fn from_totals(
+    conn: &mut DbConn,
+    level: RegionScheme,
+    schemes: Option<&[i64]>,
+    placement: Placement,
+    g: Grouping,
+) -> Result<Vec<Group>, AppError> {
+    // The writers append signed rows (folded now and then): add them up. A funding has one
+    // placement row per (bucket, region) and one scheme and year, so the summed counts are
+    // distinct fundings.
+    let sums = "CAST(SUM(cents) AS BIGINT) AS cents, CAST(SUM(co_financing_cents) AS BIGINT) AS co_financing_cents, \
+                CAST(SUM(funding_count) AS BIGINT) AS funding_count, \
+                CAST(SUM(co_financing_missing) AS BIGINT) AS without_co_financing, \
+                CAST(0 AS BIGINT) AS programme_count";
+    let (select, group) = terms("", g, placement, sums);
+    let mut sql = RawSql::default();
+    sql.push(&format!("SELECT {select} FROM funding_region_total WHERE level = ")).text(level.as_str());
+    if let Some(s) = schemes {
+        sql.push(" AND scheme_id IN ").int_list(if s.is_empty() { &[-2] } else { s });
+    }
+    sql.push(&format!(
+        " GROUP BY {group} HAVING SUM(cents) <> 0 OR SUM(co_financing_cents) <> 0 OR SUM(funding_count) <> 0"
+    ));
+    sql.load(conn)
 }
 
 /// A group from its columns in `SELECT` order.

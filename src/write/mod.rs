@@ -30,6 +30,27 @@ use crate::text::content_hash;
 /// How long an idempotency key is remembered.
 pub const IDEMPOTENCY_WINDOW_HOURS: i64 = 24;
 
+/// Who a write is audited as: a token (its organisation and id) or nobody.
+pub trait AuditedBy {
+    /// The writing organisation and the token's id; `None` for a write without a token.
+    fn by(&self) -> Option<(i64, &str)>;
+}
+
+impl AuditedBy for &Actor {
+    fn by(&self) -> Option<(i64, &str)> {
+        Some((self.organisation_id, self.jti.as_str()))
+    }
+}
+
+/// A write from the command line, without a token.
+pub struct CommandLine;
+
+impl AuditedBy for CommandLine {
+    fn by(&self) -> Option<(i64, &str)> {
+        None
+    }
+}
+
 /// Records an audit event with the fields that changed (`before`/`after` hold only those).
 /// Returns the event id.
 ///
@@ -38,7 +59,7 @@ pub const IDEMPOTENCY_WINDOW_HOURS: i64 = 24;
 #[expect(clippy::too_many_arguments, reason = "one audit column per argument")]
 pub fn audit(
     conn: &mut DbConn,
-    actor: &Actor,
+    writer: impl AuditedBy,
     mutation: &str,
     entity_type: RecordKind,
     entity_id: impl Into<i64>,
@@ -46,25 +67,7 @@ pub fn audit(
     before: &Value,
     after: &Value,
 ) -> Result<i64, AppError> {
-    let by = Some((actor.organisation_id, actor.jti.as_str()));
-    audit_as(conn, by, mutation, entity_type, entity_id, owner_organisation_id, before, after)
-}
-
-/// Like [`audit`], for writes without a token (the command line): `by` is `None`.
-///
-/// # Errors
-/// A database error.
-#[expect(clippy::too_many_arguments, reason = "one audit column per argument")]
-pub fn audit_as(
-    conn: &mut DbConn,
-    by: Option<(i64, &str)>,
-    mutation: &str,
-    entity_type: RecordKind,
-    entity_id: impl Into<i64>,
-    owner_organisation_id: Option<i64>,
-    before: &Value,
-    after: &Value,
-) -> Result<i64, AppError> {
+    let by = writer.by();
     let entity_id: i64 = entity_id.into();
     let (b, a) = changed_fields(before, after);
     let changes = serde_json::json!({ "before": b, "after": a }).to_string();

@@ -155,7 +155,16 @@ pub fn issue_from_cli(
     let issued = issue(conn, keys, org, scopes, ttl, label, None)?;
     let row = token_row(conn, &issued.jti)?;
     let after = json!({ "jti": issued.jti, "organisationId": crate::ids::encode_id(crate::ids::NodeType::Organisation, org).0, "scopes": Scope::format_list(scopes), "label": label, "expiresAt": issued.expires_at });
-    super::audit_as(conn, None, "cli:token issue", RecordKind::ApiToken, row, Some(org), &Value::Null, &after)?;
+    super::audit(
+        conn,
+        super::CommandLine,
+        "cli:token issue",
+        RecordKind::ApiToken,
+        row,
+        Some(org),
+        &Value::Null,
+        &after,
+    )?;
     Ok(issued)
 }
 
@@ -178,9 +187,9 @@ pub fn revoke_from_cli(conn: &mut DbConn, jti: &str) -> Result<(), AppError> {
             api_token::version.eq(api_token::version + 1),
         ))
         .execute(conn)?;
-    super::audit_as(
+    super::audit(
         conn,
-        None,
+        super::CommandLine,
         "cli:token revoke",
         RecordKind::ApiToken,
         id,

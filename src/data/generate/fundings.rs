@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use super::rng::Rng;
-use super::{synthetic_source, year_day, Generated, Real, Sizes, CHUNK, FUNDINGS_PER_TRANSACTION, PREFIX};
+use super::{synthetic_source, year_day, Real, Run, CHUNK, FUNDINGS_PER_TRANSACTION, PREFIX};
 use crate::db::schema::*;
 use crate::db::{write_transaction, DbConn};
 use crate::error::AppError;
@@ -14,18 +14,9 @@ use crate::write::placement::{self, Scope};
 
 /// Writes `sizes.fundings` fundings over the real schemes, the synthetic programmes `progs` and
 /// recipients `orgs` (rows with ids above `max_funding` are this run's).
-#[expect(clippy::too_many_arguments, reason = "the generator's inputs, each used once")]
-pub(super) fn write(
-    conn: &mut DbConn,
-    rng: &mut Rng,
-    real: &Real,
-    orgs: &[i64],
-    progs: &[i64],
-    sizes: Sizes,
-    max_funding: i64,
-    t: chrono::NaiveDateTime,
-    report: &mut Generated,
-) -> Result<(), AppError> {
+pub(super) fn write(conn: &mut DbConn, run: &mut Run<'_>, progs: &[i64], max_funding: i64) -> Result<(), AppError> {
+    let Run { rng, real, orgs, sizes, t, report } = run;
+    let (real, orgs, sizes, t) = (*real, *orgs, *sizes, *t);
     // Fundings and their allocations, in transactions of 20,000.
     let mut done = 0;
     while done < sizes.fundings {

@@ -31,6 +31,17 @@ mod rng;
 use existing::{holds_synthetic, partners_wrote, real, remove_synthetic, Real};
 use rng::Rng;
 
+/// What the programme and funding generators share: the random source, the real records to draw
+/// on, the synthetic organisations, the sizes, the time stamp and the running report.
+struct Run<'a> {
+    rng: &'a mut Rng,
+    real: &'a Real,
+    orgs: &'a [i64],
+    sizes: Sizes,
+    t: chrono::NaiveDateTime,
+    report: &'a mut Generated,
+}
+
 /// How much to generate.
 #[derive(Debug, Clone, Copy)]
 pub struct Sizes {
@@ -241,8 +252,9 @@ pub fn generate(conn: &mut DbConn, sizes: Sizes, options: Options) -> Result<Gen
         Ok(())
     })?;
 
-    let progs = programmes::write(conn, &mut rng, &real, &orgs, &all_regions, sizes, max_programme, t, &mut report)?;
-    fundings::write(conn, &mut rng, &real, &orgs, &progs, sizes, max_funding, t, &mut report)?;
+    let mut run = Run { rng: &mut rng, real: &real, orgs: &orgs, sizes, t, report: &mut report };
+    let progs = programmes::write(conn, &mut run, &all_regions, max_programme)?;
+    fundings::write(conn, &mut run, &progs, max_funding)?;
     // Each batch appended its totals: fold them once, so a server started next reads folded totals.
     write_transaction(conn, |c| crate::write::placement::compact(c, [0, 0]))?;
     if matches!(conn, DbConn::Pg(_)) {

@@ -3,8 +3,7 @@
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
-use super::rng::Rng;
-use super::{ids_in_order, synthetic_source, Generated, Real, Sizes, CHUNK, PREFIX};
+use super::{ids_in_order, synthetic_source, Run, CHUNK, PREFIX};
 use crate::db::schema::*;
 use crate::db::{write_transaction, DbConn};
 use crate::error::AppError;
@@ -14,18 +13,14 @@ use crate::vocab::ParticipationStatus;
 
 /// Writes `sizes.programmes` programmes owned mostly by the synthetic organisations `orgs`;
 /// returns their ids in insert order.
-#[expect(clippy::too_many_arguments, reason = "the generator's inputs, each used once")]
 pub(super) fn write(
     conn: &mut DbConn,
-    rng: &mut Rng,
-    real: &Real,
-    orgs: &[i64],
+    run: &mut Run<'_>,
     all_regions: &[i64],
-    sizes: Sizes,
     max_programme: i64,
-    t: chrono::NaiveDateTime,
-    report: &mut Generated,
 ) -> Result<Vec<i64>, AppError> {
+    let Run { rng, real, orgs, sizes, t, report } = run;
+    let (real, orgs, sizes, t) = (*real, *orgs, *sizes, *t);
     // Programmes, their participants, target groups and regions.
     let programme_kinds = [("PROJECT", 40), ("INITIATIVE", 30), ("NETWORK", 10), ("PPS", 15), ("PACT_ACTION", 5)];
     let groups = ["PO", "VO", "VMBO", "MBO", "HBO", "WO", "WORKERS", "JOB_SEEKERS", "TEACHERS"];

@@ -23,8 +23,10 @@ impl DbLoader {
     }
 }
 
-macro_rules! by_id_loader {
-    ($(#[$m:meta])* $key:ident => $row:ty, $read:path) => {
+/// Defines, for each `Key => Row, read_fn`, a key type for a row by id and its loader over a
+/// read-layer query for a batch of ids.
+macro_rules! by_id_loaders {
+    ($($(#[$m:meta])* $key:ident => $row:ty, $read:path;)*) => {$(
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub struct $key(pub i64);
@@ -39,37 +41,31 @@ macro_rules! by_id_loader {
                 Ok(rows.into_iter().map(|r| ($key(r.id.into()), r)).collect())
             }
         }
-    };
+    )*};
 }
 
-by_id_loader!(
+by_id_loaders! {
     /// An organisation by id.
-    OrganisationById => OrganisationRow, read::organisations::by_ids
-);
-by_id_loader!(
+    OrganisationById => OrganisationRow, read::organisations::by_ids;
     /// A programme by id.
-    ProgrammeById => ProgrammeRow, read::programmes::by_ids
-);
-by_id_loader!(
+    ProgrammeById => ProgrammeRow, read::programmes::by_ids;
     /// A region by id.
-    RegionById => RegionRow, read::regions::by_ids
-);
-by_id_loader!(
+    RegionById => RegionRow, read::regions::by_ids;
     /// A funding scheme by id.
-    SchemeById => FundingSchemeRow, read::schemes::by_ids
-);
-by_id_loader!(
+    SchemeById => FundingSchemeRow, read::schemes::by_ids;
     /// A funding by id.
-    FundingById => FundingRow, read::fundings::by_ids
-);
-by_id_loader!(
+    FundingById => FundingRow, read::fundings::by_ids;
     /// A budget line by id.
-    BudgetLineById => BudgetLineRow, read::schemes::budget_lines_by_ids
-);
-by_id_loader!(
+    BudgetLineById => BudgetLineRow, read::schemes::budget_lines_by_ids;
     /// A participation by id (for `node`).
-    ParticipationById => ParticipationRow, read::programmes::participations_by_ids
-);
+    ParticipationById => ParticipationRow, read::programmes::participations_by_ids;
+    /// A relation by id (for `node`).
+    RelationById => RelationRow, read::relations::by_ids;
+    /// An event by id (for `node`).
+    EventById => EventRow, read::events::by_ids;
+    /// A person by id (for `node` and a role's `person`).
+    PersonById => PersonRow, read::people::by_ids;
+}
 
 /// Each key's values among `pairs`, in their order; every key has a list (empty when it has no
 /// values), and values of keys not asked for are dropped.

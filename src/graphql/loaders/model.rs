@@ -11,19 +11,6 @@ use crate::error::AppError;
 use crate::ids::{EventId, PersonId, RecordKind};
 use crate::read;
 
-by_id_loader!(
-    /// A relation by id (for `node`).
-    RelationById => RelationRow, read::relations::by_ids
-);
-by_id_loader!(
-    /// An event by id (for `node`).
-    EventById => EventRow, read::events::by_ids
-);
-by_id_loader!(
-    /// A person by id (for `node` and a role's `person`).
-    PersonById => PersonRow, read::people::by_ids
-);
-
 list_loader!(
     /// A person's roles.
     RolesOfPerson(PersonId) => PersonRoleRow, read::people::roles_of

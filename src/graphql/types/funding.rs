@@ -3,7 +3,7 @@
 use async_graphql::{Context, Object, ID};
 
 use super::common::{Money, PartialDate, Period};
-use super::record::{Sourced, Versioned};
+use super::record::Versioned;
 use super::{FundingScheme, Organisation, Programme, Region};
 use crate::db::models::{AllocationRow, FundingRow};
 use crate::graphql::context::{load_list, load_one};
@@ -110,16 +110,11 @@ impl Funding {
             .collect())
     }
 
-    /// (Flattened: `sources`.)
-    #[graphql(flatten)]
-    async fn sourced(&self) -> Sourced {
-        Sourced(RecordKind::Funding, self.0.id.into())
-    }
-
-    /// (Flattened: `createdAt`, `updatedAt`, `version`.)
+    /// (Flattened: `sources`, `createdAt`, `updatedAt`, `version`.)
     #[graphql(flatten)]
     async fn versioned(&self) -> Versioned {
-        Versioned::new(self.0.created_at, self.0.updated_at, self.0.version)
+        let r = &self.0;
+        Versioned::new(RecordKind::Funding, r.id.into(), r.created_at, r.updated_at, r.version)
     }
 }
 

@@ -3,10 +3,9 @@
 use async_graphql::{Context, Object, ID};
 
 use super::linked::OrganisationModel;
-use super::observation::Observed;
 use super::person::{roles_in, PersonRole};
-use super::record::{Sourced, Versioned};
-use super::FundingConnection;
+use super::record::{Annotated, Versioned};
+use super::{connection_field, FundingConnection};
 use super::{funding_page, FundingScheme, Participation, Region};
 use crate::auth::policy::can_see_participation;
 
@@ -68,16 +67,6 @@ impl Organisation {
         self.0.website.as_deref()
     }
 
-    /// Other names and spellings found in the sources (search finds these too).
-    async fn aliases(&self) -> Vec<String> {
-        json_strings(&self.0.aliases)
-    }
-
-    /// A remark by the data's authors: what the sources leave open or how a value was read.
-    async fn note(&self) -> Option<&str> {
-        self.0.note.as_deref()
-    }
-
     /// What the organisation is, in our own words (Dutch), where the documents say.
     async fn description(&self) -> Option<&str> {
         self.0.description.as_deref()
@@ -95,10 +84,10 @@ impl Organisation {
         roles_in(ctx, RecordKind::Organisation, self.0.id.into()).await
     }
 
-    /// (Flattened: `observations`.)
+    /// (Flattened: `aliases`, `note`, `observations`.)
     #[graphql(flatten)]
-    async fn observed(&self) -> Observed {
-        Observed(RecordKind::Organisation, self.0.id.into())
+    async fn annotated(&self) -> Annotated {
+        Annotated::new(RecordKind::Organisation, self.0.id.into(), &self.0.aliases, self.0.note.as_deref())
     }
 
     /// The regions the organisation is based in or works for.
@@ -125,32 +114,16 @@ impl Organisation {
         Ok(visible)
     }
 
-    /// Fundings this organisation received, as recipient.
-    #[graphql(complexity = "connection_cost(first, last, child_complexity)")]
-    async fn fundings_received(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Page size, 1–100 (default 20).")] first: Option<i32>,
-        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
-        #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
-        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
-        #[graphql(desc = "Ordering (default by key).")] order_by: Option<FundingOrder>,
-    ) -> async_graphql::Result<FundingConnection> {
-        funding_page(ctx, FundingParent::Recipient, self.0.id, PageArgs { first, after, last, before, order_by }).await
+    /// (Flattened: `fundingsReceived`.)
+    #[graphql(flatten)]
+    async fn fundings_received_connection(&self) -> OrganisationFundingsReceived {
+        OrganisationFundingsReceived(self.0.id.into())
     }
 
-    /// Fundings this organisation gave as a named funder (outside or beside a scheme).
-    #[graphql(complexity = "connection_cost(first, last, child_complexity)")]
-    async fn fundings_given(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Page size, 1–100 (default 20).")] first: Option<i32>,
-        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
-        #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
-        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
-        #[graphql(desc = "Ordering (default by key).")] order_by: Option<FundingOrder>,
-    ) -> async_graphql::Result<FundingConnection> {
-        funding_page(ctx, FundingParent::Funder, self.0.id, PageArgs { first, after, last, before, order_by }).await
+    /// (Flattened: `fundingsGiven`.)
+    #[graphql(flatten)]
+    async fn fundings_given_connection(&self) -> OrganisationFundingsGiven {
+        OrganisationFundingsGiven(self.0.id.into())
     }
 
     /// Funding schemes this organisation funds or administers.
@@ -159,15 +132,24 @@ impl Organisation {
         Ok(load_list(ctx, SchemesOfOrganisation(self.0.id)).await?.into_iter().map(FundingScheme).collect())
     }
 
-    /// (Flattened: `sources`.)
-    #[graphql(flatten)]
-    async fn sourced(&self) -> Sourced {
-        Sourced(RecordKind::Organisation, self.0.id.into())
-    }
-
-    /// (Flattened: `createdAt`, `updatedAt`, `version`.)
+    /// (Flattened: `sources`, `createdAt`, `updatedAt`, `version`.)
     #[graphql(flatten)]
     async fn versioned(&self) -> Versioned {
-        Versioned::new(self.0.created_at, self.0.updated_at, self.0.version)
+        let r = &self.0;
+        Versioned::new(RecordKind::Organisation, r.id.into(), r.created_at, r.updated_at, r.version)
     }
+}
+
+connection_field! {
+    /// Fundings this organisation received, as recipient.
+    OrganisationFundingsReceived.fundings_received -> FundingConnection, order: FundingOrder = "Ordering (default by key).",
+    args: (),
+    |ctx, id, page| funding_page(ctx, FundingParent::Recipient, id, page).await
+}
+
+connection_field! {
+    /// Fundings this organisation gave as a named funder (outside or beside a scheme).
+    OrganisationFundingsGiven.fundings_given -> FundingConnection, order: FundingOrder = "Ordering (default by key).",
+    args: (),
+    |ctx, id, page| funding_page(ctx, FundingParent::Funder, id, page).await
 }

@@ -4,10 +4,9 @@ use async_graphql::{Context, Object, ID};
 
 use super::common::{Period, Source};
 use super::linked::ProgrammeModel;
-use super::observation::Observed;
 use super::person::{roles_in, PersonRole};
-use super::record::{Sourced, Versioned};
-use super::FundingConnection;
+use super::record::{Annotated, Sourced, Versioned};
+use super::{connection_field, FundingConnection};
 use super::{funding_page, Organisation, Region};
 use crate::auth::policy::can_see_participation;
 
@@ -17,7 +16,6 @@ use crate::graphql::loaders::*;
 use crate::graphql::pagination::{connection_cost, FundingOrder, PageArgs};
 use crate::ids::{encode_id, NodeType, ProgrammeId, RecordKind};
 use crate::read::fundings::FundingParent;
-use crate::text::json_strings;
 use crate::vocab::{ParticipationRole, ParticipationStatus, ProgrammeKind, ProgrammeStatus, TargetGroup};
 
 /// An initiative, project, network, public-private partnership or action of the pact.
@@ -155,30 +153,6 @@ impl Programme {
         Ok(load_list(ctx, RegionsOfProgramme(self.0.id)).await?.into_iter().map(Region).collect())
     }
 
-    /// Fundings to this programme.
-    #[graphql(complexity = "connection_cost(first, last, child_complexity)")]
-    async fn fundings(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Page size, 1–100 (default 20).")] first: Option<i32>,
-        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
-        #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
-        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
-        #[graphql(desc = "Ordering (default by key).")] order_by: Option<FundingOrder>,
-    ) -> async_graphql::Result<FundingConnection> {
-        funding_page(ctx, FundingParent::Programme, self.0.id, PageArgs { first, after, last, before, order_by }).await
-    }
-
-    /// Other names found in the sources.
-    async fn aliases(&self) -> Vec<String> {
-        json_strings(&self.0.aliases)
-    }
-
-    /// A remark by the data's authors: what the sources leave open or how a value was read.
-    async fn note(&self) -> Option<&str> {
-        self.0.note.as_deref()
-    }
-
     /// (Flattened: `relations`, `events`, `items`.)
     #[graphql(flatten)]
     async fn modelled(&self) -> ProgrammeModel {
@@ -191,10 +165,16 @@ impl Programme {
         roles_in(ctx, RecordKind::Programme, self.0.id.into()).await
     }
 
-    /// (Flattened: `observations`.)
+    /// (Flattened: `fundings`.)
     #[graphql(flatten)]
-    async fn observed(&self) -> Observed {
-        Observed(RecordKind::Programme, self.0.id.into())
+    async fn fundings_connection(&self) -> ProgrammeFundings {
+        ProgrammeFundings(self.0.id.into())
+    }
+
+    /// (Flattened: `aliases`, `note`, `observations`.)
+    #[graphql(flatten)]
+    async fn annotated(&self) -> Annotated {
+        Annotated::new(RecordKind::Programme, self.0.id.into(), &self.0.aliases, self.0.note.as_deref())
     }
 
     /// The goals and themes of the pact this programme serves, as the reports place it.
@@ -203,16 +183,11 @@ impl Programme {
         Ok(load_list(ctx, GoalsOfProgramme(self.0.id)).await?.into_iter().map(super::PactGoal).collect())
     }
 
-    /// (Flattened: `sources`.)
-    #[graphql(flatten)]
-    async fn sourced(&self) -> Sourced {
-        Sourced(RecordKind::Programme, self.0.id.into())
-    }
-
-    /// (Flattened: `createdAt`, `updatedAt`, `version`.)
+    /// (Flattened: `sources`, `createdAt`, `updatedAt`, `version`.)
     #[graphql(flatten)]
     async fn versioned(&self) -> Versioned {
-        Versioned::new(self.0.created_at, self.0.updated_at, self.0.version)
+        let r = &self.0;
+        Versioned::new(RecordKind::Programme, r.id.into(), r.created_at, r.updated_at, r.version)
     }
 }
 
@@ -268,4 +243,11 @@ impl Participation {
     async fn sourced(&self) -> Sourced {
         Sourced(RecordKind::Participation, self.0.id.into())
     }
+}
+
+connection_field! {
+    /// Fundings to this programme.
+    ProgrammeFundings.fundings -> FundingConnection, order: FundingOrder = "Ordering (default by key).",
+    args: (),
+    |ctx, id, page| funding_page(ctx, FundingParent::Programme, id, page).await
 }

@@ -3,9 +3,9 @@
 use async_graphql::{Context, Object, ID};
 
 use super::observation::Observed;
-use super::record::{Sourced, Versioned};
+use super::record::Versioned;
+use super::{connection_field, FundingConnection, ProgrammeConnection};
 use super::{funding_page, programmes_of_region_page};
-use super::{FundingConnection, ProgrammeConnection};
 use crate::db::models::RegionRow;
 use crate::graphql::context::{load_list, load_one};
 use crate::graphql::loaders::*;
@@ -96,57 +96,23 @@ impl Region {
         self.links(ctx, "SAME_AS").await
     }
 
-    /// Programmes naming this region or one of its formal descendants.
-    #[graphql(complexity = "connection_cost(first, last, child_complexity)")]
-    async fn programmes(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Page size, 1–100 (default 20).")] first: Option<i32>,
-        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
-        #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
-        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
-        #[graphql(desc = "Ordering (default by name).")] order_by: Option<ProgrammeOrder>,
-    ) -> async_graphql::Result<ProgrammeConnection> {
-        programmes_of_region_page(ctx, self.0.id, PageArgs { first, after, last, before, order_by }).await
-    }
-
-    /// Fundings placed in this region (itself or its formal descendants) by the placement rules at
-    /// its level, as `fundingByRegion` counts them: an unsplit funding is in none of its candidates.
-    #[graphql(complexity = "connection_cost(first, last, child_complexity)")]
-    #[expect(clippy::too_many_arguments, reason = "a connection's arguments: placement, four page arguments, order")]
-    async fn fundings(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "Whether fundings placed through their programme's regions count (default) or only those placed by their own allocations (`STATED`).",
-            default_with = "Placement::StatedAndProgramme"
-        )]
-        placement: Placement,
-        #[graphql(desc = "Page size, 1–100 (default 20).")] first: Option<i32>,
-        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
-        #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
-        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
-        #[graphql(desc = "Ordering (default by key).")] order_by: Option<FundingOrder>,
-    ) -> async_graphql::Result<FundingConnection> {
-        funding_page(
-            ctx,
-            FundingParent::Region(placement),
-            self.0.id,
-            PageArgs { first, after, last, before, order_by },
-        )
-        .await
-    }
-
-    /// (Flattened: `sources`.)
+    /// (Flattened: `programmes`.)
     #[graphql(flatten)]
-    async fn sourced(&self) -> Sourced {
-        Sourced(RecordKind::Region, self.0.id.into())
+    async fn programmes_connection(&self) -> RegionProgrammes {
+        RegionProgrammes(self.0.id.into())
     }
 
-    /// (Flattened: `createdAt`, `updatedAt`, `version`.)
+    /// (Flattened: `fundings`.)
+    #[graphql(flatten)]
+    async fn fundings_connection(&self) -> RegionFundings {
+        RegionFundings(self.0.id.into())
+    }
+
+    /// (Flattened: `sources`, `createdAt`, `updatedAt`, `version`.)
     #[graphql(flatten)]
     async fn versioned(&self) -> Versioned {
-        Versioned::new(self.0.created_at, self.0.updated_at, self.0.version)
+        let r = &self.0;
+        Versioned::new(RecordKind::Region, r.id.into(), r.created_at, r.updated_at, r.version)
     }
 }
 
@@ -155,4 +121,19 @@ impl Region {
         let links = load_list(ctx, LinksOfRegion(self.0.id)).await?;
         Ok(links.into_iter().filter(|(k, _)| k == kind).map(|(_, r)| Region(r)).collect())
     }
+}
+
+connection_field! {
+    /// Programmes naming this region or one of its formal descendants.
+    RegionProgrammes.programmes -> ProgrammeConnection, order: ProgrammeOrder = "Ordering (default by name).",
+    args: (),
+    |ctx, id, page| programmes_of_region_page(ctx, id, page).await
+}
+
+connection_field! {
+    /// Fundings placed in this region (itself or its formal descendants) by the placement rules at
+    /// its level, as `fundingByRegion` counts them: an unsplit funding is in none of its candidates.
+    RegionFundings.fundings -> FundingConnection, order: FundingOrder = "Ordering (default by key).",
+    args: (#[graphql(desc = "Whether fundings placed through their programme's regions count (default) or only those placed by their own allocations (`STATED`).", default_with = "Placement::StatedAndProgramme")] placement: Placement),
+    |ctx, id, page| funding_page(ctx, FundingParent::Region(placement), id, page).await
 }

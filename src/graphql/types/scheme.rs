@@ -5,9 +5,8 @@ use async_graphql::{Context, Object, ID};
 use super::common::{Money, Period};
 use super::item::ListedItem;
 use super::linked::{items_of, SchemeModel};
-use super::observation::Observed;
-use super::record::{Sourced, Versioned};
-use super::FundingConnection;
+use super::record::{Annotated, Sourced, Versioned};
+use super::{connection_field, FundingConnection};
 use super::{funding_page, Organisation};
 use crate::db::models::{BudgetLineRow, FundingSchemeRow};
 use crate::graphql::context::{load_list, load_one};
@@ -15,7 +14,6 @@ use crate::graphql::loaders::*;
 use crate::graphql::pagination::{connection_cost, FundingOrder, PageArgs};
 use crate::ids::{encode_id, NodeType, RecordKind};
 use crate::read::fundings::FundingParent;
-use crate::text::json_strings;
 use crate::vocab::{AmountBasis, AmountQualifier, ItemKind};
 
 /// A funding scheme such as the Regionaal Investeringsfonds mbo (`RIF`) or `MKB!dee`.
@@ -74,16 +72,6 @@ impl FundingScheme {
         Period::from_db(r.start_date, r.start_precision.as_deref(), r.end_date, r.end_precision.as_deref())
     }
 
-    /// Other names found in the sources.
-    async fn aliases(&self) -> Vec<String> {
-        json_strings(&self.0.aliases)
-    }
-
-    /// A remark by the data's authors: what the sources leave open or how a value was read.
-    async fn note(&self) -> Option<&str> {
-        self.0.note.as_deref()
-    }
-
     /// What the scheme is and what it pays for, in our own words (Dutch), where the documents say.
     async fn description(&self) -> Option<&str> {
         self.0.description.as_deref()
@@ -103,10 +91,10 @@ impl FundingScheme {
         SchemeModel(RecordKind::FundingScheme, self.0.id.into())
     }
 
-    /// (Flattened: `observations`.)
+    /// (Flattened: `aliases`, `note`, `observations`.)
     #[graphql(flatten)]
-    async fn observed(&self) -> Observed {
-        Observed(RecordKind::FundingScheme, self.0.id.into())
+    async fn annotated(&self) -> Annotated {
+        Annotated::new(RecordKind::FundingScheme, self.0.id.into(), &self.0.aliases, self.0.note.as_deref())
     }
 
     /// Scheme-level amounts (budgets) per year or period, as the sources give them. These are not
@@ -116,30 +104,17 @@ impl FundingScheme {
         Ok(load_list(ctx, BudgetLinesOfScheme(self.0.id)).await?.into_iter().map(BudgetLine).collect())
     }
 
-    /// Fundings awarded under this scheme.
-    #[graphql(complexity = "connection_cost(first, last, child_complexity)")]
-    async fn fundings(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Page size, 1–100 (default 20).")] first: Option<i32>,
-        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
-        #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
-        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
-        #[graphql(desc = "Ordering (default by key).")] order_by: Option<FundingOrder>,
-    ) -> async_graphql::Result<FundingConnection> {
-        funding_page(ctx, FundingParent::Scheme, self.0.id, PageArgs { first, after, last, before, order_by }).await
-    }
-
-    /// (Flattened: `sources`.)
+    /// (Flattened: `fundings`.)
     #[graphql(flatten)]
-    async fn sourced(&self) -> Sourced {
-        Sourced(RecordKind::FundingScheme, self.0.id.into())
+    async fn fundings_connection(&self) -> SchemeFundings {
+        SchemeFundings(self.0.id.into())
     }
 
-    /// (Flattened: `createdAt`, `updatedAt`, `version`.)
+    /// (Flattened: `sources`, `createdAt`, `updatedAt`, `version`.)
     #[graphql(flatten)]
     async fn versioned(&self) -> Versioned {
-        Versioned::new(self.0.created_at, self.0.updated_at, self.0.version)
+        let r = &self.0;
+        Versioned::new(RecordKind::FundingScheme, r.id.into(), r.created_at, r.updated_at, r.version)
     }
 }
 
@@ -186,4 +161,11 @@ impl BudgetLine {
     async fn sourced(&self) -> Sourced {
         Sourced(RecordKind::BudgetLine, self.0.id.into())
     }
+}
+
+connection_field! {
+    /// Fundings awarded under this scheme.
+    SchemeFundings.fundings -> FundingConnection, order: FundingOrder = "Ordering (default by key).",
+    args: (),
+    |ctx, id, page| funding_page(ctx, FundingParent::Scheme, id, page).await
 }
