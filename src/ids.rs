@@ -27,6 +27,12 @@ pub enum NodeType {
     Participation,
     /// `AuditEvent` (not resolvable through `node`)
     AuditEvent,
+    /// `Relation`
+    Relation,
+    /// `Event`
+    Event,
+    /// `Person`
+    Person,
 }
 
 impl NodeType {
@@ -41,6 +47,9 @@ impl NodeType {
             Self::BudgetLine => "BudgetLine",
             Self::Participation => "Participation",
             Self::AuditEvent => "AuditEvent",
+            Self::Relation => "Relation",
+            Self::Event => "Event",
+            Self::Person => "Person",
         }
     }
 
@@ -54,6 +63,9 @@ impl NodeType {
             Self::BudgetLine,
             Self::Participation,
             Self::AuditEvent,
+            Self::Relation,
+            Self::Event,
+            Self::Person,
         ]
         .into_iter()
         .find(|t| t.name() == name)
@@ -120,6 +132,16 @@ record_kinds! {
     PactGoal => "pact_goal", None;
     /// An observation.
     Observation => "observation", None;
+    /// A relation between two records.
+    Relation => "relation", Some(NodeType::Relation);
+    /// A dated event.
+    Event => "event", Some(NodeType::Event);
+    /// A person in a public role.
+    Person => "person", Some(NodeType::Person);
+    /// A role a person holds.
+    PersonRole => "person_role", None;
+    /// An item of a list inside a record.
+    ListedItem => "listed_item", None;
 }
 
 impl std::fmt::Display for RecordKind {
@@ -140,6 +162,9 @@ impl NodeType {
             Self::BudgetLine => RecordKind::BudgetLine,
             Self::Participation => RecordKind::Participation,
             Self::AuditEvent => RecordKind::AuditEvent,
+            Self::Relation => RecordKind::Relation,
+            Self::Event => RecordKind::Event,
+            Self::Person => RecordKind::Person,
         }
     }
 }
@@ -205,6 +230,12 @@ row_ids! {
     BudgetLineId => BudgetLine;
     /// The id of a `participation` row.
     ParticipationId => Participation;
+    /// The id of a `relation` row.
+    RelationId => Relation;
+    /// The id of an `event` row.
+    EventId => Event;
+    /// The id of a `person` row.
+    PersonId => Person;
 }
 
 /// Encodes a global ID.

@@ -33,6 +33,9 @@ macro_rules! vocab_enum {
     };
 }
 
+mod model;
+pub use model::{EventKind, ItemKind, RelationKind, Topsector};
+
 vocab_enum! {
     /// A way of dividing the Netherlands into regions.
     RegionScheme {
@@ -293,6 +296,10 @@ pub fn all_terms() -> Vec<VocabularyRow> {
         rows("ObservationUnit", ObservationUnit::ALL),
         rows("GoalKind", GoalKind::ALL),
         rows("CurrencyCode", CurrencyCode::ALL),
+        rows("RelationKind", RelationKind::ALL),
+        rows("EventKind", EventKind::ALL),
+        rows("ItemKind", ItemKind::ALL),
+        rows("Topsector", Topsector::ALL),
     ]
     .concat()
 }

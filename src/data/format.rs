@@ -23,6 +23,18 @@ pub struct DataSet {
     /// The pact's goals (2017 report) and themes (2019 report).
     #[serde(default)]
     pub goals: Vec<Goal>,
+    /// Relations between records (`format_model.rs`).
+    #[serde(default)]
+    pub relations: Vec<super::format_model::Relation>,
+    /// Dated events tied to records.
+    #[serde(default)]
+    pub events: Vec<super::format_model::Event>,
+    /// People the documents name in public roles.
+    #[serde(default)]
+    pub people: Vec<super::format_model::Person>,
+    /// Items listed inside records (topsectors, pillars, scheme conditions…).
+    #[serde(default)]
+    pub items: Vec<super::format_model::Item>,
 }
 
 /// A dated figure about a subject: `"programme:<slug>"`, `"organisation:<slug>"`, `"scheme:<CODE>"`,
@@ -133,6 +145,9 @@ pub struct Organisation {
     pub home_regions: Vec<String>,
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// What the organisation is, in our own words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     #[serde(default)]
     pub note: Option<String>,
     pub sources: Vec<String>,
@@ -159,6 +174,9 @@ pub struct Status {
 pub struct Participant {
     pub organisation: String,
     pub role: String,
+    /// When the organisation took part, where a source says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<Period>,
     #[serde(default)]
     pub sources: Vec<String>,
 }
@@ -228,6 +246,9 @@ pub struct FundingScheme {
     pub period: Option<Period>,
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// What the scheme is and pays for, in our own words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     #[serde(default)]
     pub note: Option<String>,
     pub sources: Vec<String>,

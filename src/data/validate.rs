@@ -26,8 +26,11 @@ pub fn validate(data: &DataSet) -> Vec<String> {
     data.observations.iter().for_each(|o| v.observation(&keys, o));
     v.unique("goal", data.goals.iter().map(|g| g.code.clone()));
     data.goals.iter().for_each(|g| v.goal(&keys, g));
+    model::check(&mut v, &keys, data);
     v.problems
 }
+
+mod model;
 
 /// The natural keys a record may refer to.
 struct Keys<'d> {
@@ -122,6 +125,7 @@ impl Checker {
             self.check(keys.orgs.contains(part.organisation.as_str()), &pat, "organisation", "unknown organisation");
             self.known(&pat, "role", Some(&part.role), |s| ParticipationRole::parse(s).is_some());
             self.check(seen.insert((&part.organisation, &part.role)), &pat, "role", "listed twice");
+            self.period(&pat, "period", part.period.as_ref());
             self.sources(&pat, &part.sources);
         }
         self.sources(&at, &p.sources);

@@ -5,7 +5,10 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::schema::*;
-use crate::ids::{BudgetLineId, FundingId, FundingSchemeId, OrganisationId, ParticipationId, ProgrammeId, RegionId};
+use crate::ids::{
+    BudgetLineId, EventId, FundingId, FundingSchemeId, OrganisationId, ParticipationId, PersonId, ProgrammeId,
+    RegionId, RelationId,
+};
 use crate::vocab::ParticipationStatus;
 
 /// A row of `region`.
@@ -56,6 +59,8 @@ pub struct OrganisationRow {
     pub updated_at: NaiveDateTime,
     pub version: i32,
     pub note: Option<String>,
+    /// A short description in our own words (Dutch).
+    pub description: Option<String>,
 }
 
 /// A row of `programme`.
@@ -100,6 +105,10 @@ pub struct ParticipationRow {
     pub status: String,
     /// Raised by every change.
     pub version: i32,
+    pub start_date: Option<NaiveDate>,
+    pub start_precision: Option<String>,
+    pub end_date: Option<NaiveDate>,
+    pub end_precision: Option<String>,
 }
 
 impl ParticipationRow {
@@ -132,6 +141,8 @@ pub struct FundingSchemeRow {
     pub updated_at: NaiveDateTime,
     pub version: i32,
     pub note: Option<String>,
+    /// What the scheme is, in our own words (Dutch).
+    pub description: Option<String>,
 }
 
 /// A row of `budget_line`: a scheme-level amount for a year or period.
@@ -234,4 +245,90 @@ pub struct GoalRow {
     pub name: String,
     pub description: Option<String>,
     pub report_year: Option<i32>,
+}
+
+/// A row of `relation`: a typed link from a subject record to an object record.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = relation)]
+pub struct RelationRow {
+    pub id: RelationId,
+    pub natural_key: String,
+    pub kind: String,
+    pub subject_type: String,
+    pub subject_id: i64,
+    pub object_type: String,
+    pub object_id: i64,
+    pub start_date: Option<NaiveDate>,
+    pub start_precision: Option<String>,
+    pub end_date: Option<NaiveDate>,
+    pub end_precision: Option<String>,
+    pub note: Option<String>,
+}
+
+/// A row of `event`: something that happened on a date, as precise as the source gives it.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = event)]
+pub struct EventRow {
+    pub id: EventId,
+    pub natural_key: String,
+    pub kind: String,
+    /// The first day the date covers.
+    pub event_date: NaiveDate,
+    /// The last day the date covers.
+    pub event_date_end: NaiveDate,
+    pub event_precision: String,
+    pub description: String,
+    pub sort_key: String,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A row of `event_record`: a record an event is tied to.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = event_record)]
+pub struct EventRecordRow {
+    pub event_id: i64,
+    pub record_type: String,
+    pub record_id: i64,
+}
+
+/// A row of `person`: someone the documents name in a public role.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = person)]
+pub struct PersonRow {
+    pub id: PersonId,
+    pub slug: String,
+    pub name: String,
+    pub aliases: String,
+    pub note: Option<String>,
+    pub sort_key: String,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A row of `person_role`: a public role a person holds, optionally in an organisation or programme.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = person_role)]
+pub struct PersonRoleRow {
+    pub id: i64,
+    pub person_id: i64,
+    pub title: String,
+    pub record_type: Option<String>,
+    pub record_id: Option<i64>,
+    pub start_date: Option<NaiveDate>,
+    pub start_precision: Option<String>,
+    pub end_date: Option<NaiveDate>,
+    pub end_precision: Option<String>,
+}
+
+/// A row of `listed_item`: one item of a list inside a record (a topsector, a pillar, a condition…).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = listed_item)]
+pub struct ListedItemRow {
+    pub id: i64,
+    pub record_type: String,
+    pub record_id: i64,
+    pub kind: String,
+    pub label: String,
+    pub code: Option<String>,
+    pub position: i32,
+    pub note: Option<String>,
 }

@@ -48,6 +48,7 @@ diesel::table! {
         updated_at -> Timestamp,
         version -> Integer,
         note -> Nullable<Text>,
+        description -> Nullable<Text>,
     }
 }
 
@@ -122,6 +123,10 @@ diesel::table! {
         updated_at -> Timestamp,
         version -> Integer,
         status -> Text,
+        start_date -> Nullable<Date>,
+        start_precision -> Nullable<Text>,
+        end_date -> Nullable<Date>,
+        end_precision -> Nullable<Text>,
     }
 }
 
@@ -146,6 +151,7 @@ diesel::table! {
         updated_at -> Timestamp,
         version -> Integer,
         note -> Nullable<Text>,
+        description -> Nullable<Text>,
     }
 }
 
@@ -280,6 +286,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     funding_placement,
     funding_region_total,
     funding_region_programme,
+    relation,
+    event,
+    event_record,
+    person,
+    person_role,
+    listed_item,
 );
 
 diesel::table! {
@@ -443,3 +455,96 @@ diesel::table! {
         tat -> BigInt,
     }
 }
+diesel::table! {
+    relation (id) {
+        id -> BigInt,
+        natural_key -> Text,
+        kind -> Text,
+        subject_type -> Text,
+        subject_id -> BigInt,
+        object_type -> Text,
+        object_id -> BigInt,
+        start_date -> Nullable<Date>,
+        start_precision -> Nullable<Text>,
+        end_date -> Nullable<Date>,
+        end_precision -> Nullable<Text>,
+        note -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+diesel::table! {
+    event (id) {
+        id -> BigInt,
+        natural_key -> Text,
+        kind -> Text,
+        event_date -> Date,
+        event_date_end -> Date,
+        event_precision -> Text,
+        description -> Text,
+        sort_key -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+diesel::table! {
+    event_record (id) {
+        id -> BigInt,
+        event_id -> BigInt,
+        record_type -> Text,
+        record_id -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+diesel::table! {
+    person (id) {
+        id -> BigInt,
+        slug -> Text,
+        name -> Text,
+        aliases -> Text,
+        note -> Nullable<Text>,
+        sort_key -> Text,
+        search_text -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+diesel::table! {
+    person_role (id) {
+        id -> BigInt,
+        person_id -> BigInt,
+        title -> Text,
+        record_type -> Nullable<Text>,
+        record_id -> Nullable<BigInt>,
+        start_date -> Nullable<Date>,
+        start_precision -> Nullable<Text>,
+        end_date -> Nullable<Date>,
+        end_precision -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+diesel::table! {
+    listed_item (id) {
+        id -> BigInt,
+        natural_key -> Text,
+        record_type -> Text,
+        record_id -> BigInt,
+        kind -> Text,
+        label -> Text,
+        code -> Nullable<Text>,
+        position -> Integer,
+        note -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+diesel::joinable!(event_record -> event (event_id));
+diesel::joinable!(person_role -> person (person_id));

@@ -10,18 +10,23 @@
 pub mod page;
 
 pub mod audit;
+pub mod events;
 pub mod export;
 pub mod fundings;
 pub mod grouped;
+pub mod items;
 pub mod matrix;
 pub mod observations;
 pub mod organisations;
+pub mod people;
 pub mod plans;
 pub mod programmes;
 pub mod provenance;
 mod ranked;
+pub mod records;
 pub mod region_tree;
 pub mod regions;
+pub mod relations;
 pub mod report;
 pub mod schemes;
 

@@ -290,11 +290,12 @@ pub fn delete(conn: &mut DbConn, actor: &Actor, id: ProgrammeId, expected: i32) 
         .filter(observation::subject_id.eq(id))
         .count()
         .get_result(conn)?;
-    if goals + observations > 0 {
+    let model = crate::read::records::links_to(conn, RecordKind::Programme, id.0)?;
+    if goals + observations + model > 0 {
         return Err(AppError::invalid(
             &["input", "id"],
             UserErrorCode::InUse,
-            "the pact's reports link this programme to goals or figures; it cannot be deleted",
+            "the pact's reports link this programme to goals, figures, relations, events, items or people; it cannot be deleted",
         ));
     }
     let before = snapshot(conn, &row)?;

@@ -53,3 +53,43 @@ async fn a_nested_page_costs_the_same_bounded_number_of_statements_at_any_size()
         assert!(costs.windows(2).all(|w| w[0] == w[1]), "{backend:?}: cost must not grow with the page: {costs:?}");
     }
 }
+
+/// Every event with its records, and each record's relations (with both ends), events, items and
+/// roles: the model's relation fields are batched too.
+const MODEL: &str = r#"query($n: Int!) {
+  events(first: $n) {
+    totalCount
+    nodes { key sources { locator }
+      records {
+        ... on Programme { slug relations { kind subject { __typename } object { __typename } } events { key } items { label } roles { title person { name } } }
+        ... on Organisation { slug relations { kind object { __typename } } events { key } roles { title person { name } } }
+        ... on FundingScheme { code conditions { label sources { locator } } relations { kind subject { __typename } } events { key } }
+      } } } }"#;
+
+#[actix_web::test]
+async fn the_models_relation_fields_are_batched_whatever_the_number_of_events() {
+    for backend in backends() {
+        let app = spawn_app(backend, true).await;
+        let counter = app.db.query_counter();
+        let all = app.data("{ events { totalCount } }", json!({})).await["events"]["totalCount"].as_u64().unwrap();
+        let mut costs = Vec::new();
+        for n in [all / 2, all] {
+            app.data(MODEL, json!({ "n": n })).await;
+            let before = counter.get();
+            let d = app.data(MODEL, json!({ "n": n })).await;
+            let statements = counter.get() - before;
+            let records: usize = d["events"]["nodes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["records"].as_array().map_or(0, Vec::len))
+                .sum();
+            assert!(records as u64 >= n, "{backend:?}: every event has a record");
+            assert!(statements <= 20, "{backend:?}: {statements} statements for {n} events and {records} records");
+            costs.push(statements);
+        }
+        // Twice the events cost at most a few more statements (record kinds the first half lacks),
+        // never one per event.
+        assert!(costs[1] <= costs[0] + 3, "{backend:?}: statements for half and all events: {costs:?}");
+    }
+}

@@ -32,7 +32,11 @@ async fn loading_the_same_data_set_again_changes_nothing() {
             + set.funding_schemes.len()
             + set.fundings.len()
             + set.goals.len()
-            + set.observations.len();
+            + set.observations.len()
+            + set.relations.len()
+            + set.events.len()
+            + set.people.len()
+            + set.items.len();
         assert_eq!((report.1.inserted, report.1.updated, report.1.unchanged), (0, 0, records), "{backend:?}");
     }
 }

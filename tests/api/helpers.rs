@@ -313,6 +313,12 @@ const TABLES: &[&str] = &[
     "observation",
     "pact_goal",
     "programme_goal",
+    "relation",
+    "event",
+    "event_record",
+    "person",
+    "person_role",
+    "listed_item",
 ];
 
 #[derive(QueryableByName, Debug, PartialEq, Eq)]

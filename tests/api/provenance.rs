@@ -17,7 +17,7 @@ fn seeds_dir() -> Option<PathBuf> {
 }
 
 /// Lower-cased, `€` dropped, words hyphenated across lines joined, whitespace folded.
-fn normalise(text: &str) -> String {
+pub(crate) fn normalise(text: &str) -> String {
     let folded = text.to_lowercase().replace(['€', '\u{a0}'], " ");
     let mut out = String::with_capacity(folded.len());
     let mut chars = folded.split_whitespace().peekable();
@@ -38,10 +38,10 @@ fn normalise(text: &str) -> String {
     out
 }
 
-struct Documents(HashMap<String, Vec<String>>);
+pub(crate) struct Documents(HashMap<String, Vec<String>>);
 
 impl Documents {
-    fn load(dir: &Path, set: &DataSet) -> Self {
+    pub(crate) fn load(dir: &Path, set: &DataSet) -> Self {
         Self(
             set.documents
                 .iter()
@@ -54,7 +54,7 @@ impl Documents {
     }
 
     /// The cited lines, joined and normalised; `Err` when the range does not exist.
-    fn cited(&self, source: &str) -> Result<String, String> {
+    pub(crate) fn cited(&self, source: &str) -> Result<String, String> {
         let r = SourceRef::parse(source)?;
         let lines = self.0.get(&r.document).ok_or_else(|| format!("{source}: unknown document"))?;
         let (a, b) = (r.line_start as usize, r.line_end as usize);
@@ -65,7 +65,7 @@ impl Documents {
     }
 }
 
-fn contains_name(haystack: &str, name: &str) -> bool {
+pub(crate) fn contains_name(haystack: &str, name: &str) -> bool {
     let n = normalise(name);
     let n = n.trim();
     !n.is_empty() && (haystack.contains(n) || haystack.contains(&n.replace('-', "")))
@@ -333,7 +333,7 @@ const STATUS_WORDS: [(&str, &[&str]); 3] = [
     ("DELAYED", &["vertraagd", "vertraging"]),
 ];
 
-const MONTHS: [&str; 12] = [
+pub(crate) const MONTHS: [&str; 12] = [
     "januari",
     "februari",
     "maart",
@@ -449,7 +449,12 @@ impl Report {
     }
 }
 
-fn all_names(name: &str, short: Option<&String>, display: Option<&String>, aliases: &[String]) -> Vec<String> {
+pub(crate) fn all_names(
+    name: &str,
+    short: Option<&String>,
+    display: Option<&String>,
+    aliases: &[String],
+) -> Vec<String> {
     std::iter::once(name.to_owned())
         .chain(short.cloned())
         .chain(display.cloned())
@@ -457,16 +462,23 @@ fn all_names(name: &str, short: Option<&String>, display: Option<&String>, alias
         .collect()
 }
 
-#[test]
-fn every_record_cites_lines_that_name_it_and_every_amount_cites_its_figure() {
-    let Some(dir) = seeds_dir() else {
+/// The documents' folder; `None` (the test skips, saying so) where it is missing, which `CI=true`
+/// refuses.
+pub(crate) fn seeds_or_skip() -> Option<PathBuf> {
+    let dir = seeds_dir();
+    if dir.is_none() {
         assert!(
             std::env::var("CI").map(|v| v != "true").unwrap_or(true),
             "CI=true but ../shared/seeds/ is missing: the provenance test cannot be skipped in CI"
         );
         eprintln!("skipped: ../shared/seeds/ not found beside the repository");
-        return;
-    };
+    }
+    dir
+}
+
+#[test]
+fn every_record_cites_lines_that_name_it_and_every_amount_cites_its_figure() {
+    let Some(dir) = seeds_or_skip() else { return };
     let set = data::parse(data::BUNDLED_DATA).expect("the bundled data parses");
     let docs = Documents::load(&dir, &set);
     let mut r = Report::default();

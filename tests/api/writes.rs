@@ -412,3 +412,39 @@ async fn an_update_that_changes_nothing_keeps_the_version_and_writes_no_event() 
         assert_eq!(body["data"]["updateProgramme"]["programme"]["version"], 2, "{body}");
     }
 }
+
+#[actix_web::test]
+async fn a_programme_a_relation_names_cannot_be_deleted() {
+    for backend in backends() {
+        let w = World::new(backend).await;
+        w.app
+            .with_conn(|c| {
+                let mut v2 = crate::writes_fixture::world();
+                v2.data_version = 2;
+                v2.relations.push(techniekpact_api::data::format_model::Relation {
+                    kind: "PART_OF".into(),
+                    subject: "programme:p-empty".into(),
+                    object: "programme:p".into(),
+                    period: None,
+                    note: None,
+                    sources: vec!["fixture.txt#L1-L1".into()],
+                });
+                techniekpact_api::data::load(c, &v2, false).expect("v2 loads")
+            })
+            .await;
+        let a = w.token(w.ids.org_a, ALL_PARTNER_SCOPES).await;
+        let delete = "mutation($input: DeleteProgrammeInput!) { deleteProgramme(input: $input) { deletedProgrammeId userErrors { code } } }";
+        let input = json!({ "input": { "id": w.id(T::Programme, w.ids.p_empty), "expectedVersion": 1 } });
+        let (_, body) = w.app.query_as(Some(&a), delete, input).await;
+        assert_eq!(codes(&body["data"]["deleteProgramme"]), ["IN_USE"], "{backend:?}: {body}");
+        let d = w
+            .app
+            .data(r#"{ programme(slug: "p") { relations { kind subject { ... on Programme { slug } } } } }"#, json!({}))
+            .await;
+        assert_eq!(
+            d["programme"]["relations"],
+            json!([{ "kind": "PART_OF", "subject": { "slug": "p-empty" } }]),
+            "{backend:?}"
+        );
+    }
+}

@@ -36,7 +36,7 @@ impl Loader<'_> {
         Ok(())
     }
 
-    fn subject(&self, subject: &str) -> Result<(RecordKind, Option<i64>), AppError> {
+    pub(super) fn subject(&self, subject: &str) -> Result<(RecordKind, Option<i64>), AppError> {
         Ok(match subject.split_once(':') {
             None => (RecordKind::Pact, None),
             Some(("programme", slug)) => {

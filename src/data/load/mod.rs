@@ -3,12 +3,15 @@
 //! - skips records whose data did not change (so a second load changes nothing);
 //! - updates records whose data changed, unless the row was changed through the API since it was
 //!   loaded (its version moved on): those are kept as they are and listed in the report;
-//! - never deletes a row that is no longer in the file (it is listed instead).
+//! - never deletes a row that is no longer in the file (it is listed instead), except a person,
+//!   who is deleted with their roles (README "People").
 //!
 //! The per-table steps live in `records` (regions, organisations, programmes), `money` (schemes,
-//! budget lines, fundings) and `extra` (goals, observations); `reindex` recomputes search keys.
+//! budget lines, fundings), `extra` (goals, observations) and `model` (relations, events, people,
+//! listed items); `reindex` recomputes search keys.
 
 mod extra;
+mod model;
 mod money;
 mod records;
 mod reindex;
@@ -49,6 +52,8 @@ pub struct LoadReport {
     pub kept_api_changes: Vec<String>,
     /// Records in the database from an earlier load that the file no longer has (left in place).
     pub no_longer_in_file: Vec<String>,
+    /// People the file no longer has: deleted with their roles (README "People"), by slug.
+    pub removed_people: Vec<String>,
 }
 
 const META_VERSION: &str = "data_version";
@@ -95,6 +100,10 @@ pub fn load(conn: &mut DbConn, data: &DataSet, force: bool) -> Result<LoadReport
         loader.fundings(&data.fundings)?;
         loader.goals(&data.goals)?;
         loader.observations(&data.observations)?;
+        loader.relations(&data.relations)?;
+        loader.events(&data.events)?;
+        loader.people(&data.people)?;
+        loader.items(&data.items)?;
         loader.leftovers(data)?;
         set_meta(loader.conn, META_VERSION, &data.data_version.to_string())?;
         set_meta(loader.conn, META_HASH, &file_hash)?;
@@ -175,6 +184,10 @@ impl Loader<'_> {
         keys.extend(data.fundings.iter().map(|f| (RecordKind::Funding.as_str(), f.key.clone())));
         keys.extend(data.goals.iter().map(|g| (RecordKind::PactGoal.as_str(), g.code.clone())));
         keys.extend(data.observations.iter().map(|o| (RecordKind::Observation.as_str(), o.natural_key())));
+        keys.extend(data.relations.iter().map(|r| (RecordKind::Relation.as_str(), r.natural_key())));
+        keys.extend(data.events.iter().map(|e| (RecordKind::Event.as_str(), e.key.clone())));
+        keys.extend(data.people.iter().map(|p| (RecordKind::Person.as_str(), p.slug.clone())));
+        keys.extend(data.items.iter().map(|i| (RecordKind::ListedItem.as_str(), i.natural_key())));
         let loaded: Vec<(String, String)> =
             dataset_record::table.select((dataset_record::entity_type, dataset_record::natural_key)).load(self.conn)?;
         for (kind, key) in loaded {
@@ -195,6 +208,10 @@ fn row_version(conn: &mut DbConn, kind: RecordKind, id: i64) -> Result<i32, AppE
         RecordKind::Funding => funding::table.find(id).select(funding::version).first(conn)?,
         RecordKind::PactGoal => pact_goal::table.find(id).select(pact_goal::version).first(conn)?,
         RecordKind::Observation => observation::table.find(id).select(observation::version).first(conn)?,
+        RecordKind::Relation => relation::table.find(id).select(relation::version).first(conn)?,
+        RecordKind::Event => event::table.find(id).select(event::version).first(conn)?,
+        RecordKind::Person => person::table.find(id).select(person::version).first(conn)?,
+        RecordKind::ListedItem => listed_item::table.find(id).select(listed_item::version).first(conn)?,
         other => return Err(AppError::internal(format!("loader: unknown entity type {other}"))),
     };
     Ok(v)

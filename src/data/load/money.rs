@@ -50,6 +50,7 @@ impl Loader<'_> {
                     funding_scheme::end_precision.eq(ep),
                     funding_scheme::aliases.eq(json_list(&s.aliases)),
                     funding_scheme::note.eq(&s.note),
+                    funding_scheme::description.eq(&s.description),
                     funding_scheme::sort_key.eq(search_key(&s.name)),
                     funding_scheme::search_text.eq(search_text(names)),
                     funding_scheme::updated_at.eq(t),

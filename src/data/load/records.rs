@@ -69,6 +69,7 @@ impl Loader<'_> {
                 organisation::website.eq(&o.website),
                 organisation::aliases.eq(json_list(&o.aliases)),
                 organisation::note.eq(&o.note),
+                organisation::description.eq(&o.description),
                 organisation::sort_key.eq(search_key(&o.name)),
                 organisation::search_text.eq(search_text(names)),
                 organisation::updated_at.eq(t),
@@ -137,12 +138,19 @@ impl Loader<'_> {
             let mut rows = Vec::new();
             for part in &p.participants {
                 let org = Ids::get(&self.ids.organisations, &part.organisation, RecordKind::Organisation)?;
+                let (sd, sp, ed, ep) = dates(part.period.as_ref());
                 rows.push((
                     participation::programme_id.eq(id),
                     participation::organisation_id.eq(org),
                     participation::role.eq(&part.role),
                     participation::created_at.eq(t),
                     participation::updated_at.eq(t),
+                    (
+                        participation::start_date.eq(sd),
+                        participation::start_precision.eq(sp),
+                        participation::end_date.eq(ed),
+                        participation::end_precision.eq(ep),
+                    ),
                 ));
             }
             let existing = participation::table.filter(participation::programme_id.eq(id));

@@ -54,7 +54,19 @@ macro_rules! record_tables {
         }
     )*};
 }
-record_tables!(region, organisation, programme, funding_scheme, funding, pact_goal, observation);
+record_tables!(
+    region,
+    organisation,
+    programme,
+    funding_scheme,
+    funding,
+    pact_goal,
+    observation,
+    relation,
+    event,
+    person,
+    listed_item
+);
 
 /// What to do with one record.
 enum Plan {

@@ -78,12 +78,14 @@ impl YearFilter {
 }
 
 mod funding;
+mod model;
 mod organisation;
 mod programme;
 mod region;
 mod scheme;
 
 pub use funding::FundingFilter;
+pub use model::{EventFilter, PersonFilter};
 pub use organisation::OrganisationFilter;
 pub use programme::ProgrammeFilter;
 pub use region::RegionFilter;

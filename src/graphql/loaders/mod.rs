@@ -59,6 +59,27 @@ by_id_loaders! {
     BudgetLineById => BudgetLineRow, read::schemes::budget_lines_by_ids;
     /// A participation by id (for `node`).
     ParticipationById => ParticipationRow, read::programmes::participations_by_ids;
+    /// A relation by id (for `node`).
+    RelationById => RelationRow, read::relations::by_ids;
+    /// An event by id (for `node`).
+    EventById => EventRow, read::events::by_ids;
+    /// A person by id (for `node` and a role's `person`).
+    PersonById => PersonRow, read::people::by_ids;
+}
+
+/// Each key's values among `pairs`, in their order; every key has a list (empty when it has no
+/// values), and values of keys not asked for are dropped.
+fn grouped<K: Copy + std::hash::Hash + Eq, V>(
+    keys: &[K],
+    pairs: impl IntoIterator<Item = (K, V)>,
+) -> HashMap<K, Vec<V>> {
+    let mut map: HashMap<K, Vec<V>> = keys.iter().map(|k| (*k, Vec::new())).collect();
+    for (key, value) in pairs {
+        if let Some(list) = map.get_mut(&key) {
+            list.push(value);
+        }
+    }
+    map
 }
 
 /// Defines a key type for a relation of a parent id and its loader over a read-layer query that
@@ -76,11 +97,7 @@ macro_rules! list_loader {
             async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, Vec<$value>>, AppError> {
                 let $ids: Vec<i64> = keys.iter().map(|k| k.0.into()).collect();
                 let pairs: Vec<(i64, $value)> = self.db.run(move |$conn| $body).await?;
-                let mut map: HashMap<$key, Vec<$value>> = keys.iter().map(|k| (*k, Vec::new())).collect();
-                for (parent, value) in pairs {
-                    map.entry($key(parent.into())).or_default().push(value);
-                }
-                Ok(map)
+                Ok($crate::graphql::loaders::grouped(keys, pairs.into_iter().map(|(parent, value)| ($key(parent.into()), value))))
             }
         }
     };
@@ -89,10 +106,12 @@ macro_rules! list_loader {
     };
 }
 
+mod model;
 mod pages;
 mod relations;
 mod tagged;
 
+pub use model::*;
 pub use pages::*;
 pub use relations::*;
 pub use tagged::*;

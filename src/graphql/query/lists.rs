@@ -8,8 +8,8 @@ use crate::graphql::context::db;
 use crate::graphql::filters::*;
 use crate::graphql::pagination::{connection_cost, from_rows, FundingOrder, OrderBy, Page, ProgrammeOrder, TotalCount};
 use crate::graphql::types::{
-    Funding, FundingConnection, FundingScheme, FundingSchemeConnection, Organisation, OrganisationConnection,
-    Programme, ProgrammeConnection, Region, RegionConnection,
+    Event, EventConnection, Funding, FundingConnection, FundingScheme, FundingSchemeConnection, Organisation,
+    OrganisationConnection, Person, PersonConnection, Programme, ProgrammeConnection, Region, RegionConnection,
 };
 use crate::read;
 
@@ -111,5 +111,35 @@ impl ListQuery {
         #[graphql(desc = "Ordering (default by key); the ID breaks ties.")] order_by: Option<FundingOrder>,
     ) -> async_graphql::Result<FundingConnection> {
         root_connection!(ctx, filter, fundings, Funding, first, after, last, before, order_by)
+    }
+
+    /// Dated events from the documents (a regulation published, an application window, a launch, a
+    /// hand-over, a report and the cabinet's response…), oldest first; events on the same day by key.
+    #[graphql(complexity = "connection_cost(first, last, child_complexity)")]
+    async fn events(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which events.")] filter: Option<EventFilter>,
+        #[graphql(desc = "Page size, 1–100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+    ) -> async_graphql::Result<EventConnection> {
+        root_connection!(ctx, filter, events, Event, first, after, last, before, None::<OrderBy>)
+    }
+
+    /// People the documents name in a public role, by name. Only names as the public documents
+    /// write them and the public roles they state; no contact details (README "People").
+    #[graphql(complexity = "connection_cost(first, last, child_complexity)")]
+    async fn people(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which people.")] filter: Option<PersonFilter>,
+        #[graphql(desc = "Page size, 1–100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+    ) -> async_graphql::Result<PersonConnection> {
+        root_connection!(ctx, filter, people, Person, first, after, last, before, None::<OrderBy>)
     }
 }

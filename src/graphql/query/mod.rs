@@ -7,7 +7,8 @@ use super::filters::*;
 use super::loaders::*;
 use super::report::{funding_by_region, FundingByRegion};
 use super::types::{
-    BudgetLine, Funding, FundingScheme, Node, Observation, Organisation, PactGoal, Participation, Programme, Region,
+    BudgetLine, Event, Funding, FundingScheme, Node, Observation, Organisation, PactGoal, Participation, Person,
+    Programme, Region, Relation,
 };
 use crate::auth::policy::can_see_participation;
 
@@ -240,5 +241,8 @@ async fn fetch_node(ctx: &Context<'_>, node_type: NodeType, row: i64) -> async_g
         }
         // Audit events are read through `auditEvents`, which checks who may see them.
         NodeType::AuditEvent => None,
+        NodeType::Relation => load_one(ctx, RelationById(row)).await?.map(|r| Node::Relation(Relation(r))),
+        NodeType::Event => load_one(ctx, EventById(row)).await?.map(|r| Node::Event(Event(r))),
+        NodeType::Person => load_one(ctx, PersonById(row)).await?.map(|r| Node::Person(Person(r))),
     })
 }

@@ -3,7 +3,7 @@
 
 use async_graphql::{Context, Object, SimpleObject};
 
-use super::{Funding, FundingScheme, Organisation, Programme, Region};
+use super::{Event, Funding, FundingScheme, Organisation, Person, Programme, Region};
 use crate::graphql::context::load_one;
 use crate::graphql::loaders::{CountOf, FundingPageOf, ProgrammePageOfRegion};
 use crate::graphql::pagination::{
@@ -17,6 +17,8 @@ connection!(ProgrammeConnection, ProgrammeEdge, Programme, "programmes");
 connection!(RegionConnection, RegionEdge, Region, "regions");
 connection!(FundingSchemeConnection, FundingSchemeEdge, FundingScheme, "funding schemes");
 connection!(FundingConnection, FundingEdge, Funding, "fundings");
+connection!(EventConnection, EventEdge, Event, "events");
+connection!(PersonConnection, PersonEdge, Person, "people");
 
 /// Writes one connection field of a record type once, with the four Relay page arguments and
 /// `orderBy`: a one-field object holding the parent's id, flattened into the parent

@@ -15,4 +15,7 @@ pub enum Node {
     FundingScheme(FundingScheme),
     BudgetLine(BudgetLine),
     Funding(Funding),
+    Relation(Relation),
+    Event(Event),
+    Person(Person),
 }

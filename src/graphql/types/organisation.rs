@@ -2,6 +2,8 @@
 
 use async_graphql::{Context, Object, ID};
 
+use super::linked::OrganisationModel;
+use super::person::{roles_in, PersonRole};
 use super::record::{Annotated, Versioned};
 use super::{connection_field, FundingConnection};
 use super::{funding_page, FundingScheme, Participation, Region};
@@ -63,6 +65,23 @@ impl Organisation {
     /// The website, where a source gives one.
     async fn website(&self) -> Option<&str> {
         self.0.website.as_deref()
+    }
+
+    /// What the organisation is, in our own words (Dutch), where the documents say.
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+
+    /// (Flattened: `relations`, `events`, `items`.)
+    #[graphql(flatten)]
+    async fn modelled(&self) -> OrganisationModel {
+        OrganisationModel(RecordKind::Organisation, self.0.id.into())
+    }
+
+    /// People the documents name in a public role in this organisation (e.g. its minister).
+    #[graphql(complexity = "10 * child_complexity")]
+    async fn roles(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<PersonRole>> {
+        roles_in(ctx, RecordKind::Organisation, self.0.id.into()).await
     }
 
     /// (Flattened: `aliases`, `note`, `observations`.)

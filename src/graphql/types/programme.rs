@@ -3,6 +3,8 @@
 use async_graphql::{Context, Object, ID};
 
 use super::common::{Period, Source};
+use super::linked::ProgrammeModel;
+use super::person::{roles_in, PersonRole};
 use super::record::{Annotated, Sourced, Versioned};
 use super::{connection_field, FundingConnection};
 use super::{funding_page, Organisation, Region};
@@ -151,6 +153,18 @@ impl Programme {
         Ok(load_list(ctx, RegionsOfProgramme(self.0.id)).await?.into_iter().map(Region).collect())
     }
 
+    /// (Flattened: `relations`, `events`, `items`.)
+    #[graphql(flatten)]
+    async fn modelled(&self) -> ProgrammeModel {
+        ProgrammeModel(RecordKind::Programme, self.0.id.into())
+    }
+
+    /// People the documents name in a public role in this programme (e.g. the pact's ambassadors).
+    #[graphql(complexity = "10 * child_complexity")]
+    async fn roles(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<PersonRole>> {
+        roles_in(ctx, RecordKind::Programme, self.0.id.into()).await
+    }
+
     /// (Flattened: `fundings`.)
     #[graphql(flatten)]
     async fn fundings_connection(&self) -> ProgrammeFundings {
@@ -206,6 +220,12 @@ impl Participation {
     /// The record's version (for `acceptParticipation`).
     async fn version(&self) -> i32 {
         self.0.version
+    }
+
+    /// When the organisation took part in this role, where a source says; null when no source says.
+    async fn period(&self) -> Option<Period> {
+        let r = &self.0;
+        Period::from_db(r.start_date, r.start_precision.as_deref(), r.end_date, r.end_precision.as_deref())
     }
 
     /// The organisation.

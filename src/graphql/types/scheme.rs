@@ -3,6 +3,8 @@
 use async_graphql::{Context, Object, ID};
 
 use super::common::{Money, Period};
+use super::item::ListedItem;
+use super::linked::{items_of, SchemeModel};
 use super::record::{Annotated, Sourced, Versioned};
 use super::{connection_field, FundingConnection};
 use super::{funding_page, Organisation};
@@ -12,7 +14,7 @@ use crate::graphql::loaders::*;
 use crate::graphql::pagination::{connection_cost, FundingOrder, PageArgs};
 use crate::ids::{encode_id, NodeType, RecordKind};
 use crate::read::fundings::FundingParent;
-use crate::vocab::{AmountBasis, AmountQualifier};
+use crate::vocab::{AmountBasis, AmountQualifier, ItemKind};
 
 /// A funding scheme such as the Regionaal Investeringsfonds mbo (`RIF`) or `MKB!dee`.
 #[derive(Clone)]
@@ -68,6 +70,25 @@ impl FundingScheme {
     async fn period(&self) -> Option<Period> {
         let r = &self.0;
         Period::from_db(r.start_date, r.start_precision.as_deref(), r.end_date, r.end_precision.as_deref())
+    }
+
+    /// What the scheme is and what it pays for, in our own words (Dutch), where the documents say.
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+
+    /// The scheme's rules as the documents state them: who or what is eligible, who may apply,
+    /// minimum requirements, and extensions of its scope or term (the `ELIGIBILITY`, `APPLICANT`,
+    /// `REQUIREMENT` and `EXTENSION` items), each with its sources.
+    #[graphql(complexity = "10 * child_complexity")]
+    async fn conditions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ListedItem>> {
+        items_of(ctx, (RecordKind::FundingScheme, self.0.id.into()), Some(&ItemKind::CONDITIONS)).await
+    }
+
+    /// (Flattened: `relations`, `events`, `items`.)
+    #[graphql(flatten)]
+    async fn modelled(&self) -> SchemeModel {
+        SchemeModel(RecordKind::FundingScheme, self.0.id.into())
     }
 
     /// (Flattened: `aliases`, `note`, `observations`.)

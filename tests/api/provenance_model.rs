@@ -1,0 +1,119 @@
+//! Provenance of the pact's model: every relation cites lines naming both records, every event
+//! lines giving its date (the year at least; the Dutch month name, and the day before it, where
+//! the date is that precise), every person and role lines with the person's name, every listed item
+//! lines with its label. Skips as `provenance.rs` does when the documents are missing.
+
+use std::collections::HashMap;
+
+use techniekpact_api::data::{self};
+
+use crate::provenance::{all_names, contains_name, seeds_or_skip, Documents, MONTHS};
+
+/// True when `text` gives `date` (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`) at its precision: the year, plus
+/// the month's name ("april 2014" or "12 mei t/m 8 juni 2014"), plus the day right before the month
+/// name ("23 april"), or `23-04-2014`.
+fn gives_date(text: &str, date: &str) -> bool {
+    let parts: Vec<&str> = date.split('-').collect();
+    let Some(year) = parts.first().filter(|y| text.contains(**y)) else { return false };
+    let month = parts.get(1).and_then(|m| m.parse::<usize>().ok()).and_then(|m| MONTHS.get(m.wrapping_sub(1)));
+    match (parts.len(), month) {
+        (1, _) => true,
+        (2, Some(m)) => text.contains(m),
+        (3, Some(m)) => {
+            let day = parts[2].trim_start_matches('0');
+            let numeric = format!("{}-{}-{year}", parts[2], parts[1]);
+            text.contains(&numeric)
+                || text
+                    .match_indices(&format!("{day} {m}"))
+                    .any(|(i, _)| !text[..i].chars().next_back().is_some_and(|c| c.is_ascii_digit()))
+        }
+        _ => false,
+    }
+}
+
+#[test]
+fn every_relation_event_person_and_item_cites_lines_that_state_it() {
+    let Some(dir) = seeds_or_skip() else { return };
+    let set = data::parse(data::BUNDLED_DATA).expect("the bundled data parses");
+    let docs = Documents::load(&dir, &set);
+    let mut names: HashMap<String, Vec<String>> = HashMap::new();
+    for o in &set.organisations {
+        names.insert(format!("organisation:{}", o.slug), all_names(&o.name, o.short_name.as_ref(), None, &o.aliases));
+    }
+    for p in &set.programmes {
+        names.insert(format!("programme:{}", p.slug), all_names(&p.name, None, None, &p.aliases));
+    }
+    for s in &set.funding_schemes {
+        names.insert(format!("scheme:{}", s.code), all_names(&s.name, None, s.display_name.as_ref(), &s.aliases));
+    }
+    let mut problems = Vec::new();
+    let texts = |what: &str, sources: &[String], problems: &mut Vec<String>| -> Vec<String> {
+        sources
+            .iter()
+            .filter_map(|s| docs.cited(s).map_err(|e| problems.push(format!("{what}: {e}"))).ok())
+            .collect::<Vec<_>>()
+    };
+    let names_in = |texts: &[String], list: &[String]| texts.iter().any(|t| list.iter().any(|n| contains_name(t, n)));
+    for r in &set.relations {
+        let what = format!("relation {}", r.natural_key());
+        let cited = texts(&what, &r.sources, &mut problems);
+        for side in [&r.subject, &r.object] {
+            let list = names.get(side.as_str()).cloned().unwrap_or_default();
+            if !names_in(&cited, &list) {
+                problems.push(format!("{what}: no cited range {:?} names {side} ({list:?})", r.sources));
+            }
+        }
+    }
+    for e in &set.events {
+        let what = format!("event {}", e.key);
+        let cited = texts(&what, &e.sources, &mut problems);
+        if !cited.iter().any(|t| gives_date(t, &e.date)) {
+            problems.push(format!("{what}: no cited range {:?} gives the date {}", e.sources, e.date));
+        }
+    }
+    for p in &set.people {
+        let list: Vec<String> = std::iter::once(p.name.clone()).chain(p.aliases.clone()).collect();
+        let what = format!("person {}", p.slug);
+        let cited = texts(&what, &p.sources, &mut problems);
+        if !names_in(&cited, &list) {
+            problems.push(format!("{what}: no cited range {:?} contains {list:?}", p.sources));
+        }
+        for alias in &p.aliases {
+            if !names_in(&cited, std::slice::from_ref(alias)) {
+                problems.push(format!("{what}: alias {alias:?} is not in any cited range"));
+            }
+        }
+        for role in &p.roles {
+            let what = format!("{what} role {:?}", role.title);
+            let cited = texts(&what, &role.sources, &mut problems);
+            if !names_in(&cited, &list) {
+                problems.push(format!("{what}: no cited range {:?} names the person", role.sources));
+            }
+        }
+    }
+    for i in &set.items {
+        let what = format!("item {}", i.natural_key());
+        let cited = texts(&what, &i.sources, &mut problems);
+        if !names_in(&cited, std::slice::from_ref(&i.label)) {
+            problems.push(format!("{what}: no cited range {:?} contains the label", i.sources));
+        }
+    }
+    assert!(
+        set.relations.len() >= 10 && set.events.len() >= 10 && set.people.len() >= 10 && set.items.len() >= 10,
+        "the model needs at least ten of each kind from the documents"
+    );
+    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+}
+
+#[test]
+fn a_date_is_given_only_at_its_precision() {
+    let text = "de 1e tranche is open van 12 mei 2014 tot en met 8 juni 2014. op 23 april 2014 ";
+    assert!(gives_date(text, "2014"));
+    assert!(gives_date(text, "2014-05"));
+    assert!(gives_date(text, "2014-05-12"));
+    assert!(gives_date(text, "2014-06-08"));
+    assert!(!gives_date(text, "2014-05-02"), "2 mei is not 12 mei");
+    assert!(!gives_date(text, "2014-07"));
+    assert!(!gives_date(text, "2015"));
+    assert!(gives_date("datum 01-03-2019", "2019-03-01"));
+}
