@@ -53,6 +53,13 @@ impl NodeType {
         }
     }
 
+    /// The type name with its article, for messages: `an Organisation`, `a Programme`.
+    pub fn with_article(self) -> String {
+        let name = self.name();
+        let article = if name.starts_with(['A', 'E', 'I', 'O', 'U']) { "an" } else { "a" };
+        format!("{article} {name}")
+    }
+
     fn from_name(name: &str) -> Option<Self> {
         [
             Self::Organisation,
@@ -282,9 +289,9 @@ pub fn decode_typed_id(id: &str, expected: NodeType, argument: &str) -> Result<i
     let (node_type, row) = decode_id(id, argument)?;
     if node_type != expected {
         return Err(AppError::bad_input(format!(
-            "argument `{argument}`: expected an ID of a {}, got one of a {}",
-            expected.name(),
-            node_type.name()
+            "argument `{argument}`: expected an ID of {}, got one of {}",
+            expected.with_article(),
+            node_type.with_article()
         )));
     }
     Ok(row)
@@ -360,5 +367,13 @@ mod tests {
         }
         assert_eq!(RecordKind::parse("scheme"), None);
         assert_eq!(NodeType::FundingScheme.kind().as_str(), "funding_scheme");
+    }
+
+    #[test]
+    fn a_wrong_type_is_named_with_its_article() {
+        let event = encode_id(NodeType::Event, 1);
+        let message = format!("{:?}", decode_typed_id(&event, NodeType::Organisation, "id").unwrap_err());
+        assert!(message.contains("expected an ID of an Organisation, got one of an Event"), "{message}");
+        assert_eq!(NodeType::Programme.with_article(), "a Programme");
     }
 }

@@ -40,8 +40,8 @@ impl EventFilter {
                 let kind = node.kind();
                 if !LINKABLE.contains(&kind) {
                     return Err(AppError::bad_input(format!(
-                        "argument `filter.record`: expected the ID of a Programme, Organisation or FundingScheme, got one of a {}",
-                        node.name()
+                        "argument `filter.record`: expected the ID of a Programme, Organisation or FundingScheme, got one of {}",
+                        node.with_article()
                     )));
                 }
                 Some((kind, row))
