@@ -73,6 +73,16 @@ enum Command {
     /// Ask the service on 127.0.0.1:PORT for `/health`; exit 0 when it answers 200 (for container
     /// health checks: no curl needed).
     Healthcheck,
+    /// Print which fact-stating passages of the documents the data set holds: the share per document
+    /// and in total, then the uncovered passages by line range (no document text).
+    Coverage {
+        /// A data file to measure instead of the bundled one.
+        #[arg(long)]
+        file: Option<std::path::PathBuf>,
+        /// The folder holding the documents (default: `../shared/seeds` beside the source tree).
+        #[arg(long, env = "DOCUMENTS_DIR")]
+        documents_dir: Option<std::path::PathBuf>,
+    },
     /// Print a Markdown table of what a data set (default: the bundled one) holds.
     Stats {
         /// A data file to count instead of the bundled one.
@@ -262,7 +272,11 @@ fn main() -> anyhow::Result<()> {
     let command = cli.command.unwrap_or(Command::Serve);
     if !matches!(
         command,
-        Command::PrintSchema | Command::ValidateData { .. } | Command::Stats { .. } | Command::Healthcheck
+        Command::PrintSchema
+            | Command::ValidateData { .. }
+            | Command::Stats { .. }
+            | Command::Coverage { .. }
+            | Command::Healthcheck
     ) {
         say_where(&cli.settings);
     }
@@ -310,6 +324,12 @@ fn main() -> anyhow::Result<()> {
         Command::Token { command } => token_command(&cli.settings, command),
         Command::Stats { file } => {
             print!("{}", data::stats(&read_data(file.as_deref())?));
+            Ok(())
+        }
+        Command::Coverage { file, documents_dir } => {
+            let set = read_data(file.as_deref())?;
+            let dir = documents_dir.unwrap_or_else(data::coverage::default_documents_dir);
+            print!("{}", data::coverage::run(&set, &dir).map_err(|e| anyhow::anyhow!(e))?.report());
             Ok(())
         }
         Command::PrintSchema => {

@@ -1,9 +1,12 @@
 //! The shipped data set: its file format, validation, and the idempotent loader.
 
+pub mod coverage;
+pub mod facts;
 pub mod format;
 pub mod format_model;
 pub mod generate;
 mod load;
+pub mod passages;
 mod validate;
 
 pub use crate::db::meta::{meta, set_meta};

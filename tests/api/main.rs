@@ -8,6 +8,7 @@ mod access_matrix;
 mod answers;
 mod batching;
 mod browser;
+mod coverage;
 mod data_load;
 mod errors;
 mod exports;

@@ -5,255 +5,19 @@
 //! Runs wherever the documents exist; elsewhere it says it skipped, and with `CI=true` a skip fails.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use techniekpact_api::data::format::{DataSet, SourceRef};
+use techniekpact_api::data::facts::{
+    amount_positions, contains_amount, contains_form, date_forms, number_forms, number_positions, status_words,
+    Occurrence,
+};
+pub(crate) use techniekpact_api::data::facts::{contains_name, Documents};
 use techniekpact_api::data::{self};
 use techniekpact_api::money::parse_euros;
 
 fn seeds_dir() -> Option<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds");
     dir.is_dir().then_some(dir)
-}
-
-/// Lower-cased, `€` dropped, words hyphenated across lines joined, whitespace folded.
-pub(crate) fn normalise(text: &str) -> String {
-    let folded = text.to_lowercase().replace(['€', '\u{a0}'], " ");
-    let mut out = String::with_capacity(folded.len());
-    let mut chars = folded.split_whitespace().peekable();
-    while let Some(word) = chars.next() {
-        if let Some(stem) = word.strip_suffix('-').filter(|s| s.chars().last().is_some_and(char::is_alphabetic)) {
-            // "opge-" + "maakt" → "opgemaakt"; keep the hyphen too by also matching names with it.
-            if let Some(next) = chars.peek().filter(|n| n.chars().next().is_some_and(char::is_lowercase)) {
-                out.push_str(stem);
-                out.push_str(next);
-                out.push(' ');
-                chars.next();
-                continue;
-            }
-        }
-        out.push_str(word);
-        out.push(' ');
-    }
-    out
-}
-
-pub(crate) struct Documents(HashMap<String, Vec<String>>);
-
-impl Documents {
-    pub(crate) fn load(dir: &Path, set: &DataSet) -> Self {
-        Self(
-            set.documents
-                .iter()
-                .map(|d| {
-                    let text = std::fs::read_to_string(dir.join(&d.file)).unwrap_or_else(|e| panic!("{}: {e}", d.file));
-                    (d.file.clone(), text.lines().map(String::from).collect())
-                })
-                .collect(),
-        )
-    }
-
-    /// The cited lines, joined and normalised; `Err` when the range does not exist.
-    pub(crate) fn cited(&self, source: &str) -> Result<String, String> {
-        let r = SourceRef::parse(source)?;
-        let lines = self.0.get(&r.document).ok_or_else(|| format!("{source}: unknown document"))?;
-        let (a, b) = (r.line_start as usize, r.line_end as usize);
-        if b > lines.len() {
-            return Err(format!("{source}: the document has only {} lines", lines.len()));
-        }
-        Ok(normalise(&lines[a - 1..b].join(" ")))
-    }
-}
-
-pub(crate) fn contains_name(haystack: &str, name: &str) -> bool {
-    let n = normalise(name);
-    let n = n.trim();
-    !n.is_empty() && (haystack.contains(n) || haystack.contains(&n.replace('-', "")))
-}
-
-const UNITS: [&str; 10] = ["", "een", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen"];
-const TEENS: [&str; 10] =
-    ["tien", "elf", "twaalf", "dertien", "veertien", "vijftien", "zestien", "zeventien", "achttien", "negentien"];
-const TENS: [&str; 10] =
-    ["", "", "twintig", "dertig", "veertig", "vijftig", "zestig", "zeventig", "tachtig", "negentig"];
-
-/// A number below 1000 in Dutch words: 25 → "vijfentwintig", 500 → "vijfhonderd".
-fn dutch_words(n: u64) -> Option<String> {
-    if (100..1000).contains(&n) {
-        let head = if n / 100 == 1 { String::new() } else { UNITS[(n / 100) as usize].to_owned() };
-        let tail = if n % 100 == 0 { String::new() } else { dutch_words(n % 100)? };
-        return Some(format!("{head}honderd{tail}"));
-    }
-    Some(match n {
-        1..=9 => UNITS[n as usize].to_owned(),
-        10..=19 => TEENS[n as usize - 10].to_owned(),
-        20..=99 if n % 10 == 0 => TENS[n as usize / 10].to_owned(),
-        21..=99 => {
-            let unit = UNITS[n as usize % 10];
-            let join = if unit.ends_with('e') { "ën" } else { "en" };
-            format!("{unit}{join}{}", TENS[n as usize / 10])
-        }
-        _ => return None,
-    })
-}
-
-/// The ways a Dutch text may write an amount of euros: "25.000.000", "25 miljoen", "25 mln",
-/// "32,1 miljoen", "1,52 miljoen", "530.000", "18.6 miljoen" (a dot as decimal point), "vijfentwintig
-/// miljoen", "2 miljard".
-fn amount_forms(cents: i64) -> Vec<String> {
-    let euros = cents / 100;
-    let mut forms = Vec::new();
-    if cents % 100 != 0 {
-        forms.push(format!("{},{:02}", euros, cents % 100));
-    }
-    let grouped = {
-        let s = euros.to_string();
-        let mut out = String::new();
-        for (i, c) in s.chars().enumerate() {
-            if i > 0 && (s.len() - i) % 3 == 0 {
-                out.push('.');
-            }
-            out.push(c);
-        }
-        out
-    };
-    forms.push(grouped);
-    for (unit, size, names) in [
-        (1_000_000_000i64, "miljard", &["miljard", "mld"][..]),
-        (1_000_000, "miljoen", &["miljoen", "mln", "mio"][..]),
-        (1_000, "duizend", &["duizend"][..]),
-    ] {
-        let _ = size;
-        if euros * 100 >= unit && (euros * 1000) % unit == 0 {
-            let whole = euros / unit;
-            let frac = euros % unit * 1000 / unit;
-            let mut numbers = Vec::new();
-            if frac == 0 {
-                numbers.push(whole.to_string());
-                if let Some(w) = dutch_words(whole as u64) {
-                    numbers.push(w);
-                }
-            } else {
-                let f = format!("{frac:03}");
-                let f = f.trim_end_matches('0');
-                numbers.push(format!("{whole},{f}"));
-                numbers.push(format!("{whole}.{f}"));
-            }
-            for n in &numbers {
-                for name in names {
-                    forms.push(format!("{n} {name}"));
-                    forms.push(format!("{n}{name}"));
-                }
-            }
-        }
-    }
-    forms
-}
-
-/// The ways a count or percentage may be written: "2.000", "2000", "55,5", "55.5", "negen",
-/// "108 duizend", "1,2 miljoen".
-fn number_forms(value: &str) -> Vec<String> {
-    let mut forms = vec![value.to_owned(), value.replace('.', ",")];
-    if let Ok(n) = value.parse::<u64>() {
-        if let Ok(cents) = i64::try_from(n * 100) {
-            forms.extend(amount_forms(cents));
-        }
-        if let Some(w) = dutch_words(n) {
-            // "een vijftiental", "een viertal": about that many.
-            forms.push(format!("{w}tal"));
-            forms.push(w);
-        }
-    }
-    forms
-}
-
-fn contains_form(haystack: &str, form: &str) -> bool {
-    haystack.match_indices(form).any(|(i, _)| {
-        let before = haystack[..i].chars().next_back();
-        let rest = &haystack[i + form.len()..];
-        let alpha_form = form.chars().all(char::is_alphabetic);
-        let boundary_before = if alpha_form {
-            !before.is_some_and(char::is_alphabetic)
-        } else {
-            !before.is_some_and(|c| c.is_ascii_digit() || c == ',' || c == '.')
-        };
-        let boundary_after = if alpha_form {
-            !rest.chars().next().is_some_and(char::is_alphabetic)
-        } else {
-            let next = rest.chars().next();
-            !(next.is_some_and(|c| c.is_ascii_digit())
-                || (matches!(next, Some(',' | '.')) && rest[1..].starts_with(|c: char| c.is_ascii_digit())))
-        };
-        boundary_before && boundary_after
-    })
-}
-
-fn contains_amount(haystack: &str, cents: i64) -> bool {
-    !amount_positions(haystack, cents).is_empty()
-}
-
-/// Where the amount occurs in the text: the byte range of each occurrence, in any of its forms.
-fn amount_positions(haystack: &str, cents: i64) -> Vec<Occurrence> {
-    let mut found = Vec::new();
-    for form in amount_forms(cents) {
-        for (i, _) in haystack.match_indices(form.as_str()) {
-            let before = haystack[..i].chars().next_back();
-            let after = haystack[i + form.len()..].chars().next();
-            let digit_before = before.is_some_and(|c| c.is_ascii_digit() || c == ',' || c == '.');
-            let digit_after = after.is_some_and(|c| c.is_ascii_digit())
-                || if haystack[i + form.len()..].starts_with([',', '.']) {
-                    haystack[i + form.len() + 1..].starts_with(|c: char| c.is_ascii_digit())
-                } else {
-                    false
-                };
-            if !digit_before && !digit_after {
-                found.push(Occurrence { start: i, end: i + form.len(), about: false });
-            }
-        }
-    }
-    found
-}
-
-/// Where a count or percentage occurs in the text, in any of its forms.
-fn number_positions(haystack: &str, value: &str) -> Vec<Occurrence> {
-    let mut found = Vec::new();
-    for form in number_forms(value) {
-        for (i, _) in haystack.match_indices(form.as_str()) {
-            if form_at(haystack, i, &form) {
-                // "een vijftiental" means about fifteen.
-                found.push(Occurrence { start: i, end: i + form.len(), about: form.ends_with("tal") });
-            }
-        }
-    }
-    found
-}
-
-/// True when `form` at byte `i` of `haystack` stands on its own (the boundaries of `contains_form`).
-fn form_at(haystack: &str, i: usize, form: &str) -> bool {
-    let before = haystack[..i].chars().next_back();
-    let rest = &haystack[i + form.len()..];
-    let alpha_form = form.chars().all(char::is_alphabetic);
-    let boundary_before = if alpha_form {
-        !before.is_some_and(char::is_alphabetic)
-    } else {
-        !before.is_some_and(|c| c.is_ascii_digit() || c == ',' || c == '.')
-    };
-    let boundary_after = if alpha_form {
-        !rest.chars().next().is_some_and(char::is_alphabetic)
-    } else {
-        let next = rest.chars().next();
-        !(next.is_some_and(|c| c.is_ascii_digit())
-            || (matches!(next, Some(',' | '.')) && rest[1..].starts_with(|c: char| c.is_ascii_digit())))
-    };
-    boundary_before && boundary_after
-}
-
-/// One occurrence of a figure in a cited text.
-struct Occurrence {
-    start: usize,
-    end: usize,
-    /// The form itself is approximate ("een vijftiental").
-    about: bool,
 }
 
 /// The wording that qualifies a figure when it stands right before it, per qualifier.
@@ -324,45 +88,6 @@ fn one_year(period: Option<&techniekpact_api::data::format::Period>) -> bool {
         (Some(a), Some(b)) => a.get(..4).is_some() && a.get(..4) == b.get(..4) && a.len() == 4 && b.len() == 4,
         _ => false,
     })
-}
-
-/// The words the 2014 annex's legend uses for each status (geel = afgerond, blauw = op schema, rood = vertraagd).
-const STATUS_WORDS: [(&str, &[&str]); 3] = [
-    ("COMPLETED", &["afgerond", "voltooid"]),
-    ("ON_SCHEDULE", &["op schema", "op koers"]),
-    ("DELAYED", &["vertraagd", "vertraging"]),
-];
-
-pub(crate) const MONTHS: [&str; 12] = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-];
-
-/// The ways a Dutch text writes a date at its precision: "2014", "februari 2014", "12 juni 2013".
-fn date_forms(date: &str) -> Vec<String> {
-    let parts: Vec<&str> = date.split('-').collect();
-    let month = |m: &str| m.parse::<usize>().ok().and_then(|m| MONTHS.get(m.wrapping_sub(1))).copied();
-    match parts.as_slice() {
-        [y] => vec![(*y).to_owned()],
-        [y, m] => month(m).map(|m| vec![format!("{m} {y}")]).unwrap_or_default(),
-        [y, m, d] => {
-            let day = d.trim_start_matches('0');
-            let mut v = vec![format!("{d}-{m}-{y}")];
-            v.extend(month(m).map(|m| format!("{day} {m} {y}")));
-            v
-        }
-        _ => Vec::new(),
-    }
 }
 
 #[derive(Default)]
@@ -480,7 +205,7 @@ pub(crate) fn seeds_or_skip() -> Option<PathBuf> {
 fn every_record_cites_lines_that_name_it_and_every_amount_cites_its_figure() {
     let Some(dir) = seeds_or_skip() else { return };
     let set = data::parse(data::BUNDLED_DATA).expect("the bundled data parses");
-    let docs = Documents::load(&dir, &set);
+    let docs = Documents::load(&dir, &set).expect("the documents load");
     let mut r = Report::default();
     let mut names_of: HashMap<String, Vec<String>> = HashMap::new();
     for reg in &set.regions {
@@ -499,7 +224,7 @@ fn every_record_cites_lines_that_name_it_and_every_amount_cites_its_figure() {
         r.names(&docs, &format!("programme {}", p.slug), &p.sources, &refs, &p.aliases);
         if let Some(status) = &p.status {
             r.statuses += 1;
-            let words = STATUS_WORDS.iter().find(|(v, _)| *v == status.value).map_or(&[][..], |(_, w)| *w);
+            let words = status_words(&status.value);
             let stated = status
                 .source
                 .iter()
@@ -629,18 +354,4 @@ fn every_record_cites_lines_that_name_it_and_every_amount_cites_its_figure() {
         r.award_dates
     );
     assert!(r.problems.is_empty(), "{} provenance problem(s):\n  {}", r.problems.len(), r.problems.join("\n  "));
-}
-
-#[test]
-fn dutch_amounts_are_recognised_in_their_usual_notations() {
-    let hay = |s: &str| normalise(s);
-    assert!(contains_amount(&hay("totaal van € 32,1 miljoen voor"), 3_210_000_000));
-    assert!(contains_amount(&hay("4 jaar lang 25 mln. per jaar"), 2_500_000_000));
-    assert!(contains_amount(&hay("kost €1,52 miljoen"), 152_000_000));
-    assert!(contains_amount(&hay("gemiddeld €530.000 per centre"), 53_000_000));
-    assert!(contains_amount(&hay("een totaal van 18.6 miljoen euro"), 1_860_000_000));
-    assert!(contains_amount(&hay("vijfentwintig miljoen"), 2_500_000_000));
-    assert!(!contains_amount(&hay("125 miljoen"), 2_500_000_000), "25 is not 125");
-    assert!(!contains_amount(&hay("25,5 miljoen"), 2_500_000_000), "25 is not 25,5");
-    assert_eq!(normalise("Tech-\nniekpact"), "techniekpact ");
 }

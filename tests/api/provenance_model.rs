@@ -7,35 +7,15 @@ use std::collections::HashMap;
 
 use techniekpact_api::data::{self};
 
-use crate::provenance::{all_names, contains_name, seeds_or_skip, Documents, MONTHS};
+use techniekpact_api::data::facts::gives_date;
 
-/// True when `text` gives `date` (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`) at its precision: the year, plus
-/// the month's name ("april 2014" or "12 mei t/m 8 juni 2014"), plus the day right before the month
-/// name ("23 april"), or `23-04-2014`.
-fn gives_date(text: &str, date: &str) -> bool {
-    let parts: Vec<&str> = date.split('-').collect();
-    let Some(year) = parts.first().filter(|y| text.contains(**y)) else { return false };
-    let month = parts.get(1).and_then(|m| m.parse::<usize>().ok()).and_then(|m| MONTHS.get(m.wrapping_sub(1)));
-    match (parts.len(), month) {
-        (1, _) => true,
-        (2, Some(m)) => text.contains(m),
-        (3, Some(m)) => {
-            let day = parts[2].trim_start_matches('0');
-            let numeric = format!("{}-{}-{year}", parts[2], parts[1]);
-            text.contains(&numeric)
-                || text
-                    .match_indices(&format!("{day} {m}"))
-                    .any(|(i, _)| !text[..i].chars().next_back().is_some_and(|c| c.is_ascii_digit()))
-        }
-        _ => false,
-    }
-}
+use crate::provenance::{all_names, contains_name, seeds_or_skip, Documents};
 
 #[test]
 fn every_relation_event_person_and_item_cites_lines_that_state_it() {
     let Some(dir) = seeds_or_skip() else { return };
     let set = data::parse(data::BUNDLED_DATA).expect("the bundled data parses");
-    let docs = Documents::load(&dir, &set);
+    let docs = Documents::load(&dir, &set).expect("the documents load");
     let mut names: HashMap<String, Vec<String>> = HashMap::new();
     for o in &set.organisations {
         names.insert(format!("organisation:{}", o.slug), all_names(&o.name, o.short_name.as_ref(), None, &o.aliases));
