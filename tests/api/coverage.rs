@@ -7,12 +7,12 @@ use techniekpact_api::data::facts::Documents;
 use techniekpact_api::data::passages::{PassageClass, Segmentation, BUNDLED_PASSAGES};
 use techniekpact_api::data::{self};
 
-use crate::provenance::seeds_or_skip;
+use crate::provenance::{data_under_test, seeds_or_skip};
 
 #[test]
 fn the_segmentation_covers_every_line_once_and_states_facts_in_at_least_80_percent() {
     let Some(dir) = seeds_or_skip() else { return };
-    let set = data::parse(data::BUNDLED_DATA).expect("the bundled data parses");
+    let set = data_under_test();
     let docs = Documents::load(&dir, &set).expect("the documents load");
     let seg = Segmentation::parse(BUNDLED_PASSAGES).expect("data/passages.json parses");
     let files: Vec<String> = set.documents.iter().map(|d| d.file.clone()).collect();

@@ -15,6 +15,18 @@ pub(crate) use techniekpact_api::data::facts::{contains_name, Documents};
 use techniekpact_api::data::{self};
 use techniekpact_api::money::parse_euros;
 
+/// The data set the provenance tests check: the bundled one, or the file `DATA_FILE` names (a data
+/// file being edited, checked with an already built test binary).
+pub(crate) fn data_under_test() -> data::format::DataSet {
+    match std::env::var("DATA_FILE") {
+        Ok(path) => {
+            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("DATA_FILE {path}: {e}"));
+            data::parse(&text).unwrap_or_else(|e| panic!("DATA_FILE {path}: {e}"))
+        }
+        Err(_) => data::parse(data::BUNDLED_DATA).expect("the bundled data parses"),
+    }
+}
+
 fn seeds_dir() -> Option<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds");
     dir.is_dir().then_some(dir)
@@ -204,7 +216,7 @@ pub(crate) fn seeds_or_skip() -> Option<PathBuf> {
 #[test]
 fn every_record_cites_lines_that_name_it_and_every_amount_cites_its_figure() {
     let Some(dir) = seeds_or_skip() else { return };
-    let set = data::parse(data::BUNDLED_DATA).expect("the bundled data parses");
+    let set = data_under_test();
     let docs = Documents::load(&dir, &set).expect("the documents load");
     let mut r = Report::default();
     let mut names_of: HashMap<String, Vec<String>> = HashMap::new();

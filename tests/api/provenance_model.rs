@@ -5,16 +5,14 @@
 
 use std::collections::HashMap;
 
-use techniekpact_api::data::{self};
-
 use techniekpact_api::data::facts::gives_date;
 
-use crate::provenance::{all_names, contains_name, seeds_or_skip, Documents};
+use crate::provenance::{all_names, contains_name, data_under_test, seeds_or_skip, Documents};
 
 #[test]
 fn every_relation_event_person_and_item_cites_lines_that_state_it() {
     let Some(dir) = seeds_or_skip() else { return };
-    let set = data::parse(data::BUNDLED_DATA).expect("the bundled data parses");
+    let set = data_under_test();
     let docs = Documents::load(&dir, &set).expect("the documents load");
     let mut names: HashMap<String, Vec<String>> = HashMap::new();
     for o in &set.organisations {
