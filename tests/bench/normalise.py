@@ -12,6 +12,7 @@ benchmark goes on; the table says what was compared).
   normalise.py bsagg OURS.json PEER_BS.json        what the peer's one-scheme grouped aggregate gives
   normalise.py c    OURS.json PEER.json SQL.csv   one organisation × first 20 programmes
   normalise.py d    OURS.json                      one recordFunding answer
+  normalise.py m    OURS.json SQL.csv              region × year cross-table against the SQL
 
 Amounts are compared as decimal euro strings ("123456.78"); names and order exactly.
 """
@@ -289,9 +290,38 @@ def pair_d(ours_path):
         print("write accepted (no peer: PostGraphile's mutations are unauthenticated and unaudited)")
 
 
+def ours_m(path):
+    """fundingMatrix(rows: PROVINCE, columns: YEAR) -> {(kind, code, year): (euros, fundings)} for
+    every cell with a funding; the year is 0 for `YEAR_UNKNOWN`."""
+    m = load(path)["fundingMatrix"]
+    cells = {}
+
+    def add(kind, code, row):
+        for c in row["cells"]:
+            if c["fundingCount"]:
+                key = c["column"]["key"]
+                year = 0 if key == "YEAR_UNKNOWN" else int(key)
+                cells[(kind, code or "", year)] = (c["amount"]["amount"], c["fundingCount"])
+
+    for r in m["regions"]:
+        add("region", r["region"]["code"], r)
+    for kind in ("unsplit", "outsideLevel", "unallocated"):
+        add(kind, None, m[kind])
+    return cells
+
+
+def pair_m(ours_path, sql_path):
+    ours = ours_m(ours_path)
+    sql = {(kind, code, int(year)): (euros(cents), int(n)) for kind, code, year, cents, n in rows(sql_path)}
+    report(
+        [first_difference(sorted(ours.items()), sorted(sql.items()), "ours vs SQL (cells)")],
+        f"{len(ours)} non-empty cells (province or unsplit, outside level, unallocated × year): euros and counts against the full-scan SQL",
+    )
+
+
 def main():
     cmd, *args = sys.argv[1:]
-    {"a": pair_a, "b": pair_b, "bagg": pair_bagg, "bs": pair_bs, "bsagg": pair_bsagg, "c": pair_c, "d": pair_d}[cmd](*args)
+    {"a": pair_a, "b": pair_b, "bagg": pair_bagg, "bs": pair_bs, "bsagg": pair_bsagg, "c": pair_c, "d": pair_d, "m": pair_m}[cmd](*args)
 
 
 if __name__ == "__main__":

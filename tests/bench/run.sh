@@ -2,7 +2,7 @@
 # Side-by-side load measurement (not part of `cargo test`), on loopback only.
 #
 #   tests/bench/run.sh [--scale 20k|200k|1M] [--sqlite] [--secs N] [--rounds N] [--limits on|off|both]
-#                      [--only a,b,bs,bx,c,cb,d,x]
+#                      [--only a,b,bs,bx,m,c,cb,d,x]
 #
 # On a fresh PostgreSQL database it migrates, loads the shipped data, generates a synthetic set
 # (20k: 1,000 organisations, 2,500 programmes, 20,000 fundings; 200k: 2,000/5,000/200,000;
@@ -164,7 +164,7 @@ sed -e "s/@SCHEME_ID@/$(gid FundingScheme "$scheme_row")/" -e "s/@PROGRAMME_ID@/
 sed -e "s/@SCHEME_ID@/$(gid FundingScheme "$scheme_big")/" "$q/ours_bs.json.in" >"$work/ours_bs.json"
 sed -e "s/@SCHEME_ROWID@/$scheme_big/" "$q/peer_bs.json.in" >"$work/peer_bs.json"
 sed -e "s|/\*SCHEME\*/|AND f0.scheme_id = $scheme_big|" "$q/sql_b.sql" >"$work/sql_bs.sql"
-for p in a b; do cp "$q/ours_$p.json" "$work/"; done
+for p in a b m; do cp "$q/ours_$p.json" "$work/"; done
 cp "$q/peer_a.json" "$q/peer_b.json" "$q/peer_bx.json" "$work/"
 token=$("$bin" token issue --org "$writer_slug" --scope "fundings:write programmes:write" --ttl 1h --label bench 2>>"$work/token.log")
 jti=$(sql "SELECT jti FROM api_token ORDER BY id DESC LIMIT 1")
@@ -225,20 +225,21 @@ post() { curl -sS -m 120 -H 'content-type: application/json' -H 'accept: applica
 psql_csv() { psql "$pg_url" -X -q --csv -t -v ON_ERROR_STOP=1 -v org="$org_row" -f "$1"; }
 : >"$work/data.tsv"
 check() { echo -e "$1\t$2" >>"$work/data.tsv"; log "data ($1): $2"; }
-for p in a b bs c; do post "$work/ours_$p.json" "$ours_url" >"$work/ours_$p.out"; done
+for p in a b bs m c; do post "$work/ours_$p.json" "$ours_url" >"$work/ours_$p.out"; done
 if $sqlite; then
-  for p in a b bs c; do python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(1 if d.get("errors") or not d.get("data") else 0)' "$work/ours_$p.out" \
+  for p in a b bs m c; do python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(1 if d.get("errors") or not d.get("data") else 0)' "$work/ours_$p.out" \
     && check "$p" "ours only (no peer on SQLite)" || check "$p" "ours answered with errors: $(head -c 300 "$work/ours_$p.out")"; done
 else
   post "$work/peer_a.json" "$peer_url" >"$work/peer_a.out"
   post "$work/peer_b.json" "$peer_url" >"$work/peer_b.out"
   post "$work/peer_c.json" "$peer_url" >"$work/peer_c.out"
   post "$work/peer_bs.json" "$peer_url" >"$work/peer_bs.out"
-  for p in a b c; do psql_csv "$q/sql_$p.sql" >"$work/sql_$p.csv"; done
+  for p in a b c m; do psql_csv "$q/sql_$p.sql" >"$work/sql_$p.csv"; done
   psql_csv "$work/sql_bs.sql" >"$work/sql_bs.csv"
   check a "$(python3 "$here/normalise.py" a "$work/ours_a.out" "$work/peer_a.out" "$work/sql_a.csv" 2>&1)"
   check b "$(python3 "$here/normalise.py" bagg "$work/ours_b.out" "$work/peer_b.out" 2>&1); against the SQL: $(python3 "$here/normalise.py" bs "$work/ours_b.out" "$work/sql_b.csv" 2>&1)"
   check bs "$(python3 "$here/normalise.py" bsagg "$work/ours_bs.out" "$work/peer_bs.out" 2>&1); against the SQL: $(python3 "$here/normalise.py" bs "$work/ours_bs.out" "$work/sql_bs.csv" 2>&1)"
+  check m "$(python3 "$here/normalise.py" bagg "$work/ours_b.out" "$work/peer_b.out" 2>&1 | sed "s/^not comparable/peer not comparable/"); against the SQL: $(python3 "$here/normalise.py" m "$work/ours_m.out" "$work/sql_m.csv" 2>&1)"
   if [ "$fundings" -le 200000 ]; then
     t0=$(date +%s.%N)
     post "$work/peer_bx.json" "$peer_url" >"$work/peer_bx.out"
@@ -320,12 +321,13 @@ read_pair() { # PAIR OURS_BODY PEER_BODY (or -) [PEER_SECS]
   if $off; then rss c0; fi
 }
 if $sqlite; then
-  for p in a b bs c; do read_pair "$p" "$work/ours_$p.json" -; done
+  for p in a b bs m c; do read_pair "$p" "$work/ours_$p.json" -; done
   beside cb
 else
   read_pair a "$work/ours_a.json" "$work/peer_a.json"; pgbench_run a "$q/sql_a.sql"
   read_pair b "$work/ours_b.json" "$work/peer_b.json"; pgbench_run b "$q/sql_b.sql"
   read_pair bs "$work/ours_bs.json" "$work/peer_bs.json"; pgbench_run bs "$work/sql_bs.sql"
+  read_pair m "$work/ours_m.json" "$work/peer_b.json"; pgbench_run m "$q/sql_m.sql"
   if [ "$fundings" -le 20000 ]; then read_pair bx "$work/ours_b.json" "$work/peer_bx.json" $(( secs * 3 )); fi # the peer's answers take seconds: longer rounds
   read_pair c "$work/ours_c.json" "$work/peer_c.json"; pgbench_run c "$q/sql_c.sql" -D org="$org_row"
   beside cb

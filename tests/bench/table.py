@@ -12,6 +12,7 @@ LABELS = {
     "b": "(b) funding per province; peer: its grouped aggregate (counts, basis points)",
     "bx": "(b′) funding per province; peer: every allocation with its amount, euros summed on the client",
     "bs": "(b₁) funding per province of one scheme; peer: its grouped aggregate of that scheme's fundings",
+    "m": "(m) `fundingMatrix(rows: PROVINCE, columns: YEAR)`; peer: its grouped aggregate (as b)",
     "c": "(c) one organisation by id × first 20 programmes it takes part in",
     "cb": "(c) beside 16 callers asking for (b) the whole time (ours only)",
     "c0": "(c₀) as (c), against a second instance of ours with RATE_LIMITS=false (`--limits both`)",
@@ -84,7 +85,7 @@ def ratio(x, y):
 
 
 peer_present = backend == "postgres"
-ORDER = ["a", "b", "bs", "bx", "c", "c0", "cb", "d"]
+ORDER = ["a", "b", "bs", "bx", "m", "c", "c0", "cb", "d"]
 pairs = [p for p in ORDER if (p, "ours") in results]
 print()
 if peer_present:
