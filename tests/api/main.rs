@@ -34,6 +34,7 @@ mod placement_writes;
 mod plans;
 mod provenance;
 mod provenance_model;
+mod questions;
 mod rate_limit_callers;
 mod rate_limits;
 mod read_layer;
