@@ -45,7 +45,14 @@ async fn a_relation_is_listed_on_both_records_with_its_sources() {
             d["pact"]["relations"].as_array().unwrap().iter().filter_map(|r| r["subject"]["slug"].as_str()).collect();
         assert_eq!(
             parts,
-            ["techniekpact-actie-12", "techniekpact-actie-16", "techniekpact-actie-21"],
+            [
+                "techniekpact-actie-12",
+                "techniekpact-actie-16",
+                "techniekpact-actie-21",
+                "techniekpact-zuidwest",
+                "techniekpact-zuidoost",
+                "techniekpact-noord-nederland"
+            ],
             "{backend:?}: {d}"
         );
         assert_eq!(d["pact"]["outgoing"], json!([]), "{backend:?}");
@@ -92,24 +99,37 @@ async fn events_filter_by_kind_date_and_record_and_page_oldest_first() {
             keys,
             [
                 "sectorplannen-indienen-open",
+                "eerst-de-klas-onderwijstraineeship-werving-2015-open",
+                "sectorplannen-tweede-tranche-open",
+                "onderwijstraineeship-tweede-wervingsronde-2014-open",
                 "rif-eerste-tranche-open",
                 "overijssel-subsidie-open",
                 "mkb-idee-tranche-2019-open"
             ],
             "{backend:?}"
         );
-        assert_eq!(d["events"]["totalCount"], 4, "{backend:?}");
+        assert_eq!(d["events"]["totalCount"], 7, "{backend:?}");
 
         let d = app.data(EVENTS, json!({ "f": { "from": "2014", "to": "2014" }, "first": 100 })).await;
         assert_eq!(
             strings(&d["events"]["nodes"], "key"),
             [
+                "beleidsagenda-om-de-leerling-vastgesteld",
+                "educatieve-minor-invoering-gestart",
+                "eerst-de-klas-onderwijstraineeship-werving-2015-open",
+                "eerst-de-klas-onderwijstraineeship-wervingsronde-2014",
                 "praktijkleren-in-werking",
+                "sectorplannen-tweede-tranche-open",
                 "rif-regeling-gepubliceerd",
+                "onderwijstraineeship-tweede-wervingsronde-2014-open",
                 "rif-eerste-tranche-open",
                 "sectorplannen-eerste-goedkeuringen",
                 "slo-kennisbasis-natuurwetenschappen",
-                "rif-eerste-tranche-sluit"
+                "sectorplannen-tweede-tranche-sluit",
+                "rif-eerste-tranche-sluit",
+                "herziene-kwalificatiedossiers-ingevoerd",
+                "onderwijstraineeship-tweede-wervingsronde-2014-deadline",
+                "studiebijsluiters-beschikbaar"
             ],
             "{backend:?}"
         );
