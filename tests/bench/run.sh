@@ -164,6 +164,9 @@ sed -e "s/@SCHEME_ID@/$(gid FundingScheme "$scheme_row")/" -e "s/@PROGRAMME_ID@/
 sed -e "s/@SCHEME_ID@/$(gid FundingScheme "$scheme_big")/" "$q/ours_bs.json.in" >"$work/ours_bs.json"
 sed -e "s/@SCHEME_ROWID@/$scheme_big/" "$q/peer_bs.json.in" >"$work/peer_bs.json"
 sed -e "s|/\*SCHEME\*/|AND f0.scheme_id = $scheme_big|" "$q/sql_b.sql" >"$work/sql_bs.sql"
+# (m): the placement of (b) with each funding's year, then its own ending (queries/sql_m_tail.sql).
+{ sed -e 's|SELECT \* FROM funding f0 WHERE true /\*SCHEME\*/|SELECT f0.*, coalesce(extract(year FROM f0.award_date), extract(year FROM f0.start_date), 0)::int AS yr FROM funding f0|' \
+    -e '/^)$/,$d' "$q/sql_b.sql"; cat "$q/sql_m_tail.sql"; } >"$work/sql_m.sql"
 for p in a b m; do cp "$q/ours_$p.json" "$work/"; done
 cp "$q/peer_a.json" "$q/peer_b.json" "$q/peer_bx.json" "$work/"
 token=$("$bin" token issue --org "$writer_slug" --scope "fundings:write programmes:write" --ttl 1h --label bench 2>>"$work/token.log")
@@ -234,8 +237,8 @@ else
   post "$work/peer_b.json" "$peer_url" >"$work/peer_b.out"
   post "$work/peer_c.json" "$peer_url" >"$work/peer_c.out"
   post "$work/peer_bs.json" "$peer_url" >"$work/peer_bs.out"
-  for p in a b c m; do psql_csv "$q/sql_$p.sql" >"$work/sql_$p.csv"; done
-  psql_csv "$work/sql_bs.sql" >"$work/sql_bs.csv"
+  for p in a b c; do psql_csv "$q/sql_$p.sql" >"$work/sql_$p.csv"; done
+  for p in bs m; do psql_csv "$work/sql_$p.sql" >"$work/sql_$p.csv"; done
   check a "$(python3 "$here/normalise.py" a "$work/ours_a.out" "$work/peer_a.out" "$work/sql_a.csv" 2>&1)"
   check b "$(python3 "$here/normalise.py" bagg "$work/ours_b.out" "$work/peer_b.out" 2>&1); against the SQL: $(python3 "$here/normalise.py" bs "$work/ours_b.out" "$work/sql_b.csv" 2>&1)"
   check bs "$(python3 "$here/normalise.py" bsagg "$work/ours_bs.out" "$work/peer_bs.out" 2>&1); against the SQL: $(python3 "$here/normalise.py" bs "$work/ours_bs.out" "$work/sql_bs.csv" 2>&1)"
@@ -327,7 +330,7 @@ else
   read_pair a "$work/ours_a.json" "$work/peer_a.json"; pgbench_run a "$q/sql_a.sql"
   read_pair b "$work/ours_b.json" "$work/peer_b.json"; pgbench_run b "$q/sql_b.sql"
   read_pair bs "$work/ours_bs.json" "$work/peer_bs.json"; pgbench_run bs "$work/sql_bs.sql"
-  read_pair m "$work/ours_m.json" "$work/peer_b.json"; pgbench_run m "$q/sql_m.sql"
+  read_pair m "$work/ours_m.json" "$work/peer_b.json"; pgbench_run m "$work/sql_m.sql"
   if [ "$fundings" -le 20000 ]; then read_pair bx "$work/ours_b.json" "$work/peer_bx.json" $(( secs * 3 )); fi # the peer's answers take seconds: longer rounds
   read_pair c "$work/ours_c.json" "$work/peer_c.json"; pgbench_run c "$q/sql_c.sql" -D org="$org_row"
   beside cb
