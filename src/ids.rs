@@ -33,6 +33,8 @@ pub enum NodeType {
     Event,
     /// `Person`
     Person,
+    /// `Statement`
+    Statement,
 }
 
 impl NodeType {
@@ -50,6 +52,7 @@ impl NodeType {
             Self::Relation => "Relation",
             Self::Event => "Event",
             Self::Person => "Person",
+            Self::Statement => "Statement",
         }
     }
 
@@ -73,6 +76,7 @@ impl NodeType {
             Self::Relation,
             Self::Event,
             Self::Person,
+            Self::Statement,
         ]
         .into_iter()
         .find(|t| t.name() == name)
@@ -149,6 +153,8 @@ record_kinds! {
     PersonRole => "person_role", None;
     /// An item of a list inside a record.
     ListedItem => "listed_item", None;
+    /// A finding, recommendation, aim, success factor or plan a document states.
+    Statement => "statement", Some(NodeType::Statement);
 }
 
 impl std::fmt::Display for RecordKind {
@@ -172,6 +178,7 @@ impl NodeType {
             Self::Relation => RecordKind::Relation,
             Self::Event => RecordKind::Event,
             Self::Person => RecordKind::Person,
+            Self::Statement => RecordKind::Statement,
         }
     }
 }
@@ -243,6 +250,8 @@ row_ids! {
     EventId => Event;
     /// The id of a `person` row.
     PersonId => Person;
+    /// The id of a `statement` row.
+    StatementId => Statement;
 }
 
 /// Encodes a global ID.

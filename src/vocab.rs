@@ -34,7 +34,7 @@ macro_rules! vocab_enum {
 }
 
 mod model;
-pub use model::{EventKind, ItemKind, RelationKind, Topsector};
+pub use model::{EventKind, ItemKind, RelationKind, StatementKind, Topsector};
 
 vocab_enum! {
     /// A way of dividing the Netherlands into regions.
@@ -299,6 +299,7 @@ pub fn all_terms() -> Vec<VocabularyRow> {
         rows("RelationKind", RelationKind::ALL),
         rows("EventKind", EventKind::ALL),
         rows("ItemKind", ItemKind::ALL),
+        rows("StatementKind", StatementKind::ALL),
         rows("Topsector", Topsector::ALL),
     ]
     .concat()

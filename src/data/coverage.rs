@@ -174,6 +174,11 @@ fn claims(set: &DataSet) -> Vec<Claim> {
         facts.extend(i.code.iter().map(|c| Fact::Name(c.clone())));
         push(&i.sources, facts);
     }
+    for s in &set.statements {
+        let mut facts = names([&s.phrase]);
+        facts.extend(s.date.iter().map(|d| Fact::Date(d.clone())));
+        push(&s.sources, facts);
+    }
     out
 }
 

@@ -35,6 +35,9 @@ pub struct DataSet {
     /// Items listed inside records (topsectors, pillars, scheme conditions…).
     #[serde(default)]
     pub items: Vec<super::format_model::Item>,
+    /// Findings, recommendations, aims, success factors and plans the documents state.
+    #[serde(default)]
+    pub statements: Vec<super::format_model::Statement>,
 }
 
 /// A dated figure about a subject: `"programme:<slug>"`, `"organisation:<slug>"`, `"scheme:<CODE>"`,

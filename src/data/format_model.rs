@@ -1,5 +1,5 @@
 //! The data file's records of the pact's model (`data/FORMAT.md` "relations", "events", "people",
-//! "items"). A record is named as an observation's subject is: `"programme:<slug>"`,
+//! "items", "statements"). A record is named as an observation's subject is: `"programme:<slug>"`,
 //! `"organisation:<slug>"` or `"scheme:<CODE>"`.
 
 use serde::{Deserialize, Serialize};
@@ -93,4 +93,33 @@ impl Item {
     pub fn natural_key(&self) -> String {
         format!("{}|{}|{}", self.record, self.kind, self.label)
     }
+}
+
+/// What a document says ought to be, is the matter, works or is planned: a summary in our own words
+/// anchored by a phrase the cited lines write.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Statement {
+    /// A stable slug.
+    pub key: String,
+    pub kind: String,
+    /// In our own words (Dutch).
+    pub summary: String,
+    /// 2 to 12 words exactly as the cited lines write them.
+    pub phrase: String,
+    /// The heading it stands under, as written.
+    #[serde(default)]
+    pub topic: Option<String>,
+    /// When it is meant to happen or be reached (`"2014-08"`), as precise as the source.
+    #[serde(default)]
+    pub date: Option<String>,
+    /// The records it is about.
+    #[serde(default)]
+    pub records: Vec<String>,
+    /// Who states it, where the document names them.
+    #[serde(default)]
+    pub stated_by: Vec<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+    pub sources: Vec<String>,
 }

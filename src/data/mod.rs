@@ -56,7 +56,8 @@ pub fn stats(set: &DataSet) -> String {
             .iter()
             .map(|p| p.sources.len() + p.roles.iter().map(|r| r.sources.len()).sum::<usize>())
             .sum::<usize>()
-        + set.items.iter().map(|i| i.sources.len()).sum::<usize>();
+        + set.items.iter().map(|i| i.sources.len()).sum::<usize>()
+        + set.statements.iter().map(|s| s.sources.len()).sum::<usize>();
     let roles: usize = set.people.iter().map(|p| p.roles.len()).sum();
     let described = set.organisations.iter().filter(|o| o.description.is_some()).count();
     let schemes_described = set.funding_schemes.iter().filter(|s| s.description.is_some()).count();
@@ -85,6 +86,7 @@ pub fn stats(set: &DataSet) -> String {
         ("Events", format!("{} ({})", set.events.len(), by(set.events.iter().map(|e| e.kind.as_str())))),
         ("People in public roles", format!("{} ({roles} roles)", set.people.len())),
         ("Listed items", format!("{} ({})", set.items.len(), by(set.items.iter().map(|i| i.kind.as_str())))),
+        ("Statements", format!("{} ({})", set.statements.len(), by(set.statements.iter().map(|s| s.kind.as_str())))),
         ("Organisations with a description", described.to_string()),
         ("Source citations", sources.to_string()),
     ];

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 
 use super::schema::*;
 use crate::ids::{
-    BudgetLineId, EventId, FundingId, FundingSchemeId, OrganisationId, ParticipationId, PersonId, ProgrammeId,
+    BudgetLineId, EventId, FundingId, FundingSchemeId, OrganisationId, ParticipationId, PersonId, ProgrammeId, StatementId,
     RegionId, RelationId,
 };
 use crate::vocab::ParticipationStatus;
@@ -331,4 +331,33 @@ pub struct ListedItemRow {
     pub code: Option<String>,
     pub position: i32,
     pub note: Option<String>,
+}
+
+/// A row of `statement`: a finding, recommendation, aim, success factor or plan a document states.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = statement)]
+pub struct StatementRow {
+    pub id: StatementId,
+    pub natural_key: String,
+    pub kind: String,
+    pub summary: String,
+    pub phrase: String,
+    pub topic: Option<String>,
+    /// The first day the date covers.
+    pub date_start: Option<NaiveDate>,
+    pub date_precision: Option<String>,
+    pub note: Option<String>,
+    pub sort_key: String,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A row of `statement_record`: a record a statement is about (`ABOUT`) or that states it
+/// (`STATED_BY`).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = statement_record)]
+pub struct StatementRecordRow {
+    pub statement_id: i64,
+    pub role: String,
+    pub record_type: String,
+    pub record_id: i64,
 }

@@ -292,6 +292,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     person,
     person_role,
     listed_item,
+    statement,
+    statement_record,
 );
 
 diesel::table! {
@@ -548,3 +550,35 @@ diesel::table! {
 }
 diesel::joinable!(event_record -> event (event_id));
 diesel::joinable!(person_role -> person (person_id));
+diesel::table! {
+    statement (id) {
+        id -> BigInt,
+        natural_key -> Text,
+        kind -> Text,
+        summary -> Text,
+        phrase -> Text,
+        topic -> Nullable<Text>,
+        date_start -> Nullable<Date>,
+        date_end -> Nullable<Date>,
+        date_precision -> Nullable<Text>,
+        note -> Nullable<Text>,
+        search_text -> Text,
+        sort_key -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+diesel::table! {
+    statement_record (id) {
+        id -> BigInt,
+        statement_id -> BigInt,
+        role -> Text,
+        record_type -> Text,
+        record_id -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+diesel::joinable!(statement_record -> statement (statement_id));

@@ -29,6 +29,7 @@ pub mod regions;
 pub mod relations;
 pub mod report;
 pub mod schemes;
+pub mod statements;
 
 use std::collections::HashMap;
 

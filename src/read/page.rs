@@ -130,6 +130,7 @@ sorted!(RegionRow, |r, _f| r.sort_key.clone());
 sorted!(FundingSchemeRow, |r, _f| r.sort_key.clone());
 sorted!(EventRow, |r, _f| r.sort_key.clone());
 sorted!(PersonRow, |r, _f| r.sort_key.clone());
+sorted!(StatementRow, |r, _f| r.sort_key.clone());
 sorted!(ProgrammeRow, |r, f| if f == SortField::StartDate { date_value(r.start_date) } else { r.sort_key.clone() });
 sorted!(FundingRow, |r, f| match f {
     SortField::Amount => r.amount_cents.to_string(),

@@ -39,8 +39,8 @@ pub fn keyed<R: Clone>(
     out
 }
 
-/// How many relations, event ties, listed items and roles name this record (a record they name
-/// cannot be deleted).
+/// How many relations, event ties, listed items, roles and statement ties name this record (a
+/// record they name cannot be deleted).
 ///
 /// # Errors
 /// A database error.
@@ -68,5 +68,10 @@ pub fn links_to(conn: &mut crate::db::DbConn, kind: RecordKind, id: i64) -> Resu
         .filter(person_role::record_id.eq(id))
         .count()
         .get_result(conn)?;
-    Ok(relations + events + items + roles)
+    let statements: i64 = statement_record::table
+        .filter(statement_record::record_type.eq(k))
+        .filter(statement_record::record_id.eq(id))
+        .count()
+        .get_result(conn)?;
+    Ok(relations + events + items + roles + statements)
 }

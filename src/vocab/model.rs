@@ -52,6 +52,17 @@ vocab_enum! {
     }
 }
 
+vocab_enum! {
+    /// What a statement is: what a document says ought to be, is the matter, works or is planned.
+    StatementKind {
+        Finding => "FINDING", "Bevinding", "A problem or state of affairs the document observes";
+        Recommendation => "RECOMMENDATION", "Aanbeveling", "What someone should do, as the document recommends";
+        Aim => "AIM", "Doel", "What a record or the pact means to achieve";
+        SuccessFactor => "SUCCESS_FACTOR", "Succesfactor", "What makes initiatives work, as the document says";
+        Plan => "PLAN", "Voornemen", "Something announced for later (an evaluation, a start); not known to have happened";
+    }
+}
+
 impl ItemKind {
     /// The kinds that are a scheme's conditions (`FundingScheme.conditions`).
     pub const CONDITIONS: [Self; 4] = [Self::Eligibility, Self::Applicant, Self::Requirement, Self::Extension];

@@ -319,6 +319,8 @@ const TABLES: &[&str] = &[
     "person",
     "person_role",
     "listed_item",
+    "statement",
+    "statement_record",
 ];
 
 #[derive(QueryableByName, Debug, PartialEq, Eq)]

@@ -42,6 +42,7 @@ mod readme;
 mod reads;
 mod reports;
 mod schema;
+mod statements;
 mod served;
 mod writes;
 mod writes_fixture;

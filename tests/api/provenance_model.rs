@@ -1,16 +1,17 @@
 //! Provenance of the pact's model: every relation cites lines naming both records, every event
 //! lines giving its date (the year at least; the Dutch month name, and the day before it, where
 //! the date is that precise), every person and role lines with the person's name, every listed item
-//! lines with its label. Skips as `provenance.rs` does when the documents are missing.
+//! lines with its label, every statement lines with its phrase (and its date), its summary in our
+//! own words. Skips as `provenance.rs` does when the documents are missing.
 
 use std::collections::HashMap;
 
-use techniekpact_api::data::facts::gives_date;
+use techniekpact_api::data::facts::{gives_date, normalise};
 
 use crate::provenance::{all_names, contains_name, data_under_test, seeds_or_skip, Documents};
 
 #[test]
-fn every_relation_event_person_and_item_cites_lines_that_state_it() {
+fn every_relation_event_person_item_and_statement_cites_lines_that_state_it() {
     let Some(dir) = seeds_or_skip() else { return };
     let set = data_under_test();
     let docs = Documents::load(&dir, &set).expect("the documents load");
@@ -76,6 +77,21 @@ fn every_relation_event_person_and_item_cites_lines_that_state_it() {
             problems.push(format!("{what}: no cited range {:?} contains the label", i.sources));
         }
     }
+    for s in &set.statements {
+        let what = format!("statement {}", s.key);
+        let cited = texts(&what, &s.sources, &mut problems);
+        if !names_in(&cited, std::slice::from_ref(&s.phrase)) {
+            problems.push(format!("{what}: no cited range {:?} contains the phrase {:?}", s.sources, s.phrase));
+        }
+        if let Some(date) = &s.date {
+            if !cited.iter().any(|t| gives_date(t, date)) {
+                problems.push(format!("{what}: no cited range {:?} gives the date {date}", s.sources));
+            }
+        }
+        if let Some(copied) = copied_run(&s.summary, &cited) {
+            problems.push(format!("{what}: the summary copies the document ({copied:?}); write it in our own words"));
+        }
+    }
     assert!(
         set.relations.len() >= 10 && set.events.len() >= 10 && set.people.len() >= 10 && set.items.len() >= 10,
         "the model needs at least ten of each kind from the documents"
@@ -94,4 +110,24 @@ fn a_date_is_given_only_at_its_precision() {
     assert!(!gives_date(text, "2014-07"));
     assert!(!gives_date(text, "2015"));
     assert!(gives_date("datum 01-03-2019", "2019-03-01"));
+}
+
+/// A run of [`COPIED_WORDS`] words of `summary` that one of the cited texts holds word for word.
+fn copied_run(summary: &str, cited: &[String]) -> Option<String> {
+    let normalised = normalise(summary);
+    let words: Vec<&str> = normalised.split_whitespace().collect();
+    words
+        .windows(COPIED_WORDS)
+        .map(|w| w.join(" "))
+        .find(|run| cited.iter().any(|t| t.contains(run.as_str())))
+}
+
+/// How many words in a row a summary may not share with the document.
+const COPIED_WORDS: usize = 8;
+
+#[test]
+fn a_summary_that_copies_eight_words_of_the_document_is_found() {
+    let cited = [normalise("De leerdoelen in het curriculum bieden nu te weinig duidelijke kaders als het gaat om")];
+    assert!(copied_run("Volgens stakeholders: de leerdoelen in het curriculum bieden nu te weinig houvast.", &cited).is_some());
+    assert!(copied_run("Het curriculum geeft scholen te weinig houvast voor wetenschap en techniek.", &cited).is_none());
 }

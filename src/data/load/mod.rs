@@ -7,14 +7,15 @@
 //!   who is deleted with their roles (README "People").
 //!
 //! The per-table steps live in `records` (regions, organisations, programmes), `money` (schemes,
-//! budget lines, fundings), `extra` (goals, observations) and `model` (relations, events, people,
-//! listed items); `reindex` recomputes search keys.
+//! budget lines, fundings), `extra` (goals, observations), `model` (relations, events, people,
+//! listed items) and `statements`; `reindex` recomputes search keys.
 
 mod extra;
 mod model;
 mod money;
 mod records;
 mod reindex;
+mod statements;
 mod step;
 
 use crate::db::meta::{meta, set_meta};
@@ -104,6 +105,7 @@ pub fn load(conn: &mut DbConn, data: &DataSet, force: bool) -> Result<LoadReport
         loader.events(&data.events)?;
         loader.people(&data.people)?;
         loader.items(&data.items)?;
+        loader.statements(&data.statements)?;
         loader.leftovers(data)?;
         set_meta(loader.conn, META_VERSION, &data.data_version.to_string())?;
         set_meta(loader.conn, META_HASH, &file_hash)?;
@@ -188,6 +190,7 @@ impl Loader<'_> {
         keys.extend(data.events.iter().map(|e| (RecordKind::Event.as_str(), e.key.clone())));
         keys.extend(data.people.iter().map(|p| (RecordKind::Person.as_str(), p.slug.clone())));
         keys.extend(data.items.iter().map(|i| (RecordKind::ListedItem.as_str(), i.natural_key())));
+        keys.extend(data.statements.iter().map(|s| (RecordKind::Statement.as_str(), s.key.clone())));
         let loaded: Vec<(String, String)> =
             dataset_record::table.select((dataset_record::entity_type, dataset_record::natural_key)).load(self.conn)?;
         for (kind, key) in loaded {
@@ -212,6 +215,7 @@ fn row_version(conn: &mut DbConn, kind: RecordKind, id: i64) -> Result<i32, AppE
         RecordKind::Event => event::table.find(id).select(event::version).first(conn)?,
         RecordKind::Person => person::table.find(id).select(person::version).first(conn)?,
         RecordKind::ListedItem => listed_item::table.find(id).select(listed_item::version).first(conn)?,
+        RecordKind::Statement => statement::table.find(id).select(statement::version).first(conn)?,
         other => return Err(AppError::internal(format!("loader: unknown entity type {other}"))),
     };
     Ok(v)

@@ -18,7 +18,7 @@ use crate::write::links;
 
 impl Loader<'_> {
     /// A record reference (`programme:<slug>`, `organisation:<slug>`, `scheme:<CODE>`) as its kind and row id.
-    fn record(&self, reference: &str) -> Result<(RecordKind, i64), AppError> {
+    pub(super) fn record(&self, reference: &str) -> Result<(RecordKind, i64), AppError> {
         match self.subject(reference)? {
             (kind, Some(id)) => Ok((kind, id)),
             _ => Err(AppError::internal(format!("loader: {reference} is not a record"))),

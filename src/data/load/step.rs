@@ -65,7 +65,8 @@ record_tables!(
     relation,
     event,
     person,
-    listed_item
+    listed_item,
+    statement
 );
 
 /// What to do with one record.

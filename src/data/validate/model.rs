@@ -1,12 +1,13 @@
-//! The checkers of the pact's model: relations, events, people and their roles, listed items.
+//! The checkers of the pact's model: relations, events, people and their roles, listed items,
+//! statements.
 
 use std::collections::HashSet;
 
 use super::{Checker, Keys};
 use crate::data::format::DataSet;
-use crate::data::format_model::{Event, Item, Person, Relation};
+use crate::data::format_model::{Event, Item, Person, Relation, Statement};
 use crate::period::{parse_partial_date, Bound};
-use crate::vocab::{EventKind, ItemKind, RelationKind, SchoolLevel, TargetGroup, Topsector};
+use crate::vocab::{EventKind, ItemKind, RelationKind, SchoolLevel, StatementKind, TargetGroup, Topsector};
 
 /// Checks the model's records of `data`.
 pub(super) fn check(v: &mut Checker, keys: &Keys<'_>, data: &DataSet) {
@@ -18,6 +19,8 @@ pub(super) fn check(v: &mut Checker, keys: &Keys<'_>, data: &DataSet) {
     data.people.iter().for_each(|p| v.person(keys, p));
     v.unique("item", data.items.iter().map(Item::natural_key));
     data.items.iter().for_each(|i| v.item(keys, i));
+    v.unique("statement", data.statements.iter().map(|s| s.key.clone()));
+    data.statements.iter().for_each(|s| v.statement(keys, s));
 }
 
 impl Keys<'_> {
@@ -108,6 +111,8 @@ impl Checker {
         };
         match (code_ok, &i.code) {
             (Some(ok), Some(code)) => self.check(ok(code), &at, "code", &format!("unknown value {code:?}")),
+            // A target group the vocabulary has no value for ("statushouders") is kept by its label.
+            (Some(_), None) if kind == Some(ItemKind::TargetGroup) => {}
             (Some(_), None) => self.check(false, &at, "code", "this kind of item needs its vocabulary's value"),
             (None, Some(_)) => {
                 self.check(false, &at, "code", "only TOPSECTOR, SCHOOL_TYPE and TARGET_GROUP items have a code")
@@ -124,5 +129,31 @@ impl Checker {
             );
         }
         self.sources(&at, &i.sources);
+    }
+
+    fn statement(&mut self, keys: &Keys<'_>, s: &Statement) {
+        let at = format!("statement {}", s.key);
+        self.slug(&at, &s.key);
+        self.known(&at, "kind", Some(&s.kind), |k| StatementKind::parse(k).is_some());
+        self.nonempty(&at, "summary", &s.summary);
+        let words = s.phrase.split_whitespace().count();
+        self.check((2..=12).contains(&words), &at, "phrase", "2 to 12 words, as the cited lines write them");
+        if let Some(topic) = &s.topic {
+            self.nonempty(&at, "topic", topic);
+        }
+        if let Some(date) = &s.date {
+            match parse_partial_date(date, Bound::Start) {
+                Ok((d, _)) => self.check(crate::period::in_range(d), &at, "date", "years run from 1900 to 2100"),
+                Err(message) => self.check(false, &at, "date", &message),
+            }
+        }
+        for (field, list) in [("records", &s.records), ("statedBy", &s.stated_by)] {
+            let mut seen = HashSet::new();
+            for r in list {
+                self.record_ref(keys, &at, field, r);
+                self.check(seen.insert(r), &at, field, &format!("{r:?} listed twice"));
+            }
+        }
+        self.sources(&at, &s.sources);
     }
 }

@@ -85,7 +85,7 @@ mod region;
 mod scheme;
 
 pub use funding::FundingFilter;
-pub use model::{EventFilter, PersonFilter};
+pub use model::{EventFilter, PersonFilter, StatementFilter};
 pub use organisation::OrganisationFilter;
 pub use programme::ProgrammeFilter;
 pub use region::RegionFilter;

@@ -65,6 +65,8 @@ by_id_loaders! {
     EventById => EventRow, read::events::by_ids;
     /// A person by id (for `node` and a role's `person`).
     PersonById => PersonRow, read::people::by_ids;
+    /// A statement by id (for `node`).
+    StatementById => StatementRow, read::statements::by_ids;
 }
 
 /// Each key's values among `pairs`, in their order; every key has a list (empty when it has no

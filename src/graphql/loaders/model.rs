@@ -1,4 +1,4 @@
-//! The pact's model: relations, events, people and listed items by id and by the records they
+//! The pact's model: relations, events, people, listed items and statements by id and by the records they
 //! belong to (`(record kind, row id)` keys), one read-layer query per batch.
 
 use std::collections::HashMap;
@@ -8,7 +8,7 @@ use async_graphql::dataloader::Loader;
 use super::DbLoader;
 use crate::db::models::*;
 use crate::error::AppError;
-use crate::ids::{EventId, PersonId, RecordKind};
+use crate::ids::{EventId, PersonId, RecordKind, StatementId};
 use crate::read;
 
 list_loader!(
@@ -18,6 +18,10 @@ list_loader!(
 list_loader!(
     /// The records an event is tied to.
     RecordsOfEvent(EventId) => EventRecordRow, read::events::records_of
+);
+list_loader!(
+    /// The records a statement is about or stated by.
+    RecordsOfStatement(StatementId) => StatementRecordRow, read::statements::records_of
 );
 
 /// Defines a key `(record kind, row id)` and its loader over a read-layer query that returns
@@ -48,6 +52,10 @@ record_loader!(
 record_loader!(
     /// The events a record is tied to.
     EventsOf => EventRow, read::events::of_records
+);
+record_loader!(
+    /// The statements about a record.
+    StatementsOf => StatementRow, read::statements::of_records
 );
 record_loader!(
     /// The listed items of a record.

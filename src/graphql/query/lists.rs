@@ -10,6 +10,7 @@ use crate::graphql::pagination::{connection_cost, from_rows, FundingOrder, Order
 use crate::graphql::types::{
     Event, EventConnection, Funding, FundingConnection, FundingScheme, FundingSchemeConnection, Organisation,
     OrganisationConnection, Person, PersonConnection, Programme, ProgrammeConnection, Region, RegionConnection,
+    Statement, StatementConnection,
 };
 use crate::read;
 
@@ -141,5 +142,20 @@ impl ListQuery {
         #[graphql(desc = "Cursor to end before.")] before: Option<String>,
     ) -> async_graphql::Result<PersonConnection> {
         root_connection!(ctx, filter, people, Person, first, after, last, before, None::<OrderBy>)
+    }
+
+    /// What the documents say ought to be, is the matter, works or is planned (findings,
+    /// recommendations, aims, success factors, plans), in the order the documents give them.
+    #[graphql(complexity = "connection_cost(first, last, child_complexity)")]
+    async fn statements(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which statements.")] filter: Option<StatementFilter>,
+        #[graphql(desc = "Page size, 1–100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+    ) -> async_graphql::Result<StatementConnection> {
+        root_connection!(ctx, filter, statements, Statement, first, after, last, before, None::<OrderBy>)
     }
 }

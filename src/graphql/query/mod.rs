@@ -8,7 +8,7 @@ use super::loaders::*;
 use super::report::{funding_by_region, FundingByRegion};
 use super::types::{
     BudgetLine, Event, Funding, FundingScheme, Node, Observation, Organisation, PactGoal, Participation, Person,
-    Programme, Region, Relation,
+    Programme, Region, Relation, Statement,
 };
 use crate::auth::policy::can_see_participation;
 
@@ -243,6 +243,7 @@ async fn fetch_node(ctx: &Context<'_>, node_type: NodeType, row: i64) -> async_g
         NodeType::AuditEvent => None,
         NodeType::Relation => load_one(ctx, RelationById(row)).await?.map(|r| Node::Relation(Relation(r))),
         NodeType::Event => load_one(ctx, EventById(row)).await?.map(|r| Node::Event(Event(r))),
+        NodeType::Statement => load_one(ctx, StatementById(row)).await?.map(|r| Node::Statement(Statement(r))),
         NodeType::Person => load_one(ctx, PersonById(row)).await?.map(|r| Node::Person(Person(r))),
     })
 }

@@ -3,7 +3,7 @@
 
 use async_graphql::{Context, Object, SimpleObject};
 
-use super::{Event, Funding, FundingScheme, Organisation, Person, Programme, Region};
+use super::{Event, Funding, FundingScheme, Organisation, Person, Programme, Region, Statement};
 use crate::graphql::context::load_one;
 use crate::graphql::loaders::{CountOf, FundingPageOf, ProgrammePageOfRegion};
 use crate::graphql::pagination::{
@@ -18,6 +18,7 @@ connection!(RegionConnection, RegionEdge, Region, "regions");
 connection!(FundingSchemeConnection, FundingSchemeEdge, FundingScheme, "funding schemes");
 connection!(FundingConnection, FundingEdge, Funding, "fundings");
 connection!(EventConnection, EventEdge, Event, "events");
+connection!(StatementConnection, StatementEdge, Statement, "statements");
 connection!(PersonConnection, PersonEdge, Person, "people");
 
 /// Writes one connection field of a record type once, with the four Relay page arguments and

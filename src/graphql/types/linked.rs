@@ -1,17 +1,18 @@
 //! The records relations, events and listed items belong to (`LinkedRecord`), and the fields every
 //! such record shares, flattened into `Programme`, `Organisation` and `FundingScheme` from
-//! [`Modelled`]: `relations`, `events` and `items`.
+//! [`Modelled`]: `relations`, `events`, `items` and `statements`.
 
 use async_graphql::{Context, Object, Union};
 
 use super::event::Event;
 use super::item::ListedItem;
 use super::relation::{Relation, RelationDirection};
+use super::statement::Statement;
 use super::{FundingScheme, Organisation, Programme};
 use crate::graphql::context::{load_list, load_one};
 use crate::graphql::loaders::*;
 use crate::ids::RecordKind;
-use crate::vocab::{EventKind, ItemKind, RelationKind};
+use crate::vocab::{EventKind, ItemKind, RelationKind, StatementKind};
 
 /// A record a relation, event or listed item belongs to: a programme, an organisation or a
 /// funding scheme.
@@ -86,7 +87,17 @@ async fn events_of(
     Ok(rows.into_iter().filter(|r| kind.is_none_or(|k| k.as_str() == r.kind)).map(Event).collect())
 }
 
-/// Defines a type whose fields `relations`, `events` and `items` are flattened into one record
+/// The statements about a record, of one kind or all.
+async fn statements_of(
+    ctx: &Context<'_>,
+    record: (RecordKind, i64),
+    kind: Option<StatementKind>,
+) -> async_graphql::Result<Vec<Statement>> {
+    let rows = load_list(ctx, StatementsOf(record.0, record.1)).await?;
+    Ok(rows.into_iter().filter(|r| kind.is_none_or(|k| k.as_str() == r.kind)).map(Statement).collect())
+}
+
+/// Defines a type whose fields `relations`, `events`, `items` and `statements` are flattened into one record
 /// type. Each record type has its own (`ProgrammeModel`, …): the fields lead back to the record
 /// types through `LinkedRecord`, and async-graphql copies a flattened type's fields while it
 /// registers them, so a type flattened into several of the types it leads to would be copied
@@ -130,19 +141,31 @@ macro_rules! modelled {
             ) -> async_graphql::Result<Vec<ListedItem>> {
                 items_of(ctx, (self.0, self.1), kind.as_ref().map(std::slice::from_ref)).await
             }
+
+            /// What the documents say about this record: findings, recommendations, aims, success
+            /// factors and plans, in the documents' order (`statements(filter: { record })` also
+            /// finds those it states).
+            #[graphql(complexity = "10 * child_complexity")]
+            async fn statements(
+                &self,
+                ctx: &Context<'_>,
+                #[graphql(desc = "Only statements of this kind.")] kind: Option<StatementKind>,
+            ) -> async_graphql::Result<Vec<Statement>> {
+                statements_of(ctx, (self.0, self.1), kind).await
+            }
         }
     };
 }
 
 modelled!(
-    /// `relations`, `events` and `items` of a programme.
+    /// `relations`, `events`, `items` and `statements` of a programme.
     ProgrammeModel
 );
 modelled!(
-    /// `relations`, `events` and `items` of an organisation.
+    /// `relations`, `events`, `items` and `statements` of an organisation.
     OrganisationModel
 );
 modelled!(
-    /// `relations`, `events` and `items` of a funding scheme.
+    /// `relations`, `events`, `items` and `statements` of a funding scheme.
     SchemeModel
 );

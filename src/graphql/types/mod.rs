@@ -16,6 +16,7 @@ mod record;
 pub mod region;
 pub mod relation;
 pub mod scheme;
+pub mod statement;
 
 pub use event::Event;
 pub use funding::{Funding, RegionAllocation};
@@ -27,5 +28,6 @@ pub use programme::{Participation, Programme};
 pub use region::Region;
 pub use relation::Relation;
 pub use scheme::{BudgetLine, FundingScheme};
+pub use statement::Statement;
 
 pub use connections::*;

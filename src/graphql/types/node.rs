@@ -18,4 +18,5 @@ pub enum Node {
     Relation(Relation),
     Event(Event),
     Person(Person),
+    Statement(Statement),
 }
