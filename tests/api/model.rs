@@ -127,7 +127,6 @@ async fn events_filter_by_kind_date_and_record_and_page_oldest_first() {
                 "slo-kennisbasis-natuurwetenschappen",
                 "sectorplannen-tweede-tranche-sluit",
                 "rif-eerste-tranche-sluit",
-                "herziene-kwalificatiedossiers-ingevoerd",
                 "onderwijstraineeship-tweede-wervingsronde-2014-deadline",
                 "studiebijsluiters-beschikbaar"
             ],
