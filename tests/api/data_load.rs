@@ -36,7 +36,8 @@ async fn loading_the_same_data_set_again_changes_nothing() {
             + set.relations.len()
             + set.events.len()
             + set.people.len()
-            + set.items.len();
+            + set.items.len()
+            + set.statements.len();
         assert_eq!((report.1.inserted, report.1.updated, report.1.unchanged), (0, 0, records), "{backend:?}");
     }
 }
