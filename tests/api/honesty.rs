@@ -42,7 +42,7 @@ async fn programmes_organisations_and_schemes_return_every_note_the_data_set_hol
     let organisations = expected(set.organisations.iter().map(|o| (o.slug.as_str(), o.note.as_ref())));
     let schemes = expected(set.funding_schemes.iter().map(|s| (s.code.as_str(), s.note.as_ref())));
     let count = |m: &BTreeMap<String, Value>| m.values().filter(|v| !v.is_null()).count();
-    assert_eq!((count(&programmes), count(&organisations), count(&schemes)), (88, 23, 19), "notes in the data set");
+    assert_eq!((count(&programmes), count(&organisations), count(&schemes)), (91, 26, 20), "notes in the data set");
     for backend in backends() {
         let app = spawn_app(backend, true).await;
         assert_eq!(notes_of(&app, "programmes", "slug").await, programmes, "{backend:?}");
