@@ -106,8 +106,11 @@ fn engine_code(error: &mut async_graphql::ServerError, request_id: &str) {
     } else if m.starts_with("Failed to parse")
         || m.starts_with("Invalid value for argument")
         || m.contains("Invalid value for variable")
+        || m.starts_with("Expected input type")
+        || (m.starts_with("Variable ") && m.ends_with("is not defined."))
     {
-        // A value that does not fit its type (a malformed DateTime, an Int out of range).
+        // A value that does not fit its type (a malformed DateTime, an Int out of range, a string
+        // where an input object belongs, a required variable not sent).
         "BAD_USER_INPUT"
     } else if error.path.is_empty() {
         "GRAPHQL_VALIDATION_FAILED"

@@ -203,3 +203,25 @@ fn the_data_check_refuses_bad_statements() {
     let twice = format!("statement {}: defined twice", set.statements[7].key);
     assert!(problems.contains(&twice), "missing {twice:?} in:\n{problems}");
 }
+
+#[actix_web::test]
+async fn a_filter_of_the_wrong_shape_is_the_callers_error() {
+    for backend in backends() {
+        let app = spawn_app(backend, false).await;
+        for (query, variables) in [
+            ("query($f: StatementFilter) { statements(filter: $f) { totalCount } }", json!({ "f": "AIM" })),
+            ("query($f: StatementFilter) { statements(filter: $f) { totalCount } }", json!({ "f": 5 })),
+            ("query($f: StatementFilter) { statements(filter: $f) { totalCount } }", json!({ "f": [{ "kind": "AIM" }] })),
+            ("{ statements(filter: \"AIM\") { totalCount } }", json!({})),
+            ("query($f: StatementFilter!) { statements(filter: $f) { totalCount } }", json!({})),
+            ("query($f: EventFilter) { events(filter: $f) { totalCount } }", json!({ "f": "x" })),
+        ] {
+            let body = app.query(query, variables.clone()).await;
+            let codes = error_codes(&body);
+            assert!(
+                !codes.is_empty() && codes.iter().all(|c| c == "BAD_USER_INPUT" || c == "GRAPHQL_VALIDATION_FAILED"),
+                "{backend:?} {query} {variables}: {body}"
+            );
+        }
+    }
+}
