@@ -1,6 +1,7 @@
 //! Database access: one connection type for SQLite and PostgreSQL, the r2d2 pool, migrations, and the
 //! one way async code reaches the database ([`Database::run`]).
 
+pub mod cached;
 pub mod meta;
 pub mod models;
 pub mod schema;

@@ -227,14 +227,14 @@ fn pages_sql(parent: FundingParent, ids: &[i64], spec: &PageSpec) -> RawSql {
     let mut sql = if let FundingParent::Region(placement) = parent {
         let mut sql = RawSql::default();
         ranked::ranked_select(&mut sql, "f", "m.region_id", spec);
-        sql.push("funding_placement m JOIN funding f ON f.id = m.funding_id WHERE m.region_id IN ").int_list(ids);
+        sql.push("funding_placement m JOIN funding f ON f.id = m.funding_id WHERE m.region_id").in_list(ids);
         placed_in_region(&mut sql, "m", placement);
         sql
     } else {
         let column = format!("f.{}", parent_column(parent));
         let mut sql = RawSql::default();
         ranked::ranked_select(&mut sql, "f", &column, spec);
-        sql.push(&format!("funding f WHERE {column} IN ")).int_list(ids);
+        sql.push(&format!("funding f WHERE {column}")).in_list(ids);
         sql
     };
     ranked::keyset(&mut sql, "f", spec);
@@ -252,15 +252,15 @@ pub fn counts_of(conn: &mut DbConn, parent: FundingParent, ids: &[i64]) -> Resul
     }
     let sql = if let FundingParent::Region(placement) = parent {
         let mut sql = RawSql::default();
-        sql.push("SELECT m.region_id AS parent_id, COUNT(*) AS n FROM funding_placement m WHERE m.region_id IN ")
-            .int_list(ids);
+        sql.push("SELECT m.region_id AS parent_id, COUNT(*) AS n FROM funding_placement m WHERE m.region_id")
+            .in_list(ids);
         placed_in_region(&mut sql, "m", placement);
         sql.push(" GROUP BY m.region_id");
         sql
     } else {
         let column = parent_column(parent);
         let mut sql = RawSql::default();
-        sql.push(&format!("SELECT {column} AS parent_id, COUNT(*) AS n FROM funding WHERE {column} IN ")).int_list(ids);
+        sql.push(&format!("SELECT {column} AS parent_id, COUNT(*) AS n FROM funding WHERE {column}")).in_list(ids);
         sql.push(&format!(" GROUP BY {column}"));
         sql
     };

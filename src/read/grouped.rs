@@ -209,7 +209,7 @@ fn from_totals(
     let mut sql = RawSql::default();
     sql.push(&format!("SELECT {select} FROM funding_region_total WHERE level = ")).text(level.as_str());
     if let Some(s) = schemes {
-        sql.push(" AND scheme_id IN ").int_list(if s.is_empty() { &[-2] } else { s });
+        sql.push(" AND scheme_id").in_list(if s.is_empty() { &[-2] } else { s });
     }
     sql.push(&format!(
         " GROUP BY {group} HAVING SUM(cents) <> 0 OR SUM(co_financing_cents) <> 0 OR SUM(funding_count) <> 0"

@@ -2,48 +2,33 @@
 //! numbered per parent in page order (`ROW_NUMBER() OVER (PARTITION BY parent ORDER BY …)`) past the
 //! keyset position, and only the page plus one row per parent is read.
 
-use std::fmt::Write as _;
-
-use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Date, Nullable, Text, Timestamp};
 
 use super::page::{cut, parse_date, parse_timestamp, PageSpec, RowPage, SortField};
 use super::{group, ByParent};
+use crate::db::cached::{Sql, Value as Bind};
 use crate::db::{Db, DbConn};
 use crate::error::AppError;
 
-/// A value bound to a raw statement.
-#[derive(Debug, Clone)]
-enum Bind {
-    Int(i64),
-    Text(String),
-    Date(Option<NaiveDate>),
-    Time(NaiveDateTime),
-}
-
-/// Statement text with numbered placeholders (`$1`, `$2`, … in order of appearance, each used
-/// once: PostgreSQL's form, which SQLite reads as named parameters numbered the same way).
+/// A statement of our own text with bound values: on PostgreSQL a prepared statement the
+/// connection keeps ([`crate::db::cached`]), on SQLite a one-off statement.
 #[derive(Debug, Default)]
-pub(super) struct RawSql {
-    text: String,
-    binds: Vec<Bind>,
-}
+pub(super) struct RawSql(Sql);
 
 impl RawSql {
     /// Puts `text` before the statement (e.g. `EXPLAIN `).
     pub(super) fn prepend(&mut self, text: &str) {
-        self.text.insert_str(0, text);
+        self.0.prepend(text);
     }
 
     pub(super) fn push(&mut self, text: &str) -> &mut Self {
-        self.text.push_str(text);
+        self.0.push(text);
         self
     }
 
     fn bind(&mut self, value: Bind) -> &mut Self {
-        self.binds.push(value);
-        let _ = write!(self.text, "${}", self.binds.len());
+        self.0.value(value);
         self
     }
 
@@ -55,25 +40,23 @@ impl RawSql {
         self.bind(Bind::Int(v))
     }
 
-    /// `(v1, v2, …)` of integers.
-    pub(super) fn int_list(&mut self, values: &[i64]) -> &mut Self {
-        self.push("(");
-        for (i, v) in values.iter().enumerate() {
-            if i > 0 {
-                self.push(", ");
-            }
-            self.int(*v);
-        }
-        self.push(")")
+    /// ` IN (v1, v2, …)` of integers (PostgreSQL: ` = ANY($n)`).
+    pub(super) fn in_list(&mut self, values: &[i64]) -> &mut Self {
+        self.0.in_list(values);
+        self
     }
 
     /// Runs the statement, reading rows by column name.
     pub(super) fn load<R>(self, conn: &mut DbConn) -> Result<Vec<R>, AppError>
     where
-        R: QueryableByName<Db> + 'static,
+        R: QueryableByName<Db> + QueryableByName<diesel::pg::Pg> + 'static,
     {
-        let mut q = diesel::sql_query(self.text).into_boxed::<Db>();
-        for b in self.binds {
+        if let DbConn::Pg(pg) = conn {
+            return Ok(self.0.load::<R>(pg)?);
+        }
+        let (text, values) = self.0.text_and_values();
+        let mut q = diesel::sql_query(text).into_boxed::<Db>();
+        for b in values {
             q = match b {
                 Bind::Int(v) => q.bind::<BigInt, _>(v),
                 Bind::Text(v) => q.bind::<Text, _>(v),
@@ -159,7 +142,7 @@ pub(super) fn order(alias: &str, spec: &PageSpec) -> String {
 }
 
 /// A row read for a parent, as a ranked statement returns it.
-pub(super) trait Ranked: QueryableByName<Db> + 'static {
+pub(super) trait Ranked: QueryableByName<Db> + QueryableByName<diesel::pg::Pg> + 'static {
     /// The row type.
     type Row;
     /// The parent and the row.
@@ -234,8 +217,8 @@ pub(super) fn ranked_select(sql: &mut RawSql, alias: &str, parent: &str, spec: &
 /// roots.
 pub(super) fn members(roots: &[i64]) -> RawSql {
     let mut sql = RawSql::default();
-    sql.push("WITH RECURSIVE member(root_id, region_id) AS (SELECT id, id FROM region WHERE id IN ")
-        .int_list(roots)
+    sql.push("WITH RECURSIVE member(root_id, region_id) AS (SELECT id, id FROM region WHERE id")
+        .in_list(roots)
         .push(
             " UNION SELECT member.root_id, region.id FROM member JOIN region ON region.parent_id = member.region_id) ",
         );

@@ -206,7 +206,7 @@ fn total_cells(
     ))
     .text(level.as_str());
     if let Some(s) = schemes {
-        sql.push(" AND scheme_id IN ").int_list(if s.is_empty() { &[-2] } else { s });
+        sql.push(" AND scheme_id").in_list(if s.is_empty() { &[-2] } else { s });
     }
     // The writers append rows (folded now and then): add them up, dropping groups that sum to zero.
     sql.push(&format!(
@@ -229,7 +229,7 @@ fn total_programmes(
     )
     .text(level.as_str());
     match schemes {
-        Some(s) => sql.push(" AND scheme_id IN ").int_list(if s.is_empty() { &[-2] } else { s }),
+        Some(s) => sql.push(" AND scheme_id").in_list(if s.is_empty() { &[-2] } else { s }),
         None => sql.push(" AND scheme_id = -1"),
     };
     if placement == Placement::Stated {

@@ -7,28 +7,50 @@
 //! this keeps the one store the service already has, in one statement of our own.
 
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Bool, Nullable, Text};
+use diesel::sql_types::{BigInt, Bool, Nullable};
 
 use super::gcra::{self, Params, State};
 use crate::db::schema::rate_limit;
+use crate::db::cached::{Sql, Value};
 use crate::db::DbConn;
 use crate::error::AppError;
 
 /// The charge: insert the bucket, or move its TAT when the request fits (`ON CONFLICT … DO UPDATE
 /// … WHERE`, which locks the row, so concurrent charges of one bucket apply one after the other),
 /// and read back the clock, the TAT and whether the request fitted. A refused request reads the
-/// standing TAT; one that costs more than the period allows inserts nothing.
-const CHARGE: &str = "\
-WITH clock AS (SELECT CAST(EXTRACT(EPOCH FROM now()) * 1000000000 AS BIGINT) AS now_ns), \
-up AS ( \
-  INSERT INTO rate_limit AS r (bucket, tat) \
-  SELECT $1, clock.now_ns + $2 FROM clock WHERE $2 <= $3 \
-  ON CONFLICT (bucket) DO UPDATE SET tat = GREATEST(r.tat + $2, EXCLUDED.tat) \
-  WHERE GREATEST(r.tat + $2, EXCLUDED.tat) - (EXCLUDED.tat - $2) <= $3 \
-  RETURNING r.tat \
-) \
-SELECT clock.now_ns, COALESCE((SELECT tat FROM up), (SELECT tat FROM rate_limit WHERE bucket = $1)) AS tat, \
-  EXISTS (SELECT 1 FROM up) AS allowed FROM clock";
+/// standing TAT; one that costs more than the period allows inserts nothing. Each use of a value is
+/// its own parameter, so the text is the same for every request and the connection keeps it
+/// prepared ([`crate::db::cached`]).
+fn charge_sql(bucket: &str, increment_ns: i64, tolerance_ns: i64) -> Sql {
+    let (b, inc, tol) = (|| Value::Text(bucket.to_owned()), || Value::Int(increment_ns), || Value::Int(tolerance_ns));
+    let mut sql = Sql::default();
+    sql.push(
+        "WITH clock AS (SELECT CAST(EXTRACT(EPOCH FROM now()) * 1000000000 AS BIGINT) AS now_ns), \
+         up AS (INSERT INTO rate_limit AS r (bucket, tat) SELECT ",
+    )
+    .value(b())
+    .push(", clock.now_ns + ")
+    .value(inc())
+    .push(" FROM clock WHERE ")
+    .value(inc())
+    .push(" <= ")
+    .value(tol())
+    .push(" ON CONFLICT (bucket) DO UPDATE SET tat = GREATEST(r.tat + ")
+    .value(inc())
+    .push(", EXCLUDED.tat) WHERE GREATEST(r.tat + ")
+    .value(inc())
+    .push(", EXCLUDED.tat) - (EXCLUDED.tat - ")
+    .value(inc())
+    .push(") <= ")
+    .value(tol())
+    .push(
+        " RETURNING r.tat) \
+         SELECT clock.now_ns, COALESCE((SELECT tat FROM up), (SELECT tat FROM rate_limit WHERE bucket = ",
+    )
+    .value(b())
+    .push(")) AS tat, EXISTS (SELECT 1 FROM up) AS allowed FROM clock");
+    sql
+}
 
 #[derive(QueryableByName)]
 struct Charged {
@@ -46,11 +68,7 @@ struct Charged {
 /// A database error; `INTERNAL` on SQLite (its budgets are in memory).
 pub fn charge(conn: &mut DbConn, bucket: &str, params: Params) -> Result<State, AppError> {
     let DbConn::Pg(pg) = conn else { return Err(AppError::internal("budgets in the database need PostgreSQL")) };
-    let row: Charged = diesel::sql_query(CHARGE)
-        .bind::<Text, _>(bucket)
-        .bind::<BigInt, _>(params.increment_ns)
-        .bind::<BigInt, _>(params.tolerance_ns)
-        .get_result(pg)?;
+    let row: Charged = charge_sql(bucket, params.increment_ns, params.tolerance_ns).get_result(pg)?;
     Ok(gcra::state(params, row.now_ns, row.tat, row.allowed))
 }
 

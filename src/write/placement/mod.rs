@@ -142,18 +142,6 @@ pub fn needs_rebuild(conn: &mut DbConn) -> Result<bool, AppError> {
     Ok(flag.missing == 1)
 }
 
-/// PostgreSQL: the tables' locks in one order for every writer (totals, then placement), the order
-/// `rebuild` takes them in, so a writer and a rebuild never deadlock (writers do not block each
-/// other: these modes share).
-fn lock_for_writing(conn: &mut DbConn) -> Result<(), AppError> {
-    if is_pg(conn) {
-        conn.batch_execute(
-            "LOCK TABLE funding_region_total, funding_region_programme, funding_placement IN ROW EXCLUSIVE MODE",
-        )?;
-    }
-    Ok(())
-}
-
 /// PostgreSQL: locks the programmes a funding write depends on (their regions place it), shared by
 /// funding writers and taken exclusively by a change of a programme's regions, before any funding
 /// row is locked; so a funding created in or moved into a programme and a change of that
@@ -207,7 +195,7 @@ fn signed_columns(sign: &str) -> String {
 /// ones in. The totals are appended to, never updated in place: concurrent writers of the same
 /// region and scheme add rows of their own instead of queueing on one row (see [`compact`]).
 fn refresh_where(conn: &mut DbConn, scoped: &Scoped) -> Result<(), AppError> {
-    lock_for_writing(conn)?;
+    scoped.begin(conn)?;
     if is_pg(conn) {
         // Two writers refreshing the same funding (a programme's regions and one of its fundings)
         // would each replace its rows from their own snapshot: lock the fundings first, so the
@@ -223,7 +211,7 @@ fn refresh_where(conn: &mut DbConn, scoped: &Scoped) -> Result<(), AppError> {
 
 /// Writes the placement rows of fundings that have none and adds them to the totals.
 fn place_new(conn: &mut DbConn, scoped: &Scoped) -> Result<(), AppError> {
-    lock_for_writing(conn)?;
+    scoped.begin(conn)?;
     let new = new_rows(is_pg(conn), &scoped.funding);
     scoped
         .execute(conn, &format!("{new} INSERT INTO funding_placement ({PLACEMENT_COLUMNS}) SELECT * FROM new_rows"))?;
