@@ -74,5 +74,19 @@ pub fn record_rotation(conn: &mut DbConn, keys: &JwtKeys) -> Result<(), AppError
 /// # Errors
 /// A database error.
 pub fn rotated_at(conn: &mut DbConn) -> Result<Option<chrono::NaiveDateTime>, AppError> {
-    Ok(meta(conn, ROTATED_AT)?.and_then(|t| chrono::NaiveDateTime::parse_from_str(&t, "%Y-%m-%dT%H:%M:%S%.f").ok()))
+    Ok(meta(conn, ROTATED_AT)?.as_deref().and_then(parse_rotated_at))
+}
+
+/// The stored rotation time, as [`rotated_at_column`] reads it.
+#[must_use]
+pub fn parse_rotated_at(stored: &str) -> Option<chrono::NaiveDateTime> {
+    chrono::NaiveDateTime::parse_from_str(stored, "%Y-%m-%dT%H:%M:%S%.f").ok()
+}
+
+/// The stored rotation time as a column of another query (a scalar subquery), so that a token's
+/// check reads it in the same statement as the token.
+pub fn rotated_at_column() -> diesel::dsl::SingleValue<
+    diesel::dsl::Select<diesel::dsl::Filter<dataset_meta::table, diesel::dsl::Eq<dataset_meta::name, &'static str>>, dataset_meta::value>,
+> {
+    dataset_meta::table.filter(dataset_meta::name.eq(ROTATED_AT)).select(dataset_meta::value).single_value()
 }

@@ -191,8 +191,15 @@ pub fn authenticate(conn: &mut DbConn, keys: &JwtKeys, token: &str) -> Result<Ac
     };
     let refuse = |why: &str| AppError::Unauthenticated(format!("invalid token: {why}"));
     let organisation_id = decode_typed_id(&claims.sub, NodeType::Organisation, "sub").map_err(|_| refuse("bad sub"))?;
-    type Stored =
-        (i64, String, chrono::NaiveDateTime, Option<chrono::NaiveDateTime>, Option<String>, chrono::NaiveDateTime);
+    type Stored = (
+        i64,
+        String,
+        chrono::NaiveDateTime,
+        Option<chrono::NaiveDateTime>,
+        Option<String>,
+        chrono::NaiveDateTime,
+        Option<String>,
+    );
     let find = |conn: &mut DbConn, jti: &str| -> Result<Option<Stored>, AppError> {
         Ok(api_token::table
             .filter(api_token::jti.eq(jti))
@@ -203,17 +210,19 @@ pub fn authenticate(conn: &mut DbConn, keys: &JwtKeys, token: &str) -> Result<Ac
                 api_token::revoked_at,
                 api_token::parent_jti,
                 api_token::created_at,
+                crate::auth::key_record::rotated_at_column(),
             ))
             .first(conn)
             .optional()?)
     };
-    let Some((stored_org, stored_scopes, stored_expiry, revoked_at, mut parent, created_at)) = find(conn, &claims.jti)?
+    let Some((stored_org, stored_scopes, stored_expiry, revoked_at, mut parent, created_at, rotated)) =
+        find(conn, &claims.jti)?
     else {
         return Err(refuse("unknown token"));
     };
     // Issued before the last key rotation: refused even when it still verifies (an instance that
     // kept the old key, or a secret rotated back).
-    if crate::auth::key_record::rotated_at(conn)?.is_some_and(|r| created_at < r) {
+    if rotated.as_deref().and_then(crate::auth::key_record::parse_rotated_at).is_some_and(|r| created_at < r) {
         return Err(AppError::Unauthenticated("signed with a retired key: ask for a new token".into()));
     }
     let now = Utc::now().naive_utc();
@@ -229,7 +238,7 @@ pub fn authenticate(conn: &mut DbConn, keys: &JwtKeys, token: &str) -> Result<Ac
     for _ in 0..4 {
         let Some(p) = parent.take() else { break };
         match find(conn, &p)? {
-            Some((_, _, expiry, None, next, _)) if expiry + Duration::seconds(LEEWAY_SECONDS) >= now => {
+            Some((_, _, expiry, None, next, _, _)) if expiry + Duration::seconds(LEEWAY_SECONDS) >= now => {
                 parent = next;
                 budget_jti = p;
             }
