@@ -109,15 +109,20 @@ fn snapshot(conn: &mut DbConn, f: &FundingRow) -> Result<Value, AppError> {
         .order(region_allocation::id.asc())
         .select((region_allocation::region_id, region_allocation::share_basis_points))
         .load(conn)?;
+    Ok(snapshot_of(f, &allocations))
+}
+
+/// The audit's picture of a funding with these allocations (region id, share), in their order.
+fn snapshot_of(f: &FundingRow, allocations: &[(i64, Option<i32>)]) -> Value {
     let id = |t: NodeType, v: Option<i64>| v.map(|v| encode_id(t, v).0);
-    Ok(json!({
+    json!({
         "key": f.key, "schemeId": id(NodeType::FundingScheme, f.scheme_id), "funderId": id(NodeType::Organisation, f.funder_id),
         "programmeId": id(NodeType::Programme, f.programme_id), "recipientId": id(NodeType::Organisation, f.recipient_id), "startDate": f.start_date, "endDate": f.end_date, "awardDate": award_text(f),
         "amountCents": f.amount_cents, "coFinancingCents": f.co_financing_cents, "qualifier": f.qualifier,
         "basis": f.basis, "status": f.status, "note": f.note,
         "allocations": allocations.iter().map(|(r, s)| json!({ "regionId": encode_id(NodeType::Region, *r).0, "shareBasisPoints": s })).collect::<Vec<_>>(),
         "version": f.version,
-    }))
+    })
 }
 
 /// The award date as the audit shows it: at its precision (`"2018-11"`).
@@ -147,7 +152,9 @@ fn check_links(
         check_refs!(conn, organisation, &[f], ["input", "funderId"]);
     }
     let regions: Vec<i64> = allocations.iter().map(|a| a.0).collect();
-    check_refs!(conn, region, &regions, ["input", "allocations"]);
+    if !regions.is_empty() {
+        check_refs!(conn, region, &regions, ["input", "allocations"]);
+    }
     Ok(())
 }
 
@@ -221,10 +228,11 @@ pub fn record(conn: &mut DbConn, actor: &Actor, input: &NewFunding) -> Result<Fu
         ))
         .returning(funding::id)
         .get_result(conn)?;
-    replace_allocations(conn, id.0, &input.allocations)?;
+    // A new funding has no allocations to replace: only inserted, in the order given.
+    super::links::new_allocations(conn, id.0, &input.allocations)?;
     placement::refresh(conn, Scope::Created(&[id.0]))?;
     let row = find(conn, id)?;
-    let after = snapshot(conn, &row)?;
+    let after = snapshot_of(&row, &input.allocations);
     let owner = owner_of(scheme_row.as_ref(), row.funder_id);
     let event = audit(conn, actor, "recordFunding", RecordKind::Funding, id, owner, &Value::Null, &after)?;
     partner_source(conn, RecordKind::Funding, id, actor, event)?;

@@ -145,6 +145,27 @@ pub fn allocations(conn: &mut DbConn, funding_id: i64, allocations: &[(i64, Opti
     replace_rows(conn, ra::region_allocation.filter(ra::funding_id.eq(funding_id)), rows)
 }
 
+/// Inserts the allocations of a funding that has none yet (just created), in the order given.
+///
+/// # Errors
+/// A database error.
+pub fn new_allocations(conn: &mut DbConn, funding_id: i64, allocations: &[(i64, Option<i32>)]) -> Result<(), AppError> {
+    use region_allocation::dsl as ra;
+    let t = now();
+    for (region, share) in allocations {
+        diesel::insert_into(ra::region_allocation)
+            .values((
+                ra::funding_id.eq(funding_id),
+                ra::region_id.eq(*region),
+                ra::share_basis_points.eq(*share),
+                ra::created_at.eq(t),
+                ra::updated_at.eq(t),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
 /// Sets the programmes a goal or theme names (`programme_goal`), in the order given.
 ///
 /// # Errors
