@@ -86,7 +86,10 @@ pub fn parse_rotated_at(stored: &str) -> Option<chrono::NaiveDateTime> {
 /// The stored rotation time as a column of another query (a scalar subquery), so that a token's
 /// check reads it in the same statement as the token.
 pub fn rotated_at_column() -> diesel::dsl::SingleValue<
-    diesel::dsl::Select<diesel::dsl::Filter<dataset_meta::table, diesel::dsl::Eq<dataset_meta::name, &'static str>>, dataset_meta::value>,
+    diesel::dsl::Select<
+        diesel::dsl::Filter<dataset_meta::table, diesel::dsl::Eq<dataset_meta::name, &'static str>>,
+        dataset_meta::value,
+    >,
 > {
     dataset_meta::table.filter(dataset_meta::name.eq(ROTATED_AT)).select(dataset_meta::value).single_value()
 }

@@ -6,8 +6,8 @@ use diesel::prelude::*;
 
 use super::schema::*;
 use crate::ids::{
-    BudgetLineId, EventId, FundingId, FundingSchemeId, OrganisationId, ParticipationId, PersonId, ProgrammeId, StatementId,
-    RegionId, RelationId,
+    BudgetLineId, EventId, FundingId, FundingSchemeId, OrganisationId, ParticipationId, PersonId, ProgrammeId,
+    RegionId, RelationId, StatementId,
 };
 use crate::vocab::ParticipationStatus;
 

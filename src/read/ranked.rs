@@ -217,11 +217,9 @@ pub(super) fn ranked_select(sql: &mut RawSql, alias: &str, parent: &str, spec: &
 /// roots.
 pub(super) fn members(roots: &[i64]) -> RawSql {
     let mut sql = RawSql::default();
-    sql.push("WITH RECURSIVE member(root_id, region_id) AS (SELECT id, id FROM region WHERE id")
-        .in_list(roots)
-        .push(
-            " UNION SELECT member.root_id, region.id FROM member JOIN region ON region.parent_id = member.region_id) ",
-        );
+    sql.push("WITH RECURSIVE member(root_id, region_id) AS (SELECT id, id FROM region WHERE id").in_list(roots).push(
+        " UNION SELECT member.root_id, region.id FROM member JOIN region ON region.parent_id = member.region_id) ",
+    );
     sql
 }
 

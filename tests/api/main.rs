@@ -42,7 +42,7 @@ mod readme;
 mod reads;
 mod reports;
 mod schema;
-mod statements;
 mod served;
+mod statements;
 mod writes;
 mod writes_fixture;

@@ -117,10 +117,7 @@ fn copied_run(summary: &str, cited: &[String]) -> Option<String> {
     let summary = words_only(&normalise(summary));
     let cited: Vec<String> = cited.iter().map(|t| format!(" {} ", words_only(t))).collect();
     let words: Vec<&str> = summary.split(' ').collect();
-    words
-        .windows(COPIED_WORDS)
-        .map(|w| w.join(" "))
-        .find(|run| cited.iter().any(|t| t.contains(&format!(" {run} "))))
+    words.windows(COPIED_WORDS).map(|w| w.join(" ")).find(|run| cited.iter().any(|t| t.contains(&format!(" {run} "))))
 }
 
 /// The words of a text without their punctuation ("hbo)" is "hbo"), one space apart.
@@ -135,7 +132,8 @@ const COPIED_WORDS: usize = 8;
 #[test]
 fn a_summary_that_copies_eight_words_of_the_document_is_found() {
     let cited = [normalise("De leerdoelen in het curriculum bieden nu te weinig duidelijke kaders als het gaat om")];
-    assert!(copied_run("Volgens stakeholders: de leerdoelen in het curriculum bieden nu te weinig houvast.", &cited).is_some());
+    assert!(copied_run("Volgens stakeholders: de leerdoelen in het curriculum bieden nu te weinig houvast.", &cited)
+        .is_some());
     assert!(copied_run("Het curriculum geeft scholen te weinig houvast voor wetenschap en techniek.", &cited).is_none());
     // Punctuation does not hide a copy: the document's "(mbo en hbo) dragen" is the summary's "mbo en hbo dragen".
     let cited = [normalise("goed beroepsonderwijs (mbo en hbo) dragen daaraan bij en worden beter")];

@@ -22,7 +22,12 @@ const STATEMENTS: &str = r#"query($f: StatementFilter, $first: Int, $after: Stri
 }"#;
 
 fn keys(connection: &Value) -> Vec<String> {
-    connection["nodes"].as_array().expect("nodes").iter().map(|n| n["key"].as_str().unwrap_or_default().to_owned()).collect()
+    connection["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .map(|n| n["key"].as_str().unwrap_or_default().to_owned())
+        .collect()
 }
 
 async fn programme_id(app: &TestApp, slug: &str) -> Value {
@@ -51,9 +56,7 @@ async fn statements_filter_by_kind_record_and_search_with_their_sources() {
             "{backend:?}"
         );
 
-        let d = app
-            .data(STATEMENTS, json!({ "f": { "record": beroepentuin, "kind": "FINDING" } }))
-            .await;
+        let d = app.data(STATEMENTS, json!({ "f": { "record": beroepentuin, "kind": "FINDING" } })).await;
         assert_eq!(keys(&d["statements"]), ["003-beroepentuin-opschalen"], "{backend:?}");
 
         // Search ignores case and accents and looks in the summary, phrase, topic and note.
@@ -211,7 +214,10 @@ async fn a_filter_of_the_wrong_shape_is_the_callers_error() {
         for (query, variables) in [
             ("query($f: StatementFilter) { statements(filter: $f) { totalCount } }", json!({ "f": "AIM" })),
             ("query($f: StatementFilter) { statements(filter: $f) { totalCount } }", json!({ "f": 5 })),
-            ("query($f: StatementFilter) { statements(filter: $f) { totalCount } }", json!({ "f": [{ "kind": "AIM" }] })),
+            (
+                "query($f: StatementFilter) { statements(filter: $f) { totalCount } }",
+                json!({ "f": [{ "kind": "AIM" }] }),
+            ),
             ("{ statements(filter: \"AIM\") { totalCount } }", json!({})),
             ("query($f: StatementFilter!) { statements(filter: $f) { totalCount } }", json!({})),
             ("query($f: EventFilter) { events(filter: $f) { totalCount } }", json!({ "f": "x" })),

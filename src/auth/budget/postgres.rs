@@ -10,8 +10,8 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Nullable};
 
 use super::gcra::{self, Params, State};
-use crate::db::schema::rate_limit;
 use crate::db::cached::{Sql, Value};
+use crate::db::schema::rate_limit;
 use crate::db::DbConn;
 use crate::error::AppError;
 

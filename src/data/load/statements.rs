@@ -10,8 +10,8 @@ use crate::db::now;
 use crate::db::schema::*;
 use crate::error::AppError;
 use crate::ids::RecordKind;
-use crate::read::statements::{ABOUT, STATED_BY};
 use crate::period::{parse_partial_date, Bound};
+use crate::read::statements::{ABOUT, STATED_BY};
 use crate::text::search_text;
 use crate::write::links;
 

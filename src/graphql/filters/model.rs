@@ -5,11 +5,11 @@ use async_graphql::{InputObject, ID};
 use super::{search_text, PeriodFilter};
 use crate::error::AppError;
 use crate::ids::decode_id;
+use crate::ids::RecordKind;
 use crate::read::events::EventQuery;
 use crate::read::people::PersonQuery;
-use crate::read::statements::StatementQuery;
 use crate::read::records::LINKABLE;
-use crate::ids::RecordKind;
+use crate::read::statements::StatementQuery;
 use crate::vocab::{EventKind, StatementKind};
 
 /// Filters for `events`.
