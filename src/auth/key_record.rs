@@ -83,13 +83,14 @@ pub fn parse_rotated_at(stored: &str) -> Option<chrono::NaiveDateTime> {
     chrono::NaiveDateTime::parse_from_str(stored, "%Y-%m-%dT%H:%M:%S%.f").ok()
 }
 
+/// The row of `dataset_meta` holding the rotation time.
+type RotationRow = diesel::dsl::Filter<dataset_meta::table, diesel::dsl::Eq<dataset_meta::name, &'static str>>;
+
+/// The scalar subquery [`rotated_at_column`] returns.
+pub type RotatedAtColumn = diesel::dsl::SingleValue<diesel::dsl::Select<RotationRow, dataset_meta::value>>;
+
 /// The stored rotation time as a column of another query (a scalar subquery), so that a token's
 /// check reads it in the same statement as the token.
-pub fn rotated_at_column() -> diesel::dsl::SingleValue<
-    diesel::dsl::Select<
-        diesel::dsl::Filter<dataset_meta::table, diesel::dsl::Eq<dataset_meta::name, &'static str>>,
-        dataset_meta::value,
-    >,
-> {
+pub fn rotated_at_column() -> RotatedAtColumn {
     dataset_meta::table.filter(dataset_meta::name.eq(ROTATED_AT)).select(dataset_meta::value).single_value()
 }
