@@ -132,17 +132,8 @@ pub fn home_regions(conn: &mut DbConn, organisation_id: i64, region_ids: &[i64])
 /// A database error.
 pub fn allocations(conn: &mut DbConn, funding_id: i64, allocations: &[(i64, Option<i32>)]) -> Result<(), AppError> {
     use region_allocation::dsl as ra;
-    let t = now();
-    let rows = allocations.iter().map(|(region, share)| {
-        (
-            ra::funding_id.eq(funding_id),
-            ra::region_id.eq(*region),
-            ra::share_basis_points.eq(*share),
-            ra::created_at.eq(t),
-            ra::updated_at.eq(t),
-        )
-    });
-    replace_rows(conn, ra::region_allocation.filter(ra::funding_id.eq(funding_id)), rows)
+    diesel::delete(ra::region_allocation.filter(ra::funding_id.eq(funding_id))).execute(conn)?;
+    new_allocations(conn, funding_id, allocations)
 }
 
 /// Inserts the allocations of a funding that has none yet (just created), in the order given.
