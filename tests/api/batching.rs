@@ -78,9 +78,15 @@ async fn the_models_relation_fields_are_batched_whatever_the_number_of_events() 
         let mut costs = Vec::new();
         for n in [all / 2, all] {
             app.data(MODEL, json!({ "n": n })).await;
-            let before = counter.get();
-            let d = app.data(MODEL, json!({ "n": n })).await;
-            let statements = counter.get() - before;
+            // The fewest of three runs: on a loaded machine a DataLoader batch can close before
+            // every key of a level is queued and split in two; the batching itself is what counts.
+            let mut statements = u64::MAX;
+            let mut d = json!(null);
+            for _ in 0..3 {
+                let before = counter.get();
+                d = app.data(MODEL, json!({ "n": n })).await;
+                statements = statements.min(counter.get() - before);
+            }
             let records: usize = d["events"]["nodes"]
                 .as_array()
                 .unwrap()
