@@ -14,6 +14,9 @@ use diesel::prelude::*;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::sql_types::{Array, BigInt, Date, Nullable, Text, Timestamp, Untyped};
 
+use super::{Db, DbConn};
+use crate::error::AppError;
+
 /// A value bound to a statement.
 #[derive(Debug, Clone)]
 pub enum Value {
@@ -71,6 +74,36 @@ impl Sql {
     pub fn uncached(&mut self) -> &mut Self {
         self.uncached = true;
         self
+    }
+
+    /// True when nothing was appended yet.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.parts.is_empty()
+    }
+
+    /// Runs the statement on either backend, reading rows by column name.
+    ///
+    /// # Errors
+    /// A database error.
+    pub fn load<R>(self, conn: &mut DbConn) -> Result<Vec<R>, AppError>
+    where
+        R: QueryableByName<Db> + QueryableByName<Pg> + 'static,
+    {
+        if let DbConn::Pg(pg) = conn {
+            return Ok(RunQueryDsl::load::<R>(self, pg)?);
+        }
+        let (text, values) = self.text_and_values();
+        let mut q = diesel::sql_query(text).into_boxed::<Db>();
+        for b in values {
+            q = match b {
+                Value::Int(v) => q.bind::<BigInt, _>(v),
+                Value::Text(v) => q.bind::<Text, _>(v),
+                Value::Date(v) => q.bind::<Nullable<Date>, _>(v),
+                Value::Time(v) => q.bind::<Timestamp, _>(v),
+            };
+        }
+        Ok(q.load::<R>(conn)?)
     }
 
     /// The text with numbered placeholders (`$1`, `$2`, … each used once; SQLite reads them as

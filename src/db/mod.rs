@@ -91,6 +91,11 @@ pub struct Database {
     per_request: u32,
     /// A request's own share of the pool: at most this many of its statements run at once.
     permits: Option<Arc<tokio::sync::Semaphore>>,
+    /// SQLite's one writer: serving write transactions take turns here, in arrival order (see
+    /// [`Database::write`]). None on PostgreSQL, whose writers lock only the rows they touch.
+    writer: Option<Arc<tokio::sync::Semaphore>>,
+    /// How long a checkout, or a turn at SQLite's writer, may wait.
+    wait: Duration,
 }
 
 impl Database {
@@ -137,7 +142,8 @@ impl Database {
             .idle_timeout(Some(Duration::from_secs(10 * 60)))
             .build(manager)
             .map_err(|e| anyhow::anyhow!("cannot open the database: {e}"))?;
-        Ok(Self { pool, target, counter, per_request: DEFAULT_PER_REQUEST, permits: None })
+        let writer = matches!(target, DbTarget::Sqlite(_)).then(|| Arc::new(tokio::sync::Semaphore::new(1)));
+        Ok(Self { pool, target, counter, per_request: DEFAULT_PER_REQUEST, permits: None, writer, wait })
     }
 
     /// Sets how many pooled connections one request may use at once (at least 1).
@@ -208,6 +214,37 @@ impl Database {
         })
         .await
         .map_err(|e| AppError::internal_from("blocking task failed", e))?
+    }
+
+    /// Runs `f` in one write transaction ([`write_transaction`]) with a pooled connection, like
+    /// [`run`](Self::run). On SQLite, write transactions first queue for their turn in arrival
+    /// order: left to SQLite's busy handler, which sleeps and retries with growing pauses, a writer
+    /// that arrives late can overtake one that has waited long, and under many writers the unlucky
+    /// one runs out of time.
+    ///
+    /// # Errors
+    /// Whatever `f` returns (the transaction is rolled back); [`AppError::Unavailable`] when the
+    /// turn does not come within the pool's wait.
+    pub async fn write<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
+    {
+        let turn = match &self.writer {
+            Some(writer) => Some(
+                tokio::time::timeout(self.wait, writer.clone().acquire_owned())
+                    .await
+                    .map_err(|e| AppError::unavailable_from("waiting for the SQLite writer", e))?
+                    .map_err(|_| AppError::internal("the SQLite writer's queue is closed"))?,
+            ),
+            None => None,
+        };
+        self.run(move |c| {
+            // Held until the transaction ends, even when the request is dropped meanwhile.
+            let _turn = turn;
+            write_transaction(c, f)
+        })
+        .await
     }
 
     /// True when a migration is not yet applied on this connection's database.

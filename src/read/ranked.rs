@@ -3,7 +3,7 @@
 //! keyset position, and only the page plus one row per parent is read.
 
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Date, Nullable, Text, Timestamp};
+use diesel::sql_types::BigInt;
 
 use super::page::{cut, parse_date, parse_timestamp, PageSpec, RowPage, SortField};
 use super::{group, ByParent};
@@ -51,24 +51,10 @@ impl RawSql {
     where
         R: QueryableByName<Db> + QueryableByName<diesel::pg::Pg> + 'static,
     {
-        if let DbConn::Pg(pg) = conn {
-            return Ok(self.0.load::<R>(pg)?);
-        }
-        let (text, values) = self.0.text_and_values();
-        let mut q = diesel::sql_query(text).into_boxed::<Db>();
-        for b in values {
-            q = match b {
-                Bind::Int(v) => q.bind::<BigInt, _>(v),
-                Bind::Text(v) => q.bind::<Text, _>(v),
-                Bind::Date(v) => q.bind::<Nullable<Date>, _>(v),
-                Bind::Time(v) => q.bind::<Timestamp, _>(v),
-            };
-        }
-        Ok(q.load::<R>(conn)?)
+        self.0.load(conn)
     }
 }
 
-/// The column a sort field reads, in a table whose rows offer it.
 pub(super) fn column(field: SortField) -> &'static str {
     match field {
         SortField::Name => "sort_key",

@@ -69,7 +69,7 @@ pub fn create_region(conn: &mut DbConn, actor: &Actor, input: &NewRegion) -> Res
         return find(conn, id);
     }
     if let Some(p) = input.parent_id {
-        check_refs!(conn, region, &[p], ["input", "parentId"]);
+        check_refs!(conn, Region, &[p], ["input", "parentId"]);
         let parent_scheme: String = region::table.find(p).select(region::scheme).first(conn)?;
         let allowed: &[&str] = match input.scheme {
             RegionScheme::Landsdeel => &[],
@@ -137,10 +137,10 @@ pub fn create_scheme(conn: &mut DbConn, actor: &Actor, input: &NewScheme) -> Res
         return find(conn, id);
     }
     if let Some(o) = input.funder_id {
-        check_refs!(conn, organisation, &[o], ["input", "funderId"]);
+        check_refs!(conn, Organisation, &[o], ["input", "funderId"]);
     }
     if let Some(o) = input.administrator_id {
-        check_refs!(conn, organisation, &[o], ["input", "administratorId"]);
+        check_refs!(conn, Organisation, &[o], ["input", "administratorId"]);
     }
     let taken: i64 = funding_scheme::table.filter(funding_scheme::code.eq(&input.code)).count().get_result(conn)?;
     if taken > 0 {

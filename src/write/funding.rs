@@ -11,13 +11,12 @@ use super::required;
 use super::validate::ParsedPeriod;
 use super::{
     audit, begin_update, check_idempotency, check_version, end_update, links, partner_source, remember, updated_one,
-    Idempotency,
+    Idempotency, RefTable, Refs,
 };
 use crate::auth::{policy, Actor};
-use crate::check_refs;
 use crate::db::models::{FundingRow, FundingSchemeRow};
 use crate::db::schema::*;
-use crate::db::{now, DbConn};
+use crate::db::{now, Db, DbConn};
 use crate::error::{AppError, UserErrorCode};
 use crate::ids::{encode_id, FundingId, NodeType, RecordKind};
 use crate::period::format_partial_date;
@@ -135,6 +134,7 @@ fn replace_allocations(conn: &mut DbConn, id: i64, allocations: &[Allocation]) -
     super::links::allocations(conn, id, allocations)
 }
 
+/// Checks the funding's references in one statement.
 fn check_links(
     conn: &mut DbConn,
     programme: Option<i64>,
@@ -142,20 +142,16 @@ fn check_links(
     funder: Option<i64>,
     allocations: &[Allocation],
 ) -> Result<(), AppError> {
-    if let Some(p) = programme {
-        check_refs!(conn, programme, &[p], ["input", "programmeId"]);
-    }
-    if let Some(r) = recipient {
-        check_refs!(conn, organisation, &[r], ["input", "recipientId"]);
-    }
-    if let Some(f) = funder {
-        check_refs!(conn, organisation, &[f], ["input", "funderId"]);
-    }
     let regions: Vec<i64> = allocations.iter().map(|a| a.0).collect();
-    if !regions.is_empty() {
-        check_refs!(conn, region, &regions, ["input", "allocations"]);
-    }
-    Ok(())
+    super::check_references(
+        conn,
+        &[
+            Refs { table: RefTable::Programme, ids: programme.as_slice(), field: &["input", "programmeId"] },
+            Refs { table: RefTable::Organisation, ids: recipient.as_slice(), field: &["input", "recipientId"] },
+            Refs { table: RefTable::Organisation, ids: funder.as_slice(), field: &["input", "funderId"] },
+            Refs { table: RefTable::Region, ids: &regions, field: &["input", "allocations"] },
+        ],
+    )
 }
 
 fn owner_of(scheme: Option<&FundingSchemeRow>, f_funder: Option<i64>) -> Option<i64> {
@@ -198,7 +194,7 @@ pub fn record(conn: &mut DbConn, actor: &Actor, input: &NewFunding) -> Result<Fu
     };
     let t = now();
     let (p0, p1) = input.period;
-    let id: FundingId = diesel::insert_into(funding::table)
+    let row: FundingRow = diesel::insert_into(funding::table)
         .values((
             (
                 funding::key.eq(&key),
@@ -226,12 +222,12 @@ pub fn record(conn: &mut DbConn, actor: &Actor, input: &NewFunding) -> Result<Fu
                 funding::updated_at.eq(t),
             ),
         ))
-        .returning(funding::id)
+        .returning(<FundingRow as Selectable<Db>>::construct_selection())
         .get_result(conn)?;
+    let id = row.id;
     // A new funding has no allocations to replace: only inserted, in the order given.
     super::links::new_allocations(conn, id.0, &input.allocations)?;
     placement::refresh(conn, Scope::Created(&[id.0]))?;
-    let row = find(conn, id)?;
     let after = snapshot_of(&row, &input.allocations);
     let owner = owner_of(scheme_row.as_ref(), row.funder_id);
     let event = audit(conn, actor, "recordFunding", RecordKind::Funding, id, owner, &Value::Null, &after)?;

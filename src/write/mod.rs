@@ -21,6 +21,7 @@ use diesel::prelude::*;
 use serde_json::{Map, Value};
 
 use crate::auth::Actor;
+use crate::db::cached::Sql;
 use crate::db::schema::{audit_event, idempotency_key, source};
 use crate::db::{now, DbConn};
 use crate::error::{AppError, UserErrorCode};
@@ -255,29 +256,87 @@ fn request_hash<T: std::fmt::Debug>(mutation: &str, input: &T) -> Result<String,
     Ok(content_hash(format!("{mutation}\n{input:?}").as_bytes()))
 }
 
-/// Checks that every id names a row of `table`; unknown ones are `UNKNOWN_REFERENCE` errors at
-/// `field[i]` ("no such <table>").
+/// A table whose rows a write refers to by id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefTable {
+    Programme,
+    Organisation,
+    Region,
+}
+
+impl RefTable {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Programme => "programme",
+            Self::Organisation => "organisation",
+            Self::Region => "region",
+        }
+    }
+}
+
+/// The ids one input field refers to.
+#[derive(Debug, Clone, Copy)]
+pub struct Refs<'a> {
+    pub table: RefTable,
+    pub ids: &'a [i64],
+    /// The field's path; an id of a list field is reported at `field[i]`.
+    pub field: &'a [&'a str],
+}
+
+#[derive(QueryableByName)]
+struct Found {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    field: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    id: i64,
+}
+
+/// Checks, in one statement for all the fields, that every id names a row of its table; unknown
+/// ones are `UNKNOWN_REFERENCE` errors at their field (`field[i]` in a list), "no such <table>".
+///
+/// # Errors
+/// The user errors; a database error.
+pub fn check_references(conn: &mut DbConn, refs: &[Refs<'_>]) -> Result<(), AppError> {
+    let mut sql = Sql::default();
+    for (i, r) in refs.iter().enumerate().filter(|(_, r)| !r.ids.is_empty()) {
+        if !sql.is_empty() {
+            sql.push(" UNION ALL ");
+        }
+        sql.push(&format!("SELECT CAST({i} AS BIGINT) AS field, id FROM {} WHERE id", r.table.name()));
+        sql.in_list(r.ids);
+    }
+    if sql.is_empty() {
+        return Ok(());
+    }
+    let found: Vec<Found> = sql.load(conn)?;
+    let mut v = Validator::new();
+    for (i, r) in refs.iter().enumerate() {
+        let field = i64::try_from(i).unwrap_or(i64::MAX);
+        let listed = r.ids.len() > 1 || r.field.last().is_some_and(|p| p.ends_with("Ids") || *p == "allocations");
+        for (k, id) in r.ids.iter().enumerate() {
+            if !found.iter().any(|f| f.field == field && f.id == *id) {
+                let index = k.to_string();
+                let mut path = r.field.to_vec();
+                if listed {
+                    path.push(&index);
+                }
+                v.push(&path, UserErrorCode::UnknownReference, format!("no such {}", r.table.name()));
+            }
+        }
+    }
+    v.finish()
+}
+
+/// Checks that every id names a row of the table ([`RefTable`]'s variant); unknown ones are
+/// `UNKNOWN_REFERENCE` errors at `field[i]` ("no such <table>"). See [`check_references`].
 #[macro_export]
 macro_rules! check_refs {
     ($conn:expr, $table:ident, $ids:expr, $field:expr) => {{
-        use diesel::prelude::*;
         let ids: Vec<i64> = $ids.iter().copied().map(i64::from).collect();
-        let found: Vec<i64> = $crate::db::schema::$table::table
-            .filter($crate::db::schema::$table::id.eq_any(&ids))
-            .select($crate::db::schema::$table::id)
-            .load($conn)?;
-        let mut v = $crate::write::Validator::new();
-        for (i, id) in ids.iter().enumerate() {
-            if !found.contains(id) {
-                let index = i.to_string();
-                let mut path: Vec<&str> = $field.to_vec();
-                if ids.len() > 1 || path.last().is_some_and(|p| p.ends_with("Ids") || *p == "allocations") {
-                    path.push(&index);
-                }
-                v.push(&path, $crate::error::UserErrorCode::UnknownReference, concat!("no such ", stringify!($table)));
-            }
-        }
-        v.finish()?;
+        $crate::write::check_references(
+            $conn,
+            &[$crate::write::Refs { table: $crate::write::RefTable::$table, ids: &ids, field: &$field }],
+        )?;
     }};
 }
 

@@ -93,7 +93,7 @@ pub fn update(
     policy::update_organisation(actor, row.id.0)?;
     check_version(row.version, expected, "the organisation")?;
     if let Some(regions) = &changes.home_region_ids {
-        check_refs!(conn, region, regions, ["input", "homeRegionIds"]);
+        check_refs!(conn, Region, regions, ["input", "homeRegionIds"]);
     }
     let before = snapshot(conn, &row)?;
     let original = row.clone();
@@ -140,7 +140,7 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: &NewOrganisation) -> Resu
     {
         return find(conn, OrganisationId(id));
     }
-    check_refs!(conn, region, &input.home_region_ids, ["input", "homeRegionIds"]);
+    check_refs!(conn, Region, &input.home_region_ids, ["input", "homeRegionIds"]);
     let taken: i64 = organisation::table.filter(organisation::slug.eq(&input.slug)).count().get_result(conn)?;
     if taken > 0 {
         return Err(AppError::invalid(&["input", "slug"], UserErrorCode::Duplicate, "this slug is taken"));

@@ -32,7 +32,7 @@ pub fn add_participant(
     let row = find(conn, programme_id, &["input", "programmeId"])?;
     policy::change_programme(actor, &row)?;
     check_version(row.version, expected, "the programme")?;
-    check_refs!(conn, organisation, &[organisation_id], ["input", "organisationId"]);
+    check_refs!(conn, Organisation, &[organisation_id], ["input", "organisationId"]);
     let exists: i64 = participation::table
         .filter(participation::programme_id.eq(programme_id))
         .filter(participation::organisation_id.eq(organisation_id))
@@ -146,7 +146,7 @@ pub fn set_regions(
     let row = find(conn, programme_id, &["input", "programmeId"])?;
     policy::change_programme(actor, &row)?;
     check_version(row.version, expected, "the programme")?;
-    check_refs!(conn, region, region_ids, ["input", "regionIds"]);
+    check_refs!(conn, Region, region_ids, ["input", "regionIds"]);
     let before = snapshot(conn, &row)?;
     replace_regions(conn, programme_id.0, &region_ids.iter().map(|r| r.0).collect::<Vec<_>>())?;
     bump(conn, programme_id, expected)?;

@@ -149,7 +149,7 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: &NewProgramme) -> Result<
     {
         return find(conn, ProgrammeId(id), &["input"]);
     }
-    check_refs!(conn, region, &input.region_ids, ["input", "regionIds"]);
+    check_refs!(conn, Region, &input.region_ids, ["input", "regionIds"]);
     let slug = match &input.slug {
         Some(s) => {
             let taken: i64 = programme::table.filter(programme::slug.eq(s)).count().get_result(conn)?;

@@ -29,7 +29,7 @@ pub fn issue_token(
     ttl: Duration,
     label: Option<&str>,
 ) -> Result<IssuedToken, AppError> {
-    check_refs!(conn, organisation, &[organisation_id], ["input", "organisationId"]);
+    check_refs!(conn, Organisation, &[organisation_id], ["input", "organisationId"]);
     let issued = issue(conn, keys, organisation_id.0, scopes, ttl, label, None)?;
     let after = json!({ "jti": issued.jti, "organisationId": crate::ids::encode_id(crate::ids::NodeType::Organisation, organisation_id).0, "scopes": Scope::format_list(scopes), "label": label, "expiresAt": issued.expires_at });
     let row = token_row(conn, &issued.jti)?;

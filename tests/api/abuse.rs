@@ -416,6 +416,55 @@ async fn an_sqlite_write_lock_held_past_the_wait_is_service_unavailable() {
     assert!(body.get("errors").is_none(), "{body}");
 }
 
+#[actix_web::test]
+async fn sqlite_writers_waiting_for_the_lock_take_turns_in_arrival_order() {
+    use diesel::connection::SimpleConnection;
+    use diesel::Connection;
+    // Left to SQLite's busy handler, waiting writers retry after growing sleeps, so one that came
+    // later (shorter sleeps) usually wins the lock first, and under load the unlucky one runs out of
+    // time (`SERVICE_UNAVAILABLE`; the load measurement's pair (d) saw 3–6 per run).
+    let w = World::new_with(Backend::Sqlite, |s| s.db_pool_timeout = std::time::Duration::from_secs(3)).await;
+    let token = w.token(w.ids.org_a, ALL_PARTNER_SCOPES).await;
+    let path = w.app.settings.database_url.trim_start_matches("sqlite://").to_owned();
+    let mut other = diesel::SqliteConnection::establish(&path).expect("a second connection");
+    other.batch_execute("BEGIN IMMEDIATE").expect("the write lock");
+    let create = r#"mutation($i: CreateProgrammeInput!) { createProgramme(input: $i) { programme { id } userErrors { code } } }"#;
+    let send = |name: String, after_ms: u64| {
+        let (w, token) = (&w, &token);
+        async move {
+            actix_web::rt::time::sleep(std::time::Duration::from_millis(after_ms)).await;
+            let (_, body) =
+                w.app.query_as(Some(token), create, json!({ "i": { "name": name, "kind": "PROJECT" } })).await;
+            body
+        }
+    };
+    // The first writer waits on the lock alone for a while (its retries are 100 ms apart by now);
+    // seven more come just before the lock is released (their first retries are milliseconds apart).
+    let writers = (0..8).map(|i| send(format!("Beurt {i}"), if i == 0 { 0 } else { 1170 }));
+    let release = async {
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(1200)).await;
+        other.batch_execute("ROLLBACK").expect("release");
+    };
+    let (bodies, ()) = futures_util::join!(futures_util::future::join_all(writers), release);
+    for body in &bodies {
+        assert!(
+            body.get("errors").is_none() && body["data"]["createProgramme"]["programme"]["id"].is_string(),
+            "{body}"
+        );
+    }
+    let q = "{ programmes(first: 100, orderBy: { field: UPDATED_AT, direction: ASC }) { nodes { name } } }";
+    let d = w.app.data(q, json!({})).await;
+    let order: Vec<&str> = d["programmes"]["nodes"]
+        .as_array()
+        .expect("programmes")
+        .iter()
+        .filter_map(|n| n["name"].as_str())
+        .filter(|n| n.starts_with("Beurt "))
+        .collect();
+    assert_eq!(order.len(), 8, "{d}");
+    assert_eq!(order[0], "Beurt 0", "the writer that waited longest writes first: {order:?}");
+}
+
 /// `F0 { __typename }`, `F(i) { ...F(i-1) ...F(i-1) }`: 2^n fields from a 1 KB document.
 fn fragment_bomb(n: usize, on: &str) -> String {
     let mut doc = format!("fragment F0 on {on} {{ __typename }}");

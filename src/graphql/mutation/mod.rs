@@ -18,7 +18,7 @@ use super::context::{db, Caller};
 use crate::auth::keys::JwtKeys;
 use crate::auth::policy::{self, Mutation};
 use crate::auth::Actor;
-use crate::db::{write_transaction, DbConn};
+use crate::db::DbConn;
 use crate::error::{AppError, FieldError, UserErrorCode};
 use crate::write::Validator;
 
@@ -104,7 +104,7 @@ where
     loop {
         attempt += 1;
         let work = work.clone();
-        let outcome = db.run(move |c| write_transaction(c, |c| (work.1)(c, &work.2, &work.0))).await;
+        let outcome = db.write(move |c| (work.1)(c, &work.2, &work.0)).await;
         match outcome {
             Err(AppError::Duplicate(_)) if attempt < 2 => continue,
             Ok(value) => return Ok(P::done(show(value))),
