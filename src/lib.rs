@@ -1,6 +1,7 @@
 //! The Techniekpact partner graph: a GraphQL API over the stakeholders, programmes, regions and
 //! funding schemes of the Dutch Nationaal Techniekpact. See README.md.
 
+pub mod arenas;
 pub mod auth;
 pub mod config;
 pub mod data;

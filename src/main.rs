@@ -268,6 +268,10 @@ fn healthcheck(port: u16) -> anyhow::Result<()> {
 fn main() -> anyhow::Result<()> {
     let _ = dotenvy::dotenv();
     let cli = Cli::parse();
+    if matches!(DbTarget::parse(&cli.settings.database_url), Ok(DbTarget::Sqlite(_))) {
+        // Before any thread starts: SQLite works inside our process, on the blocking threads.
+        techniekpact_api::arenas::limit();
+    }
     telemetry::init();
     let command = cli.command.unwrap_or(Command::Serve);
     if !matches!(
