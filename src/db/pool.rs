@@ -129,9 +129,9 @@ impl r2d2::ManageConnection for ConnectionManager {
             }
             DbTarget::Sqlite(path) => {
                 let mut conn = SqliteConnection::establish(path)?;
-                // Each connection's page cache is at most SQLITE_CACHE_KIB: SQLite's default of
-                // 2 MiB, times a pool of 16, held 32 MiB at a million fundings, and the operating
-                // system keeps the file's pages cached anyway.
+                // Each connection's page cache is at most SQLITE_CACHE_KIB (SQLite's default is
+                // 2 MiB), so a pool of 16 keeps at most 16 MiB of pages; the operating system
+                // caches the file's pages anyway.
                 conn.batch_execute(&format!(
                     "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {}; \
                      PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -{SQLITE_CACHE_KIB};",

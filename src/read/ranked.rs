@@ -55,6 +55,7 @@ impl RawSql {
     }
 }
 
+/// The column a sort field reads, in a table whose rows offer it.
 pub(super) fn column(field: SortField) -> &'static str {
     match field {
         SortField::Name => "sort_key",
